@@ -1,0 +1,1 @@
+"""The read API for consumers: FastAPI over the public schema."""

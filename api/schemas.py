@@ -1,0 +1,108 @@
+"""Response models: what consumers get, documented in the OpenAPI schema at /docs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+T = TypeVar("T")
+
+
+class ListOf(BaseModel, Generic[T]):
+    total: int
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class ORM(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class FileOut(ORM):
+    id: int
+    path: str
+    sha256: str
+    size: int
+    status: str
+    error: str | None
+    error_stage: str | None
+    quarantine_path: str | None
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+
+class ArticleSummary(ORM):
+    id: int
+    file_id: int
+    title: str | None
+    published: str | None
+    published_date: date | None
+    authors: list[str]
+    outlet: str | None
+    wire: str | None
+    language: str | None
+
+
+class ParagraphOut(ORM):
+    position: int
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+class QuoteOut(ORM):
+    id: int
+    article_id: int
+    text: str
+    start: int
+    end: int
+    kind: str
+    speaker_name: str | None
+    speaker_entity_id: int | None
+    cue: str | None
+
+
+class MentionOut(ORM):
+    entity_id: int | None
+    article_entity: str
+    entity_type: str
+    start: int
+    end: int
+    text: str
+    attributes: dict[str, Any]
+
+
+class ArticleOut(ArticleSummary):
+    subtitle: str | None
+    published_inferred: bool
+    contributors: list[str]
+    dateline: str | None
+    corrections: list[str]
+    format: str
+    encoding: str
+    metadata_sources: dict[str, Any]
+    removed_blocks: list[dict[str, Any]]
+    clean_text: str
+    paragraphs: list[ParagraphOut]
+    quotes: list[QuoteOut]
+    mentions: list[MentionOut]
+
+
+class EntityOut(ORM):
+    id: int
+    name: str
+    type: str
+    mention_count: int
+    article_count: int
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    broker: str

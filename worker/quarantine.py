@@ -1,0 +1,32 @@
+"""Moving a file that failed for good out of the watch folder, without losing it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def quarantine(path: Path, file_id: int, quarantine_dir: Path, sha256: str | None = None) -> Path | None:
+    """Move the file (a symlink is moved as the link itself) into ``quarantine_dir``.
+
+    Returns None when there is nothing to move: the file is gone, or the path now holds other
+    content (a user replaced it), which must not be quarantined for this file's error.
+    """
+    if not path.is_symlink():
+        if not path.is_file():
+            return None
+        if sha256 is not None and sha256_of(path) != sha256:
+            return None
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = quarantine_dir / f"{file_id}-{path.name}"
+    shutil.move(str(path), str(target))
+    return target.absolute()

@@ -1,0 +1,84 @@
+"""One place for configuration: environment variables (WIREWATCH_*, plus the conventional
+DATABASE_URL and REDIS_URL) or a .env file. Without DATABASE_URL/REDIS_URL the service starts
+embedded Postgres and Redis servers under ``data_dir`` (see ``worker.embedded``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "WIREWATCH_DATABASE_URL")
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "WIREWATCH_REDIS_URL")
+    )
+
+    data_dir: Path = Path(".wirewatch")  # embedded servers' data, quarantine
+    watch_dir: Path = Path("seeds")
+    quarantine_dir: Path | None = None  # default: data_dir / "quarantine"
+
+    # watcher
+    quiet_seconds: float = 1.0  # a file is complete once size and mtime stay unchanged this long
+    scan_interval: float = 30.0  # full folder scan and database reconciliation
+    stale_after: float = 300.0  # a file stuck in one stage this long is queued again
+    polling: bool = False
+    max_file_bytes: int = 10 * 1024 * 1024
+
+    # Celery
+    queue_prefix: str = "wirewatch"
+    worker_concurrency: int = 2
+    visibility_timeout: int = 3600  # seconds before Redis redelivers an unacknowledged task
+    max_retries: int = 5
+
+    # NLP
+    spacy_model: str = "en_core_web_sm"
+    extract_batch_size: int = 8
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+
+    @property
+    def quarantine_path(self) -> Path:
+        return self.quarantine_dir or self.data_dir / "quarantine"
+
+    def queue(self, stage: str) -> str:
+        return f"{self.queue_prefix}.{stage}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept the usual postgres:// spellings; always talk through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def broker_url(redis_url: str) -> str:
+    """Celery (kombu) spells a Redis unix socket ``redis+socket://``; redis-py spells it ``unix://``."""
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url[len("unix://") :]
+    return redis_url
+
+
+def client_url(redis_url: str) -> str:
+    if redis_url.startswith("redis+socket://"):
+        return "unix://" + redis_url[len("redis+socket://") :]
+    return redis_url

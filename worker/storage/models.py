@@ -1,0 +1,223 @@
+"""The public schema. Consumers query these tables directly: see docs/schema.md.
+
+Every child row carries a unique key that makes a second run of a stage an update, never a
+duplicate, even when two workers run the same stage at the same moment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSONB,
+        list[str]: ARRAY(Text),
+        list[dict[str, Any]]: JSONB,
+        datetime: DateTime(timezone=True),
+        int: Integer,
+        str: Text,
+    }
+
+
+def _id() -> Mapped[int]:
+    return mapped_column(BigInteger, Identity(), primary_key=True)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class FileStatus:
+    QUEUED = "queued"
+    PARSED = "parsed"
+    EXTRACTED = "extracted"
+    DONE = "done"
+    FAILED = "failed"
+    IN_PROGRESS = (QUEUED, PARSED, EXTRACTED)
+
+
+class IngestedFile(TimestampMixin, Base):
+    """One row per distinct content (sha256): the same bytes under any name are ingested once."""
+
+    __tablename__ = "ingested_files"
+
+    id: Mapped[int] = _id()
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str]  # where it was first seen
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=FileStatus.QUEUED, index=True)
+    error: Mapped[str | None]
+    error_stage: Mapped[str | None] = mapped_column(String(16))
+    quarantine_path: Mapped[str | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None]
+
+    content: Mapped[FileContent | None] = relationship(back_populates="file", passive_deletes=True)
+
+
+class FileContent(Base):
+    """The raw bytes, kept so no stage depends on the file still being in the folder."""
+
+    __tablename__ = "file_contents"
+
+    file_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    file: Mapped[IngestedFile] = relationship(back_populates="content")
+
+
+class FileSighting(Base):
+    """Every (path, size, mtime) the watcher has registered: lets a folder scan skip known files
+    without hashing them again, and shows every name a content arrived under."""
+
+    __tablename__ = "file_sightings"
+    __table_args__ = (UniqueConstraint("path", "size", "mtime_ns"),)
+
+    id: Mapped[int] = _id()
+    file_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str]
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Article(TimestampMixin, Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = _id()
+    file_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), unique=True
+    )
+    format: Mapped[str] = mapped_column(String(8))
+    encoding: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    title: Mapped[str | None]
+    subtitle: Mapped[str | None]
+    published: Mapped[str | None]  # ISO 8601 as found: a date, or a datetime with its offset
+    published_date: Mapped[date | None] = mapped_column(Date, index=True)
+    published_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    contributors: Mapped[list[str]] = mapped_column(default=list)
+    outlet: Mapped[str | None]
+    wire: Mapped[str | None]
+    dateline: Mapped[str | None]
+    corrections: Mapped[list[str]] = mapped_column(default=list)
+    metadata_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    removed_blocks: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    clean_text: Mapped[str]
+
+    paragraphs: Mapped[list[Paragraph]] = relationship(
+        back_populates="article", order_by="Paragraph.position", passive_deletes=True
+    )
+    quotes: Mapped[list[Quote]] = relationship(
+        back_populates="article", order_by="Quote.start", passive_deletes=True
+    )
+    mentions: Mapped[list[EntityMention]] = relationship(
+        back_populates="article", order_by="EntityMention.start", passive_deletes=True
+    )
+
+
+class Paragraph(Base):
+    """Headings and paragraphs of the clean text: ``clean_text[start:end] == text``."""
+
+    __tablename__ = "paragraphs"
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: Mapped[int] = _id()
+    article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # paragraph | heading
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str]
+
+    article: Mapped[Article] = relationship(back_populates="paragraphs")
+
+
+class Entity(TimestampMixin, Base):
+    """A corpus-wide canonical entity (a person, organization, place...)."""
+
+    __tablename__ = "entities"
+    __table_args__ = (UniqueConstraint("type", "key"),)
+
+    id: Mapped[int] = _id()
+    name: Mapped[str]  # canonical (fullest) name
+    type: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str]  # normalized name used for matching
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)
+
+
+class EntityMention(Base):
+    __tablename__ = "entity_mentions"
+    __table_args__ = (UniqueConstraint("article_id", "start", "end"),)
+
+    id: Mapped[int] = _id()
+    article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)
+    article_entity: Mapped[str]  # the entity's fullest name within this article
+    entity_type: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str]
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # roles, affiliations
+
+    article: Mapped[Article] = relationship(back_populates="mentions")
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+    __table_args__ = (
+        UniqueConstraint("article_id", "start", "end"),
+        Index(None, "speaker_entity_id"),
+    )
+
+    id: Mapped[int] = _id()
+    article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"))
+    text: Mapped[str]
+    start: Mapped[int]
+    end: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # direct | partial | indirect | term
+    speaker_name: Mapped[str | None]
+    speaker_start: Mapped[int | None]
+    speaker_end: Mapped[int | None]
+    cue: Mapped[str | None]
+    cue_start: Mapped[int | None]
+    cue_end: Mapped[int | None]
+    speaker_entity_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("entities.id"))
+
+    article: Mapped[Article] = relationship(back_populates="quotes")

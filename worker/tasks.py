@@ -1,0 +1,132 @@
+"""The Celery tasks: each loads by id, calls its stage's pure core, stores, commits, and only
+then enqueues the next stage. Transient errors (database or broker) retry with exponential
+backoff and jitter; bad input fails for good: the error is recorded and the file quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import structlog
+from celery import Task
+from celery.signals import worker_process_init
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from worker.celery_app import app
+from worker.logs import configure_logging, get_logger
+from worker.pipeline.extract import extract_doc, load_nlp
+from worker.pipeline.link import entity_keys
+from worker.pipeline.parse import BadInput, parse_document
+from worker.quarantine import quarantine
+from worker.settings import get_settings
+from worker.storage import articles, files
+from worker.storage.db import session_scope
+from worker.storage.models import Article, FileStatus, IngestedFile
+
+TRANSIENT = (OperationalError, DBAPIError, BrokerError, RedisConnectionError, ConnectionError)
+log = get_logger(__name__)
+
+
+@worker_process_init.connect
+def _init_process(**_: Any) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    load_nlp(settings.spacy_model)  # once per worker process, before the first task
+
+
+class StageTask(Task):
+    autoretry_for = TRANSIENT
+    dont_autoretry_for = (BadInput,)
+    retry_backoff = 2
+    retry_backoff_max = 120
+    retry_jitter = True
+    acks_late = True
+    reject_on_worker_lost = True
+
+    @property
+    def max_retries(self) -> int:
+        return get_settings().max_retries
+
+    def before_start(self, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(task_id=task_id, stage=self.name.rsplit(".", 1)[-1])
+
+
+def _bind_file(file: IngestedFile) -> None:
+    structlog.contextvars.bind_contextvars(file_id=file.id, sha256=file.sha256)
+
+
+@app.task(base=StageTask, name="wirewatch.parse")
+def parse(file_id: int) -> None:
+    with session_scope() as session:
+        file = files.lock_file(session, file_id)
+        if file is None or file.status == FileStatus.FAILED:
+            return
+        _bind_file(file)
+        raw = file.content.content if file.content else b""
+        try:
+            parsed = parse_document(raw, Path(file.path).name)
+        except BadInput as exc:
+            session.rollback()
+            fail_for_good(file_id, "parse", str(exc))
+            return
+        article_id = articles.upsert_article(session, file.id, parsed)
+        files.advance_status(session, file, FileStatus.PARSED)
+        session.commit()
+    log.info("parsed", article_id=article_id, title=parsed.title, chars=len(parsed.text))
+    extract.delay(file_id)
+
+
+@app.task(base=StageTask, name="wirewatch.extract")
+def extract(file_id: int) -> None:
+    settings = get_settings()
+    with session_scope() as session:
+        file = files.lock_file(session, file_id)
+        if file is None or file.status == FileStatus.FAILED:
+            return
+        _bind_file(file)
+        article = session.query(Article).filter_by(file_id=file_id).one()
+        if article.language in (None, "en"):
+            doc = load_nlp(settings.spacy_model)(article.clean_text)
+            extraction = extract_doc(doc)
+            articles.replace_extraction(session, article.id, extraction)
+            log.info("extracted", quotes=len(extraction.quotes), entities=len(extraction.entities))
+        else:
+            log.info("extract skipped: not English", language=article.language)
+        files.advance_status(session, file, FileStatus.EXTRACTED)
+        session.commit()
+    link.delay(file_id)
+
+
+@app.task(base=StageTask, name="wirewatch.link")
+def link(file_id: int) -> None:
+    with session_scope() as session:
+        file = files.lock_file(session, file_id)
+        if file is None or file.status == FileStatus.FAILED:
+            return
+        _bind_file(file)
+        article_id = articles.article_id_for_file(session, file_id)
+        assert article_id is not None
+        keys = entity_keys(articles.article_entities(session, article_id))
+        for (local_name, etype), key in keys.items():
+            entity_id = articles.upsert_entity(session, key)
+            articles.point_article_at_entity(session, article_id, local_name, etype, entity_id)
+        files.advance_status(session, file, FileStatus.DONE)
+        session.commit()
+    log.info("linked", entities=len(keys))
+
+
+def fail_for_good(file_id: int, stage: str, error: str) -> None:
+    """Record the error where users can query it and move the file out of the watch folder."""
+    with session_scope() as session:
+        file = files.lock_file(session, file_id)
+        if file is None:
+            return
+        quarantined = quarantine(Path(file.path), file.id, get_settings().quarantine_path, file.sha256)
+        files.record_failure(session, file_id, stage, error, str(quarantined) if quarantined else None)
+        session.commit()
+    log.warning(
+        "file failed for good", error=error, quarantine_path=str(quarantined) if quarantined else None
+    )
