@@ -25,9 +25,7 @@ class Page(BaseModel):
     offset: int
 
 
-def pagination(
-    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0
-) -> Page:
+def pagination(limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
     return Page(limit=limit, offset=offset)
 
 

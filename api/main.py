@@ -40,9 +40,7 @@ def health(session: SessionDep, response: Response) -> Health:
 
 
 @app.get("/files", response_model=ListOf[FileOut])
-def list_files(
-    session: SessionDep, page: PageDep, status: Annotated[str | None, Query()] = None
-) -> ListOf[FileOut]:
+def list_files(session: SessionDep, page: PageDep, status: Annotated[str | None, Query()] = None) -> ListOf[FileOut]:
     stmt = select(IngestedFile).order_by(IngestedFile.id)
     if status:
         stmt = stmt.where(IngestedFile.status == status)
@@ -71,9 +69,7 @@ def get_article(article_id: int, session: SessionDep) -> Article:
     article = session.execute(
         select(Article)
         .where(Article.id == article_id)
-        .options(
-            selectinload(Article.paragraphs), selectinload(Article.quotes), selectinload(Article.mentions)
-        )
+        .options(selectinload(Article.paragraphs), selectinload(Article.quotes), selectinload(Article.mentions))
     ).scalar_one_or_none()
     if article is None:
         raise HTTPException(status_code=404, detail="article not found")

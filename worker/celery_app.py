@@ -12,9 +12,7 @@ STAGES = ("parse", "extract", "link")
 TASK_FOR_STATUS = {"queued": "wirewatch.parse", "parsed": "wirewatch.extract", "extracted": "wirewatch.link"}
 
 settings = get_settings()
-app = Celery(
-    "wirewatch", broker=broker_url(settings.redis_url or "redis://127.0.0.1:6379/0"), include=["worker.tasks"]
-)
+app = Celery("wirewatch", broker=broker_url(settings.redis_url or "redis://127.0.0.1:6379/0"), include=["worker.tasks"])
 app.conf.update(
     task_queues=[Queue(settings.queue(stage)) for stage in STAGES],
     task_routes={f"wirewatch.{stage}": {"queue": settings.queue(stage)} for stage in STAGES},

@@ -30,9 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wirewatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    up = sub.add_parser(
-        "up", help="all in one: embedded servers (unless URLs are set), migrate, worker, watcher, API"
-    )
+    up = sub.add_parser("up", help="all in one: embedded servers (unless URLs are set), migrate, worker, watcher, API")
     up.add_argument("--folder", type=Path, help="watch folder (default: settings.watch_dir, ./seeds)")
     up.set_defaults(func=cmd_up)
 
@@ -68,9 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _require_urls(settings: Settings) -> None:
     if not settings.database_url or not settings.redis_url:
-        sys.exit(
-            "DATABASE_URL and REDIS_URL must be set (or run `wirewatch up`, which starts embedded servers)"
-        )
+        sys.exit("DATABASE_URL and REDIS_URL must be set (or run `wirewatch up`, which starts embedded servers)")
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> None:

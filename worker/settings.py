@@ -18,9 +18,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "WIREWATCH_DATABASE_URL")
     )
-    redis_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("REDIS_URL", "WIREWATCH_REDIS_URL")
-    )
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "WIREWATCH_REDIS_URL"))
 
     data_dir: Path = Path(".wirewatch")  # embedded servers' data, quarantine
     watch_dir: Path = Path("seeds")

@@ -127,6 +127,4 @@ def fail_for_good(file_id: int, stage: str, error: str) -> None:
         quarantined = quarantine(Path(file.path), file.id, get_settings().quarantine_path, file.sha256)
         files.record_failure(session, file_id, stage, error, str(quarantined) if quarantined else None)
         session.commit()
-    log.warning(
-        "file failed for good", error=error, quarantine_path=str(quarantined) if quarantined else None
-    )
+    log.warning("file failed for good", error=error, quarantine_path=str(quarantined) if quarantined else None)

@@ -137,9 +137,7 @@ def upsert_entity(session: Session, key: EntityKey) -> int:
     return entity_id
 
 
-def point_article_at_entity(
-    session: Session, article_id: int, local_name: str, etype: str, entity_id: int
-) -> None:
+def point_article_at_entity(session: Session, article_id: int, local_name: str, etype: str, entity_id: int) -> None:
     session.execute(
         update(EntityMention)
         .where(

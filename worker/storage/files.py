@@ -57,9 +57,7 @@ def register_file(
     ).scalar_one_or_none()
     if new_id is not None and content is not None:
         session.add(FileContent(file_id=new_id, content=content))
-    file_id = (
-        new_id or session.execute(select(IngestedFile.id).where(IngestedFile.sha256 == sha256)).scalar_one()
-    )
+    file_id = new_id or session.execute(select(IngestedFile.id).where(IngestedFile.sha256 == sha256)).scalar_one()
     session.execute(
         insert(FileSighting)
         .values(file_id=file_id, path=path, size=size, mtime_ns=mtime_ns)
@@ -87,9 +85,7 @@ def advance_status(session: Session, file: IngestedFile, status: str) -> None:
     session.flush()
 
 
-def record_failure(
-    session: Session, file_id: int, stage: str, error: str, quarantine_path: str | None
-) -> None:
+def record_failure(session: Session, file_id: int, stage: str, error: str, quarantine_path: str | None) -> None:
     session.execute(
         update(IngestedFile)
         .where(IngestedFile.id == file_id)
@@ -119,8 +115,6 @@ def stale_files(session: Session, older_than: timedelta, limit: int = 500) -> li
 def touch(session: Session, file_ids: list[int]) -> None:
     if file_ids:
         session.execute(
-            update(IngestedFile)
-            .where(IngestedFile.id.in_(file_ids))
-            .values(attempts=IngestedFile.attempts + 1)
+            update(IngestedFile).where(IngestedFile.id.in_(file_ids)).values(attempts=IngestedFile.attempts + 1)
         )
         session.flush()

@@ -107,9 +107,7 @@ class FileSighting(Base):
     __table_args__ = (UniqueConstraint("path", "size", "mtime_ns"),)
 
     id: Mapped[int] = _id()
-    file_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), index=True
-    )
+    file_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), index=True)
     path: Mapped[str]
     size: Mapped[int] = mapped_column(BigInteger)
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
@@ -120,9 +118,7 @@ class Article(TimestampMixin, Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = _id()
-    file_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), unique=True
-    )
+    file_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ingested_files.id", ondelete="CASCADE"), unique=True)
     format: Mapped[str] = mapped_column(String(8))
     encoding: Mapped[str] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(8))
@@ -144,9 +140,7 @@ class Article(TimestampMixin, Base):
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="article", order_by="Paragraph.position", passive_deletes=True
     )
-    quotes: Mapped[list[Quote]] = relationship(
-        back_populates="article", order_by="Quote.start", passive_deletes=True
-    )
+    quotes: Mapped[list[Quote]] = relationship(back_populates="article", order_by="Quote.start", passive_deletes=True)
     mentions: Mapped[list[EntityMention]] = relationship(
         back_populates="article", order_by="EntityMention.start", passive_deletes=True
     )

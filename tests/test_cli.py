@@ -1,0 +1,43 @@
+"""`wirewatch extract PATH --json`: parse + extract on one file, no database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEEDS
+
+WIREWATCH = str(Path(sys.executable).parent / "wirewatch")
+
+
+def _extract(path: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home())}  # no DATABASE_URL, no REDIS_URL
+    return subprocess.run([WIREWATCH, "extract", str(path), "--json"], capture_output=True, text=True, env=env)
+
+
+def test_extract_prints_one_json_object_with_offsets_into_text() -> None:
+    result = _extract(SEEDS / "000_d90b70f64f241452.txt")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for key in ("title", "published", "authors", "outlet", "text", "quotes", "entities"):
+        assert key in data
+    assert isinstance(data["authors"], list)
+    text = data["text"]
+    assert data["quotes"], "seed 000 has quotes"
+    for quote in data["quotes"]:
+        assert {"text", "speaker", "start", "end", "kind"} <= set(quote)
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+    for entity in data["entities"]:
+        assert {"name", "type", "mentions"} <= set(entity)
+        for mention in entity["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+
+
+def test_extract_reports_bad_input_as_json_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = _extract(empty)
+    assert result.returncode == 1
+    assert "empty" in json.loads(result.stdout)["error"]
