@@ -17,11 +17,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from worker.celery_app import app
 from worker.logs import configure_logging, get_logger
 from worker.pipeline.extract import extract_doc, load_nlp
-from worker.pipeline.link import entity_keys
 from worker.pipeline.parse import BadInput, parse_document
 from worker.quarantine import quarantine
 from worker.settings import get_settings
-from worker.storage import articles, files
+from worker.storage import articles, files, linking
 from worker.storage.db import session_scope
 from worker.storage.models import Article, FileStatus, IngestedFile
 
@@ -109,13 +108,16 @@ def link(file_id: int) -> None:
         _bind_file(file)
         article_id = articles.article_id_for_file(session, file_id)
         assert article_id is not None
-        keys = entity_keys(articles.article_entities(session, article_id))
-        for (local_name, etype), key in keys.items():
-            entity_id = articles.upsert_entity(session, key)
-            articles.point_article_at_entity(session, article_id, local_name, etype, entity_id)
+        result = linking.link_article(session, article_id)
         files.advance_status(session, file, FileStatus.DONE)
         session.commit()
-    log.info("linked", entities=len(keys))
+    log.info(
+        "linked",
+        entities=result.entities,
+        quotes_clustered=result.quotes_clustered,
+        near_duplicates=result.near_duplicates,
+        story_id=result.story_id,
+    )
 
 
 def fail_for_good(file_id: int, stage: str, error: str) -> None:

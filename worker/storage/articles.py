@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from worker.pipeline.extract import Extraction, Mention
-from worker.pipeline.link import EntityKey
 from worker.pipeline.parse import ParsedArticle
-from worker.storage.models import Article, Entity, EntityMention, Paragraph, Quote
+from worker.storage.models import Article, EntityMention, Paragraph, Quote
 
 
 def upsert_article(session: Session, file_id: int, parsed: ParsedArticle) -> int:
@@ -112,44 +111,3 @@ def _distinct_spans(mentions: Iterable[Mention]) -> Iterable[Mention]:
         if (m.start, m.end) not in seen:
             seen.add((m.start, m.end))
             yield m
-
-
-def article_entities(session: Session, article_id: int) -> list[tuple[str, str]]:
-    """The article's own entities: (fullest name in the article, type)."""
-    rows = session.execute(
-        select(EntityMention.article_entity, EntityMention.entity_type)
-        .where(EntityMention.article_id == article_id)
-        .distinct()
-    )
-    return [(row[0], row[1]) for row in rows]
-
-
-def upsert_entity(session: Session, key: EntityKey) -> int:
-    """One row per (type, key) even when several workers link the same name at once."""
-    session.execute(
-        insert(Entity)
-        .values(name=key.name, type=key.type, key=key.key)
-        .on_conflict_do_nothing(index_elements=["type", "key"])
-    )
-    entity_id: int = session.execute(
-        select(Entity.id).where(Entity.type == key.type, Entity.key == key.key)
-    ).scalar_one()
-    return entity_id
-
-
-def point_article_at_entity(session: Session, article_id: int, local_name: str, etype: str, entity_id: int) -> None:
-    session.execute(
-        update(EntityMention)
-        .where(
-            EntityMention.article_id == article_id,
-            EntityMention.article_entity == local_name,
-            EntityMention.entity_type == etype,
-        )
-        .values(entity_id=entity_id)
-    )
-    session.execute(
-        update(Quote)
-        .where(Quote.article_id == article_id, Quote.speaker_name == local_name)
-        .values(speaker_entity_id=entity_id)
-    )
-    session.flush()

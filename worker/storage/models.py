@@ -13,12 +13,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Identity,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -136,6 +138,8 @@ class Article(TimestampMixin, Base):
     metadata_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
     removed_blocks: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     clean_text: Mapped[str]
+    story_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("stories.id"), index=True)
+    story_score: Mapped[float | None] = mapped_column(Float)
 
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="article", order_by="Paragraph.position", passive_deletes=True
@@ -174,6 +178,52 @@ class Entity(TimestampMixin, Base):
     type: Mapped[str] = mapped_column(String(16))
     key: Mapped[str]  # normalized name used for matching
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)
+    external_id: Mapped[str | None]  # e.g. a Wikidata QID from a user's knowledge base
+    article_count: Mapped[int] = mapped_column(default=0, server_default="0")  # articles linked: document frequency
+
+
+class EntityAlias(Base):
+    """Every surface form an entity was seen under, with how often: the candidate index."""
+
+    __tablename__ = "entity_aliases"
+    __table_args__ = (UniqueConstraint("entity_id", "alias"), Index(None, "alias_key"))
+
+    id: Mapped[int] = _id()
+    entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id", ondelete="CASCADE"))
+    alias: Mapped[str]
+    alias_key: Mapped[str]
+    count: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(String(16), default="text")  # text | kb | derived
+
+
+class EntityLink(Base):
+    """How one article's entity was linked to a corpus entity, with the evidence."""
+
+    __tablename__ = "entity_links"
+    __table_args__ = (UniqueConstraint("article_id", "article_entity", "entity_type"),)
+
+    id: Mapped[int] = _id()
+    article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"))
+    article_entity: Mapped[str]
+    entity_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)  # after merges
+    linked_entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id"))  # as first linked
+    evidence: Mapped[str]
+    surfaces: Mapped[dict[str, Any]] = mapped_column(default=dict)  # surface form -> mentions
+    mention_count: Mapped[int] = mapped_column(default=0)
+
+
+class EntityMerge(Base):
+    """A merge of one entity into another; undoing it (undone_at) restores the links."""
+
+    __tablename__ = "entity_merges"
+
+    id: Mapped[int] = _id()
+    from_entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)
+    into_entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)
+    reason: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    undone_at: Mapped[datetime | None]
 
 
 class EntityMention(Base):
@@ -213,5 +263,85 @@ class Quote(Base):
     cue_start: Mapped[int | None]
     cue_end: Mapped[int | None]
     speaker_entity_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("entities.id"))
+    cluster_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("quote_clusters.id"), index=True)
 
     article: Mapped[Article] = relationship(back_populates="quotes")
+
+
+class QuoteCluster(Base):
+    """One statement, however many articles carried it (in full, in part, or reworded)."""
+
+    __tablename__ = "quote_clusters"
+
+    id: Mapped[int] = _id()
+    text: Mapped[str]  # the longest wording seen
+    speaker_entity_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("entities.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class QuoteTerm(Base):
+    """Postings of quotes' content words (crc32): how matching quotes are found."""
+
+    __tablename__ = "quote_terms"
+
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Story(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = _id()
+    title: Mapped[str | None]  # the first article's title
+    first_date: Mapped[date] = mapped_column(Date)
+    last_date: Mapped[date] = mapped_column(Date)
+    article_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class StoryEntity(Base):
+    """A story's telling entities, with the last date they were reported: the story index."""
+
+    __tablename__ = "story_entities"
+    __table_args__ = (Index(None, "entity_id", "last_date"),)
+
+    story_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id"), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float, default=0.0)
+    last_date: Mapped[date] = mapped_column(Date)
+
+
+class ArticleFingerprint(Base):
+    """MinHash signature of an article's word 5-shingles."""
+
+    __tablename__ = "article_fingerprints"
+
+    article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    shingle_count: Mapped[int]
+
+
+class ArticleBucket(Base):
+    """LSH band buckets: articles sharing a bucket are near-duplicate candidates."""
+
+    __tablename__ = "article_lsh_buckets"
+
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class NearDuplicate(Base):
+    """``article_id`` is a (near-)copy of the earlier ``duplicate_of_id``."""
+
+    __tablename__ = "near_duplicates"
+
+    article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    duplicate_of_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    similarity: Mapped[float] = mapped_column(Float)  # shingle containment in [0, 1]

@@ -28,9 +28,7 @@ def upgrade() -> None:
         sa.Column("merged_into_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["merged_into_id"], ["entities.id"], name=op.f("fk_entities_merged_into_id_entities")
-        ),
+        sa.ForeignKeyConstraint(["merged_into_id"], ["entities.id"], name=op.f("fk_entities_merged_into_id_entities")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entities")),
         sa.UniqueConstraint("type", "key", name=op.f("uq_entities_type_key")),
     )
@@ -134,13 +132,9 @@ def upgrade() -> None:
             name=op.f("fk_entity_mentions_article_id_articles"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["entity_id"], ["entities.id"], name=op.f("fk_entity_mentions_entity_id_entities")
-        ),
+        sa.ForeignKeyConstraint(["entity_id"], ["entities.id"], name=op.f("fk_entity_mentions_entity_id_entities")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entity_mentions")),
-        sa.UniqueConstraint(
-            "article_id", "start", "end", name=op.f("uq_entity_mentions_article_id_start_end")
-        ),
+        sa.UniqueConstraint("article_id", "start", "end", name=op.f("uq_entity_mentions_article_id_start_end")),
     )
     op.create_index(op.f("ix_entity_mentions_entity_id"), "entity_mentions", ["entity_id"], unique=False)
     op.create_table(

@@ -1,5 +1,7 @@
-"""link: article entities to corpus-wide canonical entities (later: quote clusters, stories)."""
+"""link: one entity, one quote, one story across the corpus. Pure decisions here; the
+candidate lookups (by index) and writes are in ``worker.storage.linking``."""
 
-from worker.pipeline.link.core import LINKED_TYPES, EntityKey, entity_keys, name_key
+from worker.pipeline.link.entities import LINKED_TYPES, ArticleEntity, Candidate, Decision, decide, lookup_keys
+from worker.pipeline.link.names import name_key
 
-__all__ = ["LINKED_TYPES", "EntityKey", "entity_keys", "name_key"]
+__all__ = ["LINKED_TYPES", "ArticleEntity", "Candidate", "Decision", "decide", "lookup_keys", "name_key"]

@@ -1,0 +1,104 @@
+"""link on the database: merges and splits, shared surnames, parallel workers."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from worker.pipeline.extract import Entity, Extraction, Mention
+from worker.pipeline.parse import parse_document
+from worker.storage import articles, files, linking
+from worker.storage.models import Entity as EntityRow
+from worker.storage.models import EntityLink, EntityMerge
+
+
+def _extraction(name: str, surfaces: list[str]) -> Extraction:
+    mentions, pos = [], 0
+    for s in surfaces:
+        mentions.append(Mention(pos, pos + len(s), s))
+        pos += len(s) + 1
+    return Extraction(quotes=[], entities=[Entity(name=name, type="person", mentions=mentions)])
+
+
+def _article_with(session: Session, extraction: Extraction) -> int:
+    raw = f"Headline\n\nBody {uuid.uuid4()} with enough words to be an article of its own.".encode()
+    reg = files.register_file(
+        session,
+        path=f"/x/{uuid.uuid4()}",
+        sha256=hashlib.sha256(raw).hexdigest(),
+        content=raw,
+        size=len(raw),
+        mtime_ns=1,
+    )
+    article_id = articles.upsert_article(session, reg.file_id, parse_document(raw, "x.txt"))
+    articles.replace_extraction(session, article_id, extraction)
+    return article_id
+
+
+def test_surname_only_entity_merges_into_a_full_name_and_splits_back(db_session: Session) -> None:
+    family = f"Quorvath{uuid.uuid4().hex[:6]}"
+    first = _article_with(db_session, _extraction(family, [family, family]))
+    linking.link_article(db_session, first)
+    lone = db_session.execute(select(EntityRow).where(EntityRow.name == family)).scalar_one()
+    second = _article_with(db_session, _extraction(f"Mara {family}", [f"Mara {family}", family]))
+    linking.link_article(db_session, second)
+    full = db_session.execute(select(EntityRow).where(EntityRow.name == f"Mara {family}")).scalar_one()
+    db_session.refresh(lone)
+    assert lone.merged_into_id == full.id
+    first_links = db_session.execute(select(EntityLink.entity_id).where(EntityLink.article_id == first)).scalars().all()
+    assert first_links == [full.id], "mentions follow the merge"
+    merge = db_session.execute(select(EntityMerge).where(EntityMerge.from_entity_id == lone.id)).scalar_one()
+    linking.unmerge(db_session, merge.id)
+    db_session.refresh(lone)
+    assert lone.merged_into_id is None
+    first_links = db_session.execute(select(EntityLink.entity_id).where(EntityLink.article_id == first)).scalars().all()
+    assert first_links == [lone.id], "a split restores the original links"
+
+
+def test_two_people_sharing_a_surname_are_not_merged(db_session: Session) -> None:
+    family = f"Vendrell{uuid.uuid4().hex[:6]}"
+    a = _article_with(db_session, _extraction(f"Ana {family}", [f"Ana {family}"]))
+    b = _article_with(db_session, _extraction(f"Luis {family}", [f"Luis {family}"]))
+    linking.link_article(db_session, a)
+    linking.link_article(db_session, b)
+    names = db_session.execute(select(EntityRow.name).where(EntityRow.key.contains(family.lower()))).scalars().all()
+    assert sorted(names) == sorted([f"Ana {family}", f"Luis {family}"])
+
+
+def _link_in_process(database_url: str, article_id: int, start: Any) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    from worker.storage.db import get_sessionmaker
+
+    start.wait()
+    with get_sessionmaker(database_url)() as session:
+        linking.link_article(session, article_id)
+        session.commit()
+
+
+def test_parallel_workers_link_one_name_to_one_entity(database_url: str) -> None:
+    from worker.storage.db import get_sessionmaker
+
+    name = f"Xi Jinping{uuid.uuid4().hex[:6]}"
+    with get_sessionmaker()() as session:
+        ids = [_article_with(session, _extraction(name, [name, "Mr. Xi"])) for _ in range(4)]
+        session.commit()
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_link_in_process, args=(database_url, i, start)) for i in ids]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    with get_sessionmaker()() as session:
+        entities = session.execute(select(EntityRow).where(EntityRow.name == name)).scalars().all()
+        assert len(entities) == 1 and entities[0].article_count == 4
+        linked = session.execute(select(EntityLink.entity_id).where(EntityLink.article_id.in_(ids))).scalars().all()
+        assert linked == [entities[0].id] * 4

@@ -1,0 +1,465 @@
+"""The link stage's database side: candidate lookups through indexes, and the writes.
+
+Linking holds a transaction-level advisory lock, so two workers linking at the same moment
+take turns for the few milliseconds it lasts (extract, the expensive stage, runs in parallel);
+unique constraints back it up. Relinking an article first undoes its previous contributions,
+so a redelivered task changes nothing. Helpers flush; the task commits."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import delete, func, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from worker.pipeline.link import dedup, quotes, stories
+from worker.pipeline.link.entities import (
+    LINKED_TYPES,
+    ArticleEntity,
+    Candidate,
+    decide,
+    lookup_keys,
+)
+from worker.pipeline.link.names import is_full_name, name_key, surname
+from worker.storage.models import (
+    Article,
+    ArticleBucket,
+    ArticleFingerprint,
+    Entity,
+    EntityAlias,
+    EntityLink,
+    EntityMention,
+    EntityMerge,
+    NearDuplicate,
+    Quote,
+    QuoteCluster,
+    QuoteTerm,
+    Story,
+    StoryEntity,
+)
+
+LINK_LOCK = 0x6C696E6B  # "link"
+QUOTE_KINDS = ("direct", "partial")
+MAX_QUOTE_CANDIDATES = 200
+PROBE_TERMS = 4  # a quote is looked up by its longest (rarest) content words
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    entities: int
+    quotes_clustered: int
+    near_duplicates: list[tuple[int, float]]
+    story_id: int | None
+
+
+def link_article(session: Session, article_id: int) -> LinkResult:
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LINK_LOCK})
+    article = session.get(Article, article_id)
+    assert article is not None
+    unlink_entities(session, article_id)
+    linked = link_entities(session, article_id)
+    clustered = cluster_quotes(session, article_id)
+    copies = find_near_duplicates(session, article)
+    story_id = assign_story(session, article, copies)
+    return LinkResult(len(linked), clustered, copies, story_id)
+
+
+# entities ------------------------------------------------------------------------------------
+
+
+def article_entities(session: Session, article_id: int) -> list[ArticleEntity]:
+    rows = session.execute(
+        select(EntityMention.article_entity, EntityMention.entity_type, EntityMention.text).where(
+            EntityMention.article_id == article_id, EntityMention.entity_type.in_(LINKED_TYPES)
+        )
+    )
+    surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for name, etype, surface in rows:
+        surfaces[(name, etype)][surface] += 1
+    return [
+        ArticleEntity(name=name, type=etype, surfaces=dict(counts))
+        for (name, etype), counts in sorted(surfaces.items())
+        if name_key(name)
+    ]
+
+
+def canonical_id(session: Session, entity_id: int) -> int:
+    seen = set()
+    while True:
+        into = session.execute(select(Entity.merged_into_id).where(Entity.id == entity_id)).scalar_one()
+        if into is None or into in seen:
+            return entity_id
+        seen.add(entity_id)
+        entity_id = into
+
+
+def find_candidates(session: Session, entity: ArticleEntity) -> list[Candidate]:
+    rows = session.execute(
+        select(Entity.id, Entity.name, Entity.key, Entity.type, Entity.article_count)
+        .join(EntityAlias, EntityAlias.entity_id == Entity.id)
+        .where(
+            EntityAlias.alias_key.in_(lookup_keys(entity)),
+            Entity.type == entity.type,
+            Entity.merged_into_id.is_(None),
+        )
+        .distinct()
+    )
+    return [Candidate(r.id, r.name, r.key, r.type, r.article_count) for r in rows]
+
+
+def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], int]:
+    linked: dict[tuple[str, str], int] = {}
+    for entity in article_entities(session, article_id):
+        decision = decide(entity, find_candidates(session, entity))
+        entity_id = decision.entity_id or create_entity(session, entity.name, entity.type)
+        add_aliases(session, entity_id, entity)
+        session.execute(update(Entity).where(Entity.id == entity_id).values(article_count=Entity.article_count + 1))
+        session.add(
+            EntityLink(
+                article_id=article_id,
+                article_entity=entity.name,
+                entity_type=entity.type,
+                entity_id=entity_id,
+                linked_entity_id=entity_id,
+                evidence=decision.evidence,
+                surfaces=entity.surfaces,
+                mention_count=sum(entity.surfaces.values()),
+            )
+        )
+        point_at_entity(session, article_id, entity.name, entity.type, entity_id)
+        linked[(entity.name, entity.type)] = entity_id
+        if decision.entity_id is None and entity.type == "person" and is_full_name(entity.key):
+            absorb_surname_entity(session, entity_id)
+    session.flush()
+    return linked
+
+
+def create_entity(session: Session, name: str, etype: str, external_id: str | None = None) -> int:
+    key = name_key(name)
+    session.execute(
+        insert(Entity)
+        .values(name=name, type=etype, key=key, external_id=external_id)
+        .on_conflict_do_nothing(index_elements=["type", "key"])
+    )
+    entity_id = session.execute(select(Entity.id).where(Entity.type == etype, Entity.key == key)).scalar_one()
+    return canonical_id(session, entity_id)
+
+
+def add_aliases(session: Session, entity_id: int, entity: ArticleEntity) -> None:
+    counts = dict(entity.surfaces)
+    counts.setdefault(entity.name, 0)
+    for alias, count in counts.items():
+        upsert_alias(session, entity_id, alias, count, "text")
+    if entity.type == "person" and is_full_name(entity.key):
+        family = surname(entity.key)
+        spelled = [t for t in entity.name.split() if name_key(t) == family]
+        if spelled:  # so a later surname-only mention finds this person
+            upsert_alias(session, entity_id, spelled[-1], 0, "derived")
+
+
+def upsert_alias(session: Session, entity_id: int, alias: str, count: int, source: str) -> None:
+    stmt = insert(EntityAlias).values(
+        entity_id=entity_id, alias=alias, alias_key=name_key(alias), count=count, source=source
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["entity_id", "alias"], set_={"count": EntityAlias.count + stmt.excluded.count}
+        )
+    )
+
+
+def point_at_entity(session: Session, article_id: int, name: str, etype: str, entity_id: int) -> None:
+    session.execute(
+        update(EntityMention)
+        .where(
+            EntityMention.article_id == article_id,
+            EntityMention.article_entity == name,
+            EntityMention.entity_type == etype,
+        )
+        .values(entity_id=entity_id)
+    )
+    if etype in ("person", "organization", "group"):
+        session.execute(
+            update(Quote)
+            .where(Quote.article_id == article_id, Quote.speaker_name == name)
+            .values(speaker_entity_id=entity_id)
+        )
+
+
+def unlink_entities(session: Session, article_id: int) -> None:
+    """Undo this article's earlier contributions (counts, aliases), so relinking is idempotent."""
+    links = session.execute(select(EntityLink).where(EntityLink.article_id == article_id)).scalars().all()
+    for link in links:
+        session.execute(
+            update(Entity).where(Entity.id == link.entity_id).values(article_count=Entity.article_count - 1)
+        )
+        for alias, count in link.surfaces.items():  # aliases stay with the entity first linked
+            session.execute(
+                update(EntityAlias)
+                .where(EntityAlias.entity_id == link.linked_entity_id, EntityAlias.alias == alias)
+                .values(count=EntityAlias.count - int(count))
+            )
+    session.execute(delete(EntityLink).where(EntityLink.article_id == article_id))
+    session.flush()
+
+
+def absorb_surname_entity(session: Session, full_id: int) -> None:
+    """A surname-only person ("Takaichi") merges into a newly seen full name ("Sanae Takaichi")
+    when that full name is the only person with this surname: the evidence a split would undo."""
+    full = session.get(Entity, full_id)
+    assert full is not None
+    family = surname(full.key)
+    if not family:
+        return
+    same_surname_full = session.execute(
+        select(func.count(func.distinct(Entity.id)))
+        .select_from(EntityAlias)
+        .join(Entity, Entity.id == EntityAlias.entity_id)
+        .where(
+            EntityAlias.alias_key == family,
+            Entity.type == "person",
+            Entity.merged_into_id.is_(None),
+            Entity.key != family,
+        )
+    ).scalar_one()
+    if same_surname_full != 1:
+        return
+    lone = session.execute(
+        select(Entity.id).where(Entity.type == "person", Entity.key == family, Entity.merged_into_id.is_(None))
+    ).scalar_one_or_none()
+    if lone is not None:
+        merge_entities(session, lone, full_id, f"surname-only {family!r} matches one known person: {full.name!r}")
+
+
+def merge_entities(session: Session, from_id: int, into_id: int, reason: str) -> int:
+    """Merge ``from_id`` into ``into_id``: its mentions, quotes and links follow. Reversible."""
+    session.execute(update(Entity).where(Entity.id == from_id).values(merged_into_id=into_id))
+    moved = session.execute(select(Entity.article_count).where(Entity.id == from_id)).scalar_one()
+    session.execute(update(Entity).where(Entity.id == into_id).values(article_count=Entity.article_count + moved))
+    _repoint(session, from_id, into_id)
+    merge = EntityMerge(from_entity_id=from_id, into_entity_id=into_id, reason=reason)
+    session.add(merge)
+    session.flush()
+    return merge.id
+
+
+def unmerge(session: Session, merge_id: int) -> None:
+    """Split a merge: everything first linked to the merged entity points back at it."""
+    merge = session.get(EntityMerge, merge_id)
+    if merge is None or merge.undone_at is not None:
+        raise ValueError(f"no active merge {merge_id}")
+    from_id, into_id = merge.from_entity_id, merge.into_entity_id
+    session.execute(update(Entity).where(Entity.id == from_id).values(merged_into_id=None))
+    moved = session.execute(
+        select(func.count()).select_from(EntityLink).where(EntityLink.linked_entity_id == from_id)
+    ).scalar_one()
+    session.execute(update(Entity).where(Entity.id == into_id).values(article_count=Entity.article_count - moved))
+    session.execute(update(Entity).where(Entity.id == from_id).values(article_count=moved))
+    links = session.execute(select(EntityLink).where(EntityLink.linked_entity_id == from_id)).scalars().all()
+    for link in links:
+        link.entity_id = from_id
+        point_at_entity(session, link.article_id, link.article_entity, link.entity_type, from_id)
+    merge.undone_at = datetime.now(UTC)
+    session.flush()
+
+
+def _repoint(session: Session, from_id: int, into_id: int) -> None:
+    session.execute(update(EntityLink).where(EntityLink.entity_id == from_id).values(entity_id=into_id))
+    session.execute(update(EntityMention).where(EntityMention.entity_id == from_id).values(entity_id=into_id))
+    session.execute(update(Quote).where(Quote.speaker_entity_id == from_id).values(speaker_entity_id=into_id))
+    session.execute(
+        update(QuoteCluster).where(QuoteCluster.speaker_entity_id == from_id).values(speaker_entity_id=into_id)
+    )
+
+
+# quotes --------------------------------------------------------------------------------------
+
+
+def cluster_quotes(session: Session, article_id: int) -> int:
+    rows = session.execute(
+        select(Quote.id, Quote.text, Quote.speaker_entity_id, Quote.cluster_id).where(
+            Quote.article_id == article_id, Quote.kind.in_(QUOTE_KINDS)
+        )
+    ).all()
+    clustered = 0
+    for row in rows:
+        if not quotes.is_indexable(row.text):
+            continue
+        terms = quotes.index_terms(row.text)
+        session.execute(
+            insert(QuoteTerm).values([{"term": t, "quote_id": row.id} for t in terms]).on_conflict_do_nothing()
+        )
+        if row.cluster_id is None:
+            cluster_id = choose_cluster(session, article_id, quotes.QuoteText(row.id, row.text, row.speaker_entity_id))
+            session.execute(update(Quote).where(Quote.id == row.id).values(cluster_id=cluster_id))
+        clustered += 1
+    session.flush()
+    return clustered
+
+
+def choose_cluster(session: Session, article_id: int, quote: quotes.QuoteText) -> int:
+    words = sorted(set(quotes.content_words(quote.text)), key=lambda w: (-len(w), w))[:PROBE_TERMS]
+    probe = [quotes.index_terms(w).pop() for w in words]
+    shared = (
+        select(QuoteTerm.quote_id, func.count().label("shared"))
+        .where(QuoteTerm.term.in_(probe))
+        .group_by(QuoteTerm.quote_id)
+        .order_by(func.count().desc())
+        .limit(MAX_QUOTE_CANDIDATES)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Quote.id, Quote.text, Quote.speaker_entity_id, Quote.cluster_id)
+        .join(shared, shared.c.quote_id == Quote.id)
+        .where(Quote.article_id != article_id, Quote.cluster_id.is_not(None))
+    ).all()
+    clusters = {r.id: r.cluster_id for r in rows}
+    match = quotes.best_match(quote, [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in rows])
+    if match is not None:
+        cluster_id: int = clusters[match[0].quote_id]
+        cluster = session.get(QuoteCluster, cluster_id)
+        assert cluster is not None
+        if len(quote.text) > len(cluster.text):
+            cluster.text = quote.text
+        if cluster.speaker_entity_id is None:
+            cluster.speaker_entity_id = quote.speaker_entity_id
+        return cluster_id
+    cluster = QuoteCluster(text=quote.text, speaker_entity_id=quote.speaker_entity_id)
+    session.add(cluster)
+    session.flush()
+    return cluster.id
+
+
+# near-duplicates -----------------------------------------------------------------------------
+
+
+def find_near_duplicates(session: Session, article: Article) -> list[tuple[int, float]]:
+    fp = dedup.fingerprint(article.clean_text)
+    session.execute(delete(ArticleBucket).where(ArticleBucket.article_id == article.id))
+    session.execute(delete(NearDuplicate).where(NearDuplicate.article_id == article.id))
+    session.execute(
+        insert(ArticleFingerprint)
+        .values(article_id=article.id, signature=fp.signature, shingle_count=fp.shingle_count)
+        .on_conflict_do_update(
+            index_elements=["article_id"], set_={"signature": fp.signature, "shingle_count": fp.shingle_count}
+        )
+    )
+    candidates = session.execute(
+        select(ArticleFingerprint.article_id, ArticleFingerprint.signature)
+        .where(
+            ArticleFingerprint.article_id.in_(
+                select(ArticleBucket.article_id).where(tuple_(ArticleBucket.band, ArticleBucket.bucket).in_(fp.buckets))
+            ),
+            ArticleFingerprint.article_id != article.id,
+        )
+        .limit(500)
+    ).all()
+    session.execute(
+        insert(ArticleBucket).values([{"band": b, "bucket": h, "article_id": article.id} for b, h in fp.buckets])
+    )
+    likely = [c.article_id for c in candidates if dedup.estimated_jaccard(fp.signature, c.signature) >= 0.05]
+    copies: list[tuple[int, float]] = []
+    for other_id, other_text in session.execute(
+        select(Article.id, Article.clean_text).where(Article.id.in_(likely))
+    ).all():
+        score = dedup.containment(article.clean_text, other_text)
+        if score >= dedup.CONTAINMENT_THRESHOLD:
+            copies.append((other_id, round(score, 4)))
+    for other_id, score in copies:
+        newer, older = sorted((article.id, other_id), key=lambda i: _order_key(session, i), reverse=True)
+        session.execute(
+            insert(NearDuplicate)
+            .values(article_id=newer, duplicate_of_id=older, similarity=score)
+            .on_conflict_do_update(index_elements=["article_id", "duplicate_of_id"], set_={"similarity": score})
+        )
+    session.flush()
+    return copies
+
+
+def _order_key(session: Session, article_id: int) -> tuple[date, int]:
+    """The copy is the later article: by publication date, then by arrival."""
+    return (article_date(session.get(Article, article_id)), article_id)
+
+
+def article_date(article: Article | None) -> date:
+    assert article is not None
+    return article.published_date or (article.created_at or datetime.now(UTC)).date()
+
+
+# stories -------------------------------------------------------------------------------------
+
+
+def assign_story(session: Session, article: Article, copies: list[tuple[int, float]]) -> int | None:
+    if article.story_id is not None:
+        return article.story_id
+    day = article_date(article)
+    weighted = article_weighted_entities(session, article.id)
+    corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
+    top = stories.top_entities(weighted, corpus)
+    story_id, score = None, 1.0
+    copied = [s for (other, _) in copies if (s := session.get(Article, other)) and s.story_id]
+    if copied:
+        story_id = copied[0].story_id
+    elif top:
+        choice = stories.choose_story(top, candidate_stories(session, list(top), day))
+        if choice:
+            story_id, score = choice
+    if story_id is None:
+        story = Story(title=article.title, first_date=day, last_date=day, article_count=0)
+        session.add(story)
+        session.flush()
+        story_id = story.id
+    join_story(session, article, story_id, score, top, day)
+    return story_id
+
+
+def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
+    rows = session.execute(
+        select(EntityLink.entity_id, func.sum(EntityLink.mention_count), Entity.article_count)
+        .join(Entity, Entity.id == EntityLink.entity_id)
+        .where(EntityLink.article_id == article_id, EntityLink.entity_type.in_(stories.STORY_TYPES))
+        .group_by(EntityLink.entity_id, Entity.article_count)
+    ).all()
+    return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1)) for r in rows]
+
+
+def candidate_stories(session: Session, entity_ids: list[int], day: date) -> dict[int, set[int]]:
+    window = timedelta(days=stories.WINDOW_DAYS)
+    rows = session.execute(
+        select(StoryEntity.story_id, StoryEntity.entity_id)
+        .join(Story, Story.id == StoryEntity.story_id)
+        .where(
+            StoryEntity.entity_id.in_(entity_ids),
+            StoryEntity.last_date >= day - window,
+            Story.first_date <= day + window,
+        )
+    ).all()
+    found: dict[int, set[int]] = defaultdict(set)
+    for story_id, entity_id in rows:
+        found[story_id].add(entity_id)
+    return found
+
+
+def join_story(
+    session: Session, article: Article, story_id: int, score: float, top: dict[int, float], day: date
+) -> None:
+    article.story_id, article.story_score = story_id, round(score, 4)
+    story = session.get(Story, story_id)
+    assert story is not None
+    story.article_count += 1
+    story.first_date, story.last_date = min(story.first_date, day), max(story.last_date, day)
+    for entity_id, weight in top.items():
+        stmt = insert(StoryEntity).values(story_id=story_id, entity_id=entity_id, weight=weight, last_date=day)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["story_id", "entity_id"],
+                set_={
+                    "weight": StoryEntity.weight + stmt.excluded.weight,
+                    "last_date": func.greatest(StoryEntity.last_date, stmt.excluded.last_date),
+                },
+            )
+        )
+    session.flush()
