@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 MIN_WORDS = 3
 FRAGMENT_RATIO = 92.0
 VARIANT_RATIO = 78.0
-STOPWORDS = frozenset(  # noqa: SIM905
+STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from as that this these those is are was were be been
     being it its it's we our us i me my you your he him his she her they them their there here not no do does did
     have has had will would can could should may might must shall so than then too very just also about into over
