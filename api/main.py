@@ -6,15 +6,17 @@ from typing import Annotated, Any
 
 import redis
 from fastapi import FastAPI, HTTPException, Query, Response
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from api import links
 from api.deps import PageDep, SessionDep
 from api.schemas import ArticleOut, ArticleSummary, EntityOut, FileOut, Health, ListOf, QuoteOut
 from worker.settings import client_url, get_settings
-from worker.storage.models import Article, Entity, EntityMention, IngestedFile, Quote
+from worker.storage.models import Article, Entity, EntityAlias, EntityMention, IngestedFile, Quote
 
 app = FastAPI(title="wirewatch", version="0.1.0", description="Read API over ingested news articles.")
+app.include_router(links.router)
 
 
 def paginate(session: Session, stmt: Select[Any], page: PageDep) -> tuple[int, list[Any]]:
@@ -85,8 +87,9 @@ def list_quotes(
     article_id: Annotated[int | None, Query()] = None,
 ) -> ListOf[QuoteOut]:
     stmt = select(Quote).order_by(Quote.article_id, Quote.start)
-    if speaker:
-        stmt = stmt.where(Quote.speaker_name.ilike(f"%{speaker}%"))
+    if speaker:  # the name as written, or any alias of the speaker's entity
+        aliased = select(EntityAlias.entity_id).where(EntityAlias.alias.ilike(f"%{speaker}%"))
+        stmt = stmt.where(or_(Quote.speaker_name.ilike(f"%{speaker}%"), Quote.speaker_entity_id.in_(aliased)))
     if kind:
         stmt = stmt.where(Quote.kind == kind)
     if article_id is not None:

@@ -106,3 +106,80 @@ class Health(BaseModel):
     status: str
     database: str
     broker: str
+
+
+class AliasOut(ORM):
+    alias: str
+    count: int
+    source: str
+
+
+class CoMention(BaseModel):
+    id: int
+    name: str
+    type: str
+    articles: int
+
+
+class MergeOut(ORM):
+    id: int
+    from_entity_id: int
+    into_entity_id: int
+    reason: str
+    created_at: datetime
+    undone_at: datetime | None
+
+
+class EntityDetail(BaseModel):
+    id: int
+    name: str
+    type: str
+    external_id: str | None
+    merged_into_id: int | None
+    mention_count: int
+    article_count: int
+    aliases: list[AliasOut]
+    articles: list[ArticleSummary]
+    co_mentioned: list[CoMention]
+    merges: list[MergeOut]
+
+
+class QuoteInArticle(BaseModel):
+    id: int
+    text: str
+    kind: str
+    speaker_name: str | None
+    speaker_entity_id: int | None
+    cluster_id: int | None
+    article_id: int
+    title: str | None
+    outlet: str | None
+    published_date: date | None
+
+
+class ClusterOut(BaseModel):
+    id: int
+    text: str
+    speaker_entity_id: int | None
+    quotes: list[QuoteInArticle]
+
+
+class StorySummary(ORM):
+    id: int
+    title: str | None
+    first_date: date
+    last_date: date
+    article_count: int
+
+
+class StoryDetail(StorySummary):
+    articles: list[ArticleSummary]
+    entities: list[CoMention]
+    quotes: list[QuoteInArticle]
+
+
+class NearDuplicateOut(BaseModel):
+    article_id: int
+    duplicate_of_id: int
+    similarity: float
+    other: ArticleSummary

@@ -102,3 +102,22 @@ def test_parallel_workers_link_one_name_to_one_entity(database_url: str) -> None
         assert len(entities) == 1 and entities[0].article_count == 4
         linked = session.execute(select(EntityLink.entity_id).where(EntityLink.article_id.in_(ids))).scalars().all()
         assert linked == [entities[0].id] * 4
+
+
+def test_knowledge_base_seeds_and_steers_linking(db_session: Session) -> None:
+    tag = uuid.uuid4().hex[:6]
+    name, nickname = f"Ulla Brennik{tag}", f"The Iron Chancellor{tag}"
+    linking.load_knowledge_base(
+        db_session, [linking.KnownEntity(name=name, type="person", aliases=(nickname,), external_id="Q4242")]
+    )
+    by_alias = _article_with(db_session, _extraction(nickname, [nickname]))
+    by_surname = _article_with(db_session, _extraction(f"Brennik{tag}", [f"Brennik{tag}"]))
+    linking.link_article(db_session, by_alias)
+    linking.link_article(db_session, by_surname)
+    kb_entity = db_session.execute(select(EntityRow).where(EntityRow.name == name)).scalar_one()
+    assert kb_entity.external_id == "Q4242"
+    links = db_session.execute(
+        select(EntityLink.entity_id, EntityLink.evidence).where(EntityLink.article_id.in_([by_alias, by_surname]))
+    ).all()
+    assert [entity_id for entity_id, _ in links] == [kb_entity.id, kb_entity.id], links
+    assert "knowledge-base alias" in links[0].evidence or "knowledge-base alias" in links[1].evidence

@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     flower.add_argument("--port", type=int, default=5555)
     flower.set_defaults(func=cmd_flower)
 
+    kb = sub.add_parser("kb", help="load a knowledge base of known entities (JSON Lines)")
+    kb.add_argument(
+        "path", type=Path, help='lines like {"name": ..., "type": "person", "aliases": [...], "external_id": "Q..."}'
+    )
+    kb.set_defaults(func=cmd_kb)
+
+    unmerge = sub.add_parser("unmerge", help="undo an entity merge (see entity_merges)")
+    unmerge.add_argument("merge_id", type=int)
+    unmerge.set_defaults(func=cmd_unmerge)
+
     extract = sub.add_parser("extract", help="parse and extract one file, no database; print the result")
     extract.add_argument("path", type=Path)
     extract.add_argument("--json", action="store_true", help="print one JSON object (the default)")
@@ -152,6 +162,45 @@ def cmd_flower(args: argparse.Namespace, settings: Settings) -> None:
     from worker.celery_app import app
 
     app.start(["flower", f"--port={args.port}"])
+
+
+def cmd_kb(args: argparse.Namespace, settings: Settings) -> None:
+    if not settings.database_url:
+        sys.exit("DATABASE_URL must be set")
+    from worker.storage.db import session_scope
+    from worker.storage.linking import KnownEntity, load_knowledge_base
+
+    records = []
+    for n, line in enumerate(args.path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            data = json.loads(line)
+            try:
+                records.append(
+                    KnownEntity(
+                        name=data["name"],
+                        type=data.get("type", "person"),
+                        aliases=tuple(data.get("aliases", ())),
+                        external_id=data.get("external_id"),
+                    )
+                )
+            except KeyError as exc:
+                sys.exit(f"{args.path}:{n}: missing {exc}")
+    with session_scope() as session:
+        load_knowledge_base(session, records)
+        session.commit()
+    log.info("knowledge base loaded", entities=len(records))
+
+
+def cmd_unmerge(args: argparse.Namespace, settings: Settings) -> None:
+    if not settings.database_url:
+        sys.exit("DATABASE_URL must be set")
+    from worker.storage.db import session_scope
+    from worker.storage.linking import unmerge
+
+    with session_scope() as session:
+        unmerge(session, args.merge_id)
+        session.commit()
+    log.info("merge undone", merge_id=args.merge_id)
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:

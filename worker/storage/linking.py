@@ -97,17 +97,49 @@ def canonical_id(session: Session, entity_id: int) -> int:
 
 
 def find_candidates(session: Session, entity: ArticleEntity) -> list[Candidate]:
+    kb_alias = (EntityAlias.source == "kb") & (EntityAlias.alias_key == entity.key)
     rows = session.execute(
-        select(Entity.id, Entity.name, Entity.key, Entity.type, Entity.article_count)
+        select(
+            Entity.id,
+            Entity.name,
+            Entity.key,
+            Entity.type,
+            Entity.article_count,
+            func.bool_or(kb_alias).label("kb_alias"),
+        )
         .join(EntityAlias, EntityAlias.entity_id == Entity.id)
         .where(
             EntityAlias.alias_key.in_(lookup_keys(entity)),
             Entity.type == entity.type,
             Entity.merged_into_id.is_(None),
         )
-        .distinct()
+        .group_by(Entity.id)
     )
-    return [Candidate(r.id, r.name, r.key, r.type, r.article_count) for r in rows]
+    return [Candidate(r.id, r.name, r.key, r.type, r.article_count, bool(r.kb_alias)) for r in rows]
+
+
+@dataclass(frozen=True)
+class KnownEntity:
+    """One record of a user's knowledge base (JSON Lines: name, type, aliases, external_id)."""
+
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    external_id: str | None = None
+
+
+def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
+    """Seed entities and their aliases; linking then finds them like any other candidate."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LINK_LOCK})
+    for record in records:
+        entity_id = create_entity(session, record.name, record.type, record.external_id)
+        if record.external_id:
+            session.execute(update(Entity).where(Entity.id == entity_id).values(external_id=record.external_id))
+        for alias in (record.name, *record.aliases):
+            upsert_alias(session, entity_id, alias, 0, "kb")
+        add_aliases(session, entity_id, ArticleEntity(record.name, record.type, {}))
+    session.flush()
+    return len(records)
 
 
 def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], int]:

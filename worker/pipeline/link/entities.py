@@ -30,6 +30,7 @@ class Candidate:
     key: str
     type: str
     article_count: int  # how many articles already link to it (its weight of evidence)
+    kb_alias: bool = False  # found through an alias from the user's knowledge base
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def decide(entity: ArticleEntity, candidates: list[Candidate]) -> Decision:
     exact = [c for c in same_type if c.key == entity.key]
     if exact:
         return Decision(exact[0].entity_id, "same name")
+    known = [c for c in same_type if c.kb_alias]
+    if len(known) == 1:
+        return Decision(known[0].entity_id, f"knowledge-base alias of {known[0].name!r}")
     if entity.type != "person":
         return Decision(None, "new name")
     compatible = [c for c in same_type if person_names_compatible(entity.key, c.key)]
