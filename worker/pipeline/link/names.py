@@ -1,30 +1,13 @@
-"""Names: normalized keys and the compatibility rules that decide whether two names can be
-the same entity. Pure functions, shared by the link stage and its tests."""
+"""Names across articles: the compatibility rules that decide whether two names can be the same
+entity. Normalized keys are the extract stage's ``name_key``: one definition for both stages."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from worker.pipeline.extract.names import name_key
 
-_HONORIFIC = re.compile(
-    r"^(?:mr|mrs|ms|miss|dr|sen|senator|rep|gov|gen|president|prof|sir|dame|lord|the)\.?\s+", re.IGNORECASE
-)
-_POSSESSIVE = re.compile(r"[’']s?$")
+__all__ = ["is_full_name", "name_key", "person_names_compatible", "person_tokens", "surname"]
+
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-
-
-def name_key(name: str) -> str:
-    """Case, accents, honorifics, possessives and punctuation never distinguish two names."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).strip()
-    while True:
-        stripped = _HONORIFIC.sub("", text)
-        if stripped == text:
-            break
-        text = stripped
-    text = _POSSESSIVE.sub("", text)
-    text = re.sub(r"[^\w\s]", " ", text)
-    return " ".join(text.casefold().split())
 
 
 def person_tokens(key: str) -> list[str]:
