@@ -81,7 +81,11 @@ def test_shared_wire_passages_are_flagged_as_near_duplicates(corpus: tuple[Sessi
 
 def _cluster_of(session: Session, article_id: int, fragment: str) -> int | None:
     return (
-        session.execute(select(Quote.cluster_id).where(Quote.article_id == article_id, Quote.text.contains(fragment)))
+        session.execute(
+            select(Quote.cluster_id).where(
+                Quote.article_id == article_id, Quote.text.contains(fragment), Quote.kind.in_(linking.QUOTE_KINDS)
+            )
+        )
         .scalars()
         .first()
     )
