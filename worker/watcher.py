@@ -162,7 +162,7 @@ class Watcher:
     def ingest(self, path: Path) -> None:
         st = path.lstat()
         with session_scope() as session:
-            if files.is_known_sighting(session, str(path), st.st_size, st.st_mtime_ns):
+            if files.is_known_sighting(session, db_path(path), st.st_size, st.st_mtime_ns):
                 return
         candidate = self.read_candidate(path)
         if candidate is None:
@@ -170,7 +170,7 @@ class Watcher:
         with session_scope() as session:
             reg = files.register_file(
                 session,
-                path=str(path),
+                path=db_path(path),
                 sha256=candidate.sha256,
                 content=candidate.content,
                 size=candidate.size,
@@ -183,7 +183,7 @@ class Watcher:
                 if reg.created:
                     files.record_failure(session, reg.file_id, "register", candidate.error or "", str(moved))
             session.commit()
-        bound = log.bind(file_id=reg.file_id, sha256=candidate.sha256, path=str(path))
+        bound = log.bind(file_id=reg.file_id, sha256=candidate.sha256, path=db_path(path))
         if reg.status == FileStatus.FAILED:
             bound.warning("file rejected", error=candidate.error)
         elif reg.created:
@@ -199,14 +199,30 @@ class Watcher:
             target = path.resolve()
             if target.is_relative_to(self.folder.resolve()):
                 return None  # the target is in the folder: it is ingested under its own name
-            marker = f"symlink {path} -> {target}".encode()
+            marker = f"symlink {path} -> {target}".encode(errors="surrogateescape")
             error = f"symlink points outside the watch folder ({target}); not followed"
             return Candidate(path, 0, st.st_mtime_ns, None, hashlib.sha256(marker).hexdigest(), error)
         if not path.is_file():
             return None
+        if not os.access(path, os.R_OK):
+            marker = f"unreadable {path} {st.st_mtime_ns}".encode(errors="surrogateescape")
+            return Candidate(
+                path,
+                st.st_size,
+                st.st_mtime_ns,
+                None,
+                hashlib.sha256(marker).hexdigest(),
+                "unreadable file: permission denied",
+            )
         if st.st_size > self.settings.max_file_bytes:
             error = f"file too large: {st.st_size} bytes (limit {self.settings.max_file_bytes})"
             return Candidate(path, st.st_size, st.st_mtime_ns, None, sha256_of(path), error)
         content = path.read_bytes()
         empty = "empty file" if not content.strip() else None
         return Candidate(path, len(content), st.st_mtime_ns, content, hashlib.sha256(content).hexdigest(), empty)
+
+
+def db_path(path: Path) -> str:
+    """The path as text Postgres accepts: bytes that are not UTF-8 in a file name (kept by Python
+    as surrogates) are shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
