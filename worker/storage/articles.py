@@ -32,6 +32,7 @@ def upsert_article(session: Session, file_id: int, parsed: ParsedArticle) -> int
         "outlet": parsed.outlet,
         "wire": parsed.wire,
         "dateline": parsed.dateline,
+        "forwarded_by": parsed.forwarded_by,
         "corrections": parsed.corrections,
         "metadata_sources": parsed.sources,
         "removed_blocks": [asdict(block) for block in parsed.removed],

@@ -134,6 +134,7 @@ class Article(TimestampMixin, Base):
     outlet: Mapped[str | None]
     wire: Mapped[str | None]
     dateline: Mapped[str | None]
+    forwarded_by: Mapped[str | None]  # who forwarded or posted this copy (never an author)
     corrections: Mapped[list[str]] = mapped_column(default=list)
     metadata_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
     removed_blocks: Mapped[list[dict[str, Any]]] = mapped_column(default=list)

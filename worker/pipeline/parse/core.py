@@ -1,78 +1,98 @@
-"""Entry point of the parse stage: bytes and a file name in, a ParsedArticle out."""
+"""Entry point of the parse stage: bytes and a file name in, a ParsedArticle out.
+
+``parse_document`` is pure and fast: no database, network or spaCy. It raises ``BadInput`` (and nothing else)
+for files that can never become an article; see ``formats`` for the accepted JSON fields.
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from pathlib import PurePath
 
-from charset_normalizer import from_bytes
+from worker.pipeline.parse import formats
+from worker.pipeline.parse.decode import decode, normalize, sniff_binary
+from worker.pipeline.parse.model import BadInput, ParsedArticle
+from worker.pipeline.parse.text import Hints, parse_text
 
-from worker.pipeline.parse.model import BadInput, Block, ParsedArticle
-
-MAX_CONTROL_RATIO = 0.01
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BLANK_LINES = re.compile(r"\n\s*\n")
+UNSUPPORTED_EXT = {
+    "pdf": "PDF document",
+    "doc": "Word document",
+    "docx": "Word document",
+    "odt": "OpenDocument text",
+    "rtf": "RTF document",
+    "xls": "spreadsheet",
+    "xlsx": "spreadsheet",
+    "ppt": "presentation",
+    "pptx": "presentation",
+    "zip": "ZIP archive",
+    "gz": "gzip archive",
+    "tar": "tar archive",
+    "7z": "7-Zip archive",
+    "rar": "RAR archive",
+    "png": "image",
+    "jpg": "image",
+    "jpeg": "image",
+    "gif": "image",
+    "webp": "image",
+    "bmp": "image",
+    "tif": "image",
+    "tiff": "image",
+    "svg": "image",
+    "heic": "image",
+    "mp3": "audio",
+    "wav": "audio",
+    "mp4": "video",
+    "mov": "video",
+    "epub": "e-book",
+    "exe": "executable",
+    "bin": "binary file",
+}
 
 
 def parse_document(raw: bytes, filename: str) -> ParsedArticle:
-    text, encoding = decode(raw)
-    text = normalize_whitespace(text)
-    paragraphs = [p.strip() for p in _BLANK_LINES.split(text) if p.strip()]
-    if not paragraphs:
-        raise BadInput("no text: the file holds only white space")
-    title = paragraphs[0] if _looks_like_headline(paragraphs[0]) else None
-    body = paragraphs[1:] if title else paragraphs
-    clean, blocks = assemble(body)
-    return ParsedArticle(
-        format="txt",
-        encoding=encoding,
-        text=clean,
-        blocks=blocks,
-        title=title,
-        sources={"title": "header"} if title else {},
-    )
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    if not raw:
-        raise BadInput("empty file")
-    if b"\x00" in raw[:8192]:
-        raise BadInput("binary file: NUL bytes found, not a text article")
     try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    if best is None or best.encoding is None:
-        raise BadInput("undecodable bytes: no text encoding fits this file")
-    text = str(best)
-    if len(_CONTROL.findall(text)) > MAX_CONTROL_RATIO * max(len(text), 1):
-        raise BadInput(f"binary file: decoded as {best.encoding} it is mostly control characters")
-    return text, best.encoding
+        return _parse(raw, filename)
+    except BadInput:
+        raise
+    except RecursionError:
+        raise BadInput("document nested too deeply to parse") from None
+    except Exception as exc:  # never let a malformed file crash the worker with anything but BadInput
+        raise BadInput(f"unreadable document ({type(exc).__name__}: {exc})"[:300]) from exc
 
 
-def normalize_whitespace(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines)
+def _parse(raw: bytes, filename: str) -> ParsedArticle:
+    ext = PurePath(filename or "").suffix.lower().lstrip(".")
+    if raw and sniff_binary(raw) is None and ext in UNSUPPORTED_EXT and b"\x00" in raw[:4096]:
+        raise BadInput(f"unsupported file type .{ext} ({UNSUPPORTED_EXT[ext]}): only txt, md, html, json and eml")
+    text, encoding = decode(raw)
+    fmt = formats.sniff(text, ext)
+    hints = Hints()
+    if fmt == "eml":
+        body, is_html = formats.from_email(raw, hints)
+        body = normalize(body)
+        if is_html:
+            body = formats.from_html(body, hints)
+        text = body
+    elif fmt == "html":
+        text = formats.from_html(text, hints)
+    elif fmt == "json":
+        text = formats.from_json(text, hints)
+    text = normalize(text)
+    if fmt == "md":
+        text = formats.from_markdown(text, hints)
+    if not text.strip():
+        raise BadInput("no text: the file holds only white space")
+    article = parse_text(text, hints)
+    article.format = fmt
+    article.encoding = encoding
+    if not article.text.strip() and not article.title:
+        raise BadInput("no article text: everything in the file is boilerplate (chrome, captions, footers)")
+    _check_blocks(article)
+    return article
 
 
-def _looks_like_headline(line: str) -> bool:
-    return "\n" not in line and len(line) <= 200 and not line.rstrip().endswith((".", '"', "”"))
-
-
-def assemble(chunks: list[str]) -> tuple[str, list[Block]]:
-    """Join paragraphs with blank lines and record each one's offsets in the result."""
-    blocks: list[Block] = []
-    parts: list[str] = []
-    pos = 0
-    for chunk in chunks:
-        chunk = " ".join(chunk.split("\n"))
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        blocks.append(Block("paragraph", pos, pos + len(chunk), chunk))
-        parts.append(chunk)
-        pos += len(chunk)
-    return "".join(parts), blocks
+def _check_blocks(article: ParsedArticle) -> None:
+    for b in article.blocks:
+        assert article.text[b.start : b.end] == b.text, "block offsets out of step with the text"
+    if article.title:
+        article.title = re.sub(r"\s+", " ", article.title).strip()

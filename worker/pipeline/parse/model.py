@@ -51,8 +51,10 @@ class ParsedArticle:
     language: str | None = None
     corrections: list[str] = field(default_factory=list)
     removed: list[RemovedBlock] = field(default_factory=list)
-    # field name -> where it came from: "header", "byline", "html-meta", "json", "email", "inferred"
+    # field name -> where it came from: "header", "byline", "html-meta", "json", "email", "inferred",
+    # "title-suffix", "bio", "dateline", "text", "credit"
     sources: dict[str, str] = field(default_factory=dict)
+    forwarded_by: str | None = None  # who forwarded/posted the copy (mailing list sender); never an author
 
     @property
     def paragraphs(self) -> list[Block]:
