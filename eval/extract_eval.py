@@ -1,0 +1,332 @@
+"""Quote extraction and speaker attribution against PolNeAR attributions (brat standoff).
+
+    python eval/extract_eval.py /work/shared/data/polnear-train [--limit N] [--procs 2]
+
+Each article's raw ``text/STEM.txt`` is fed to load_nlp + extract_doc, so offsets match the .ann
+files directly (one annotator per article: the first file in name order).
+
+Gold kinds, from each attribution's Content (all its parts):
+  direct   every word of the content is inside quotation marks;
+  partial  the content has a quoted part and words outside it;
+  indirect no quotation marks.
+
+Matching rule (character coverage, so one quote split in two parts by "he said" still matches):
+  precision  a predicted quote (kind direct, partial or indirect; ``term`` is not a quote claim)
+             is correct when >= 50% of its characters lie inside some gold Content;
+  recall     a gold content is found when >= 50% of its measured characters are covered by predicted
+             quotes: for direct and partial gold the measured characters are those inside quotation
+             marks and only direct/partial predictions count; for indirect gold all its characters,
+             and any non-term prediction counts.
+Speaker accuracy, over gold contents whose attribution has a Source (a missed content is wrong):
+  the prediction covering most of the content gives the speaker. Gold speaker: the Source text; when
+  it is a pronoun (he, she, they, it...), the nearest preceding Source in the article that is a name
+  (has a capitalized word after any determiner). Correct when the predicted name and the gold name
+  share their last name word (case-folded, "'s" dropped), either way round: "Bernie Sanders" ~
+  "Sen. Sanders". When the gold Source is a description ("the senator", "the campaign"), correct
+  when the prediction shares the description's head word or matches the nearest preceding named
+  Source (the description's usual referent).
+
+The scoring functions take predictions as plain dicts (start, end, kind, speaker) so that
+eval/textacy_baseline.py reuses them from another virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+QUOTE_CHARS = '"“”'
+PRONOUNS = frozenset("he she they it i we you him her them his its their who which this that one".split())
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their"})
+KINDS = ("direct", "partial", "indirect")
+
+
+@dataclass
+class Gold:
+    parts: list[tuple[int, int]]
+    kind: str
+    measured: list[tuple[int, int]]  # the characters recall is measured on
+    source: str | None
+    source_start: int | None
+    speaker: str | None = None  # the resolved gold name (or the description)
+    description: bool = False
+
+
+@dataclass
+class Article:
+    stem: str
+    text: str
+    gold: list[Gold] = field(default_factory=list)
+
+
+def _spans(spec: str) -> list[tuple[int, int]]:
+    out = []
+    for part in spec.split(";"):
+        a, b = part.split()
+        out.append((int(a), int(b)))
+    return out
+
+
+def _quoted_regions(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks within the content parts."""
+    regions = []
+    for s, e in parts:
+        chunk = text[s:e]
+        open_at = None
+        for i, ch in enumerate(chunk):
+            if ch not in QUOTE_CHARS:
+                continue
+            opening = ch == "“" or (ch == '"' and open_at is None)
+            if ch == "”" or (ch == '"' and open_at is not None):
+                opening = False
+            if opening:
+                open_at = i
+            elif open_at is not None:
+                regions.append((s + open_at + 1, s + i))
+                open_at = None
+        if open_at is not None:  # quote runs to the part's end (paragraph-spanning)
+            regions.append((s + open_at + 1, e))
+    return [(a, b) for a, b in regions if b > a]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[\w’'.-]+", text) if any(c.isalnum() for c in w)]
+
+
+def _is_named(source: str) -> bool:
+    words = _words(source)
+    while words and words[0].casefold() in DETERMINERS:
+        words = words[1:]
+    return any(w[:1].isupper() for w in words) and not (len(words) == 1 and words[0].casefold() in PRONOUNS)
+
+
+def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[Article]:
+    ann_by_stem: dict[str, Path] = {}
+    for ann in sorted((data_dir / "attributions").glob("*.ann")):
+        stem = ann.stem.rsplit("_", 1)[0]
+        ann_by_stem.setdefault(stem, ann)
+    articles = []
+    for stem in sorted(ann_by_stem)[::every][: limit or None]:
+        text = (data_dir / "text" / f"{stem}.txt").read_text(encoding="utf-8")
+        spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        relations = []
+        for line in ann_by_stem[stem].read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if line.startswith("T") and len(cols) >= 2:
+                label, _, spec = cols[1].partition(" ")
+                spans[cols[0]] = (label, _spans(spec))
+            elif line.startswith("E") and len(cols) >= 2:
+                relations.append(dict(arg.split(":", 1) for arg in cols[1].split() if ":" in arg))
+        article = Article(stem, text)
+        for rel in relations:
+            if "Content" not in rel or rel["Content"] not in spans:
+                continue
+            parts = sorted(spans[rel["Content"]][1])
+            quoted = _quoted_regions(text, parts)
+            outside = "".join(text[a:b] for a, b in _subtract(parts, _with_marks(quoted)))
+            if not quoted:
+                kind, measured = "indirect", parts
+            elif any(c.isalnum() for c in outside):
+                kind, measured = "partial", quoted
+            else:
+                kind, measured = "direct", quoted
+            source = source_start = None
+            if rel.get("Source") in spans:
+                sparts = sorted(spans[rel["Source"]][1])
+                source = " ".join(text[a:b] for a, b in sparts)
+                source_start = sparts[0][0]
+            article.gold.append(Gold(parts, kind, measured, source, source_start))
+        _resolve_gold_speakers(article)
+        articles.append(article)
+    return articles
+
+
+def _with_marks(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(a - 1, b + 1) for a, b in regions]
+
+
+def _subtract(parts: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s, e in parts:
+        cur = s
+        for a, b in sorted(holes):
+            if b <= cur or a >= e:
+                continue
+            if a > cur:
+                out.append((cur, a))
+            cur = max(cur, b)
+        if cur < e:
+            out.append((cur, e))
+    return out
+
+
+def _resolve_gold_speakers(article: Article) -> None:
+    named = sorted(
+        (g.source_start, g.source)
+        for g in article.gold
+        if g.source and g.source_start is not None and _is_named(g.source)
+    )
+    starts = [s for s, _ in named]
+
+    for g in article.gold:
+        if not g.source or g.source_start is None:
+            continue
+        if _is_named(g.source):
+            g.speaker = g.source
+            continue
+        k = bisect.bisect_left(starts, g.source_start)
+        antecedent = named[k - 1][1] if k > 0 else None
+        words = _words(g.source)
+        if len(words) == 1 and words[0].casefold() in PRONOUNS:
+            g.speaker = antecedent  # None when nothing precedes: the speaker is then not scored
+        else:
+            g.description = True
+            g.speaker = g.source + ("\t" + antecedent if antecedent else "")
+
+
+def _last_word(name: str) -> str:
+    words = [re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(name)]
+    words = [w for w in words if w not in {"jr", "sr", "ii", "iii"}]
+    return words[-1] if words else ""
+
+
+def _cap_words(name: str) -> set[str]:
+    return {re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(name) if w[:1].isupper()}
+
+
+def names_match(pred: str | None, gold: str) -> bool:
+    if not pred:
+        return False
+    pw = {re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(pred)}
+    return _last_word(pred) in _cap_words(gold) or _last_word(gold) in pw
+
+
+def speaker_correct(pred: str | None, g: Gold) -> bool:
+    if g.speaker is None:
+        return False
+    if not g.description:
+        return names_match(pred, g.speaker)
+    description, _, antecedent = g.speaker.partition("\t")
+    if pred and _last_word(description) in {w.casefold() for w in _words(pred)}:
+        return True
+    return bool(antecedent) and names_match(pred, antecedent)
+
+
+def _covered(ranges: list[tuple[int, int]], preds: list[dict[str, Any]]) -> tuple[int, int, dict[str, Any] | None]:
+    total = sum(b - a for a, b in ranges)
+    covered = 0
+    best, best_overlap = None, 0
+    for a, b in ranges:
+        marks = bytearray(b - a)
+        for p in preds:
+            lo, hi = max(a, p["start"]), min(b, p["end"])
+            if hi > lo:
+                marks[lo - a : hi - a] = b"\x01" * (hi - lo)
+        covered += sum(marks)
+    for p in preds:
+        ov = sum(max(0, min(b, p["end"]) - max(a, p["start"])) for a, b in ranges)
+        if ov > best_overlap:
+            best, best_overlap = p, ov
+    return covered, total, best
+
+
+def score(articles: list[Article], predictions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for art in articles:
+        preds = [p for p in predictions.get(art.stem, []) if p["kind"] in KINDS]
+        inside = bytearray(len(art.text) + 1)
+        for g in art.gold:
+            for a, b in g.parts:
+                inside[a:b] = b"\x01" * (b - a)
+        for p in preds:
+            n = max(1, p["end"] - p["start"])
+            ok = sum(inside[p["start"] : p["end"]]) >= 0.5 * n
+            c = counts[p["kind"]]
+            c["pred"] += 1
+            c["pred_ok"] += ok
+        quoted_preds = [p for p in preds if p["kind"] in ("direct", "partial")]
+        for g in art.gold:
+            pool = quoted_preds if g.kind != "indirect" else preds
+            covered, total, best = _covered(g.measured, pool)
+            found = total > 0 and covered >= 0.5 * total
+            c = counts[g.kind]
+            c["gold"] += 1
+            c["found"] += found
+            if g.speaker is not None:
+                c["spk_gold"] += 1
+                c["spk_ok"] += bool(found and best is not None and speaker_correct(best.get("speaker"), g))
+    return {k: dict(v) for k, v in counts.items()}
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a / b:6.1%}" if b else "   n/a"
+
+
+def report(counts: dict[str, Any], title: str) -> str:
+    lines = [title, f"{'kind':9} {'P':>7} {'R':>7} {'spk acc':>8}   (pred ok/pred, found/gold, speaker ok/with source)"]
+    rows = [*KINDS, "quoted"]
+    merged = dict(counts)
+    merged["quoted"] = {
+        key: counts.get("direct", {}).get(key, 0) + counts.get("partial", {}).get(key, 0)
+        for key in ("pred", "pred_ok", "gold", "found", "spk_gold", "spk_ok")
+    }
+    for kind in rows:
+        c = merged.get(kind, {})
+        lines.append(
+            f"{kind:9} {_pct(c.get('pred_ok', 0), c.get('pred', 0))} {_pct(c.get('found', 0), c.get('gold', 0))} "
+            f"{_pct(c.get('spk_ok', 0), c.get('spk_gold', 0))}   "
+            f"({c.get('pred_ok', 0)}/{c.get('pred', 0)}, {c.get('found', 0)}/{c.get('gold', 0)}, "
+            f"{c.get('spk_ok', 0)}/{c.get('spk_gold', 0)})"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--every", type=int, default=1, help="every k-th article only (a sample across outlets)")
+    parser.add_argument("--procs", type=int, default=1, help="spaCy processes")
+    parser.add_argument("--dump", type=Path, default=None, help="write predictions as JSON lines here")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from worker.pipeline.extract import extract_doc, load_nlp
+
+    articles = load_gold(args.data_dir, args.limit, args.every)
+    nlp = load_nlp("en_core_web_sm")
+    t0 = time.perf_counter()
+    predictions: dict[str, list[dict[str, Any]]] = {}
+    crashes = 0
+    extract_time = 0.0
+    for art, doc in zip(articles, nlp.pipe((a.text for a in articles), n_process=args.procs), strict=True):
+        t1 = time.perf_counter()
+        try:
+            quotes = extract_doc(doc).quotes
+        except Exception as exc:  # never crash: count it
+            crashes += 1
+            print(f"CRASH {art.stem}: {exc!r}", file=sys.stderr)
+            quotes = []
+        extract_time += time.perf_counter() - t1
+        predictions[art.stem] = [
+            {"start": q.start, "end": q.end, "kind": q.kind, "speaker": q.speaker, "text": q.text} for q in quotes
+        ]
+    elapsed = time.perf_counter() - t0
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as fh:
+            for art in articles:
+                fh.write(json.dumps({"stem": art.stem, "quotes": predictions[art.stem]}) + "\n")
+    print(report(score(articles, predictions), f"wirewatch extract on {len(articles)} articles"))
+    print(f"crashes: {crashes}; total {elapsed:.1f}s, of which extract (after spaCy) {extract_time:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Quotes and their speakers: the five seeds (one event, five outlets) and hand-written hard cases.
+
+Fixtures in tests/fixtures/extract/: ``seeds.json`` (expected quotes per seed, by exact text or
+prefix) and ``hard_cases.json`` (texts with every expected quote). A quote is found when a predicted
+quote has that text; its kind and speaker must then match.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from worker.pipeline.extract.core import extract_doc, extract_texts
+from worker.pipeline.extract.model import Extraction, Quote
+from worker.pipeline.extract.nlp import load_nlp
+from worker.pipeline.extract.quotes import pair_marks
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
+HARD_CASES = json.loads((FIXTURES / "hard_cases.json").read_text(encoding="utf-8"))
+SEED_EXPECTED: dict[str, list[dict[str, Any]]] = json.loads((FIXTURES / "seeds.json").read_text(encoding="utf-8"))
+
+
+def clean(raw: str) -> str:
+    """Roughly the parse stage's output: one paragraph per non-empty line, joined by blank lines."""
+    return "\n\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp("en_core_web_sm")
+
+
+@pytest.fixture(scope="module")
+def seeds(nlp: Language) -> dict[str, tuple[str, Extraction]]:
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = clean(path.read_text(encoding="utf-8"))
+        out[path.name[:3]] = (text, extract_doc(nlp(text)))
+    return out
+
+
+def _find(quotes: list[Quote], expected: dict[str, Any]) -> Quote | None:
+    for q in quotes:
+        if q.text == expected.get("text") or ("startswith" in expected and q.text.startswith(expected["startswith"])):
+            return q
+    return None
+
+
+def _check(text: str, extraction: Extraction, expected: dict[str, Any]) -> None:
+    quote = _find(extraction.quotes, expected)
+    label = expected.get("text") or expected.get("startswith")
+    assert quote is not None, f"quote not found: {label!r}; got {[q.text for q in extraction.quotes]}"
+    assert text[quote.start : quote.end] == quote.text
+    assert quote.kind == expected["kind"], (label, quote)
+    assert quote.speaker == expected["speaker"], (label, quote)
+    if quote.speaker is not None:
+        assert quote.speaker_start is not None and quote.speaker_end is not None
+        assert quote.cue is not None and quote.cue_start is not None
+        assert text[quote.cue_start : quote.cue_end] == quote.cue
+        if quote.speaker_entity is not None:
+            assert extraction.entities[quote.speaker_entity].name == quote.speaker
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_EXPECTED))
+def test_seed_quotes(seeds: dict[str, tuple[str, Extraction]], seed: str) -> None:
+    text, extraction = seeds[seed]
+    for expected in SEED_EXPECTED[seed]:
+        _check(text, extraction, expected)
+
+
+@pytest.mark.parametrize("case", HARD_CASES, ids=[c["name"] for c in HARD_CASES])
+def test_hard_cases(nlp: Language, case: dict[str, Any]) -> None:
+    extraction = extract_doc(nlp(case["text"]))
+    for expected in case["quotes"]:
+        _check(case["text"], extraction, expected)
+
+
+def test_quote_texts_have_no_enclosing_marks(seeds: dict[str, tuple[str, Extraction]]) -> None:
+    for text, extraction in seeds.values():
+        for q in extraction.quotes:
+            assert q.text == text[q.start : q.end]
+            assert q.text == q.text.strip()
+            if q.kind in ("direct", "partial", "term"):
+                assert q.text[0] not in '“"' and q.text[-1] not in '”"', q
+
+
+def test_no_speaker_is_never_guessed(nlp: Language) -> None:
+    text = "The meeting ended late.\n\n“Nobody knows what comes next.”\n\nHe left."
+    quotes = extract_doc(nlp(text)).quotes
+    assert [(q.text, q.speaker) for q in quotes if q.kind == "direct"] == [("Nobody knows what comes next.", None)]
+
+
+def test_odd_quote_marks_do_not_lose_the_rest() -> None:
+    text = "He said “one thing.\n\nShe said “another thing,” and left. A stray ” mark."
+    spans = [text[s.start : s.end] for s in pair_marks(text)]
+    assert "another thing," in spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\n\n", "“", "”", '"', "“”", '"""', "“a\n\n“b\n\n“c", "said", "according to", "He said: “"],
+)
+def test_never_crashes(nlp: Language, text: str) -> None:
+    extraction = extract_doc(nlp(text))
+    for q in extraction.quotes:
+        assert text[q.start : q.end] == q.text
+
+
+def test_extract_texts_streams(nlp: Language) -> None:
+    texts = ["“Yes,” Ms. Smith said.", "No quotes here."]
+    results = list(extract_texts(nlp, texts))
+    assert len(results) == 2
+    assert [q.text for q in results[0].quotes] == ["Yes,"]
