@@ -84,9 +84,11 @@ def _link_in_process(database_url: str, article_id: int, start: Any) -> None:
 def test_parallel_workers_link_one_name_to_one_entity(database_url: str) -> None:
     from worker.storage.db import get_sessionmaker
 
-    name = f"Xi Jinping{uuid.uuid4().hex[:6]}"
+    # committed rows: unique names, so no other test sees a second person called Xi
+    family = f"Xi{uuid.uuid4().hex[:6]}"
+    name = f"Jinping {family}"
     with get_sessionmaker()() as session:
-        ids = [_article_with(session, _extraction(name, [name, "Mr. Xi"])) for _ in range(4)]
+        ids = [_article_with(session, _extraction(name, [name, f"Mr. {family}"])) for _ in range(4)]
         session.commit()
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
@@ -121,3 +123,20 @@ def test_knowledge_base_seeds_and_steers_linking(db_session: Session) -> None:
     ).all()
     assert [entity_id for entity_id, _ in links] == [kb_entity.id, kb_entity.id], links
     assert "knowledge-base alias" in links[0].evidence or "knowledge-base alias" in links[1].evidence
+
+
+def test_family_name_first_is_absorbed_too(db_session: Session) -> None:
+    """'Xi' seen alone first, 'Xi Jinping' (family name first) later: one person."""
+    family = f"Xi{uuid.uuid4().hex[:6]}"
+    first = _article_with(db_session, _extraction(family, [family]))
+    linking.link_article(db_session, first)
+    second = _article_with(db_session, _extraction(f"{family} Jinping", [f"{family} Jinping", family]))
+    linking.link_article(db_session, second)
+    lone = db_session.execute(select(EntityRow).where(EntityRow.name == family)).scalar_one()
+    full = db_session.execute(select(EntityRow).where(EntityRow.name == f"{family} Jinping")).scalar_one()
+    assert lone.merged_into_id == full.id
+    third = _article_with(db_session, _extraction(family, [family]))
+    linking.link_article(db_session, third)
+    assert (
+        db_session.execute(select(EntityLink.entity_id).where(EntityLink.article_id == third)).scalar_one() == full.id
+    )

@@ -132,6 +132,7 @@ def test_entities_link_across_articles(corpus: tuple[Session, dict[str, int]]) -
         .group_by(EntityRow.name)
     ).all()
     by_name = dict(rows)
-    assert any("Xi" in n and c == 5 for n, c in by_name.items()), by_name
+    people = "; ".join(f"{n}={c}" for n, c in by_name.items() if "Xi" in n or "Trump" in n)
+    assert any("Xi" in n and c == 5 for n, c in by_name.items()), people
     assert any("Trump" in n and c == 5 for n, c in by_name.items()), by_name
     assert any("Lutnick" in n and c >= 3 for n, c in by_name.items()), by_name

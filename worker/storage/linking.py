@@ -23,7 +23,7 @@ from worker.pipeline.link.entities import (
     decide,
     lookup_keys,
 )
-from worker.pipeline.link.names import is_full_name, name_key, surname
+from worker.pipeline.link.names import is_full_name, name_key, person_names_compatible, surname
 from worker.storage.models import (
     Article,
     ArticleBucket,
@@ -45,6 +45,7 @@ LINK_LOCK = 0x6C696E6B  # "link"
 QUOTE_KINDS = ("direct", "partial")
 MAX_QUOTE_CANDIDATES = 200
 PROBE_TERMS = 4  # a quote is looked up by its longest (rarest) content words
+MAX_UNDATED_CANDIDATES = 500  # (story, entity) pairs an undated article is compared with
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
         )
         point_at_entity(session, article_id, entity.name, entity.type, entity_id)
         linked[(entity.name, entity.type)] = entity_id
-        if decision.entity_id is None and entity.type == "person" and is_full_name(entity.key):
+        if entity.type == "person" and is_full_name(entity.key):
             absorb_surname_entity(session, entity_id)
     session.flush()
     return linked
@@ -239,31 +240,35 @@ def unlink_entities(session: Session, article_id: int) -> None:
 
 
 def absorb_surname_entity(session: Session, full_id: int) -> None:
-    """A surname-only person ("Takaichi") merges into a newly seen full name ("Sanae Takaichi")
-    when that full name is the only person with this surname: the evidence a split would undo."""
+    """A one-word person ("Takaichi", "Xi") merges into a full name ("Sanae Takaichi",
+    "Xi Jinping") when articles used that word for this person and no other full name: the
+    evidence a split would undo. The word is whichever the text used, family name first or last."""
     full = session.get(Entity, full_id)
     assert full is not None
-    family = surname(full.key)
-    if not family:
-        return
-    same_surname_full = session.execute(
-        select(func.count(func.distinct(Entity.id)))
-        .select_from(EntityAlias)
-        .join(Entity, Entity.id == EntityAlias.entity_id)
-        .where(
-            EntityAlias.alias_key == family,
-            Entity.type == "person",
-            Entity.merged_into_id.is_(None),
-            Entity.key != family,
-        )
-    ).scalar_one()
-    if same_surname_full != 1:
-        return
-    lone = session.execute(
-        select(Entity.id).where(Entity.type == "person", Entity.key == family, Entity.merged_into_id.is_(None))
-    ).scalar_one_or_none()
-    if lone is not None:
-        merge_entities(session, lone, full_id, f"surname-only {family!r} matches one known person: {full.name!r}")
+    short_keys = session.execute(
+        select(EntityAlias.alias_key)
+        .where(EntityAlias.entity_id == full_id, EntityAlias.alias_key.not_like("% %"))
+        .distinct()
+    ).scalars()
+    for short in short_keys:
+        if not person_names_compatible(short, full.key):
+            continue
+        owners = session.execute(
+            select(func.count(func.distinct(Entity.id)))
+            .select_from(EntityAlias)
+            .join(Entity, Entity.id == EntityAlias.entity_id)
+            .where(
+                EntityAlias.alias_key == short,
+                Entity.type == "person",
+                Entity.merged_into_id.is_(None),
+                Entity.key != short,
+            )
+        ).scalar_one()
+        lone = session.execute(
+            select(Entity.id).where(Entity.type == "person", Entity.key == short, Entity.merged_into_id.is_(None))
+        ).scalar_one_or_none()
+        if owners == 1 and lone is not None and lone != full_id:
+            merge_entities(session, lone, full_id, f"one-word name {short!r} used only for {full.name!r}")
 
 
 def merge_entities(session: Session, from_id: int, into_id: int, reason: str) -> int:
@@ -427,7 +432,7 @@ def article_date(article: Article | None) -> date:
 def assign_story(session: Session, article: Article, copies: list[tuple[int, float]]) -> int | None:
     if article.story_id is not None:
         return article.story_id
-    day = article_date(article)
+    day = article.published_date  # None: undated, compared with the most recent stories
     weighted = article_weighted_entities(session, article.id)
     corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
     top = stories.top_entities(weighted, corpus)
@@ -440,7 +445,8 @@ def assign_story(session: Session, article: Article, copies: list[tuple[int, flo
         if choice:
             story_id, score = choice
     if story_id is None:
-        story = Story(title=article.title, first_date=day, last_date=day, article_count=0)
+        start = day or article_date(article)
+        story = Story(title=article.title, first_date=start, last_date=start, article_count=0)
         session.add(story)
         session.flush()
         story_id = story.id
@@ -458,17 +464,18 @@ def article_weighted_entities(session: Session, article_id: int) -> list[stories
     return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1)) for r in rows]
 
 
-def candidate_stories(session: Session, entity_ids: list[int], day: date) -> dict[int, set[int]]:
-    window = timedelta(days=stories.WINDOW_DAYS)
-    rows = session.execute(
+def candidate_stories(session: Session, entity_ids: list[int], day: date | None) -> dict[int, set[int]]:
+    stmt = (
         select(StoryEntity.story_id, StoryEntity.entity_id)
         .join(Story, Story.id == StoryEntity.story_id)
-        .where(
-            StoryEntity.entity_id.in_(entity_ids),
-            StoryEntity.last_date >= day - window,
-            Story.first_date <= day + window,
-        )
-    ).all()
+        .where(StoryEntity.entity_id.in_(entity_ids))
+    )
+    if day is not None:
+        window = timedelta(days=stories.WINDOW_DAYS)
+        stmt = stmt.where(StoryEntity.last_date >= day - window, Story.first_date <= day + window)
+    else:  # an undated article: the most recently active stories that share its entities
+        stmt = stmt.order_by(StoryEntity.last_date.desc()).limit(MAX_UNDATED_CANDIDATES)
+    rows = session.execute(stmt).all()
     found: dict[int, set[int]] = defaultdict(set)
     for story_id, entity_id in rows:
         found[story_id].add(entity_id)
@@ -476,13 +483,15 @@ def candidate_stories(session: Session, entity_ids: list[int], day: date) -> dic
 
 
 def join_story(
-    session: Session, article: Article, story_id: int, score: float, top: dict[int, float], day: date
+    session: Session, article: Article, story_id: int, score: float, top: dict[int, float], day: date | None
 ) -> None:
     article.story_id, article.story_score = story_id, round(score, 4)
     story = session.get(Story, story_id)
     assert story is not None
     story.article_count += 1
-    story.first_date, story.last_date = min(story.first_date, day), max(story.last_date, day)
+    if day is not None:  # an undated article does not move the story in time
+        story.first_date, story.last_date = min(story.first_date, day), max(story.last_date, day)
+    day = day or story.last_date
     for entity_id, weight in top.items():
         stmt = insert(StoryEntity).values(story_id=story_id, entity_id=entity_id, weight=weight, last_date=day)
         session.execute(

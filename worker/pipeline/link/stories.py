@@ -4,7 +4,8 @@ A new article is compared only with stories active within ``WINDOW_DAYS`` of its
 one of its most specific entities (found through a story-entity index). Its score against a
 story is the idf-weighted share of its top entities that the story also has; it joins the best
 story scoring at least JOIN_THRESHOLD, else it starts a new one. A near-duplicate always joins
-its original's story. No step re-clusters the corpus."""
+its original's story. An undated article is compared with the most recently active stories
+that share its entities, and does not move a story in time. No step re-clusters the corpus."""
 
 from __future__ import annotations
 
