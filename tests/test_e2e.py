@@ -3,6 +3,7 @@ against the real Postgres and Redis (or the embedded ones), files dropped in a f
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -104,6 +105,27 @@ def test_seeds_flow_from_folder_to_rows(stack: dict[str, Any]) -> None:
     )[0]
     assert counts.quotes >= 20 and counts.mentions >= 100
     assert counts.unlinked == 0
+    assert_journey_logged(services, found[0].id)
+
+
+def assert_journey_logged(services: Stack, file_id: int) -> None:
+    """Every line of one file's journey carries its file id and sha256; task lines add task and stage."""
+    lines = []
+    for name in ("watcher", "worker"):
+        for line in services.log_tail(name, 10_000_000).splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if record.get("file_id") == file_id:
+                lines.append(record)
+    events = {r["event"] for r in lines}
+    assert {"queued", "parsed", "extracted", "linked"} <= events, events
+    assert len({r["sha256"] for r in lines}) == 1
+    stage_of = {"parsed": "parse", "extracted": "extract", "linked": "link"}
+    for record in lines:
+        if record["event"] in stage_of:
+            assert record["task_id"] and record["stage"] == stage_of[record["event"]]
 
 
 def test_api_serves_what_was_ingested(stack: dict[str, Any]) -> None:
@@ -125,6 +147,42 @@ def test_api_serves_what_was_ingested(stack: dict[str, Any]) -> None:
     assert files["total"] >= 5
     assert "/quotes" in httpx.get(f"{api}/openapi.json").json()["paths"]
     assert httpx.get(f"{stack['flower']}/healthcheck").status_code == 200
+
+
+def test_link_queries_through_the_api(stack: dict[str, Any]) -> None:
+    api, engine, inbox = stack["api"], stack["engine"], stack["inbox"]
+    ids = {
+        Path(r.path).name[:3]: r.id
+        for r in rows(
+            engine,
+            "SELECT f.path, a.id FROM articles a JOIN ingested_files f ON f.id = a.file_id WHERE f.path LIKE :p",
+            p=f"{inbox}/0%",
+        )
+    }
+    story_ids = {httpx.get(f"{api}/articles/{i}").json()["id"] and _story_of(engine, i) for i in ids.values()}
+    assert len(story_ids) == 1
+    story = httpx.get(f"{api}/stories/{story_ids.pop()}").json()
+    assert {a["id"] for a in story["articles"]} >= set(ids.values()) and story["quotes"]
+    copies = httpx.get(f"{api}/articles/{ids['001']}/near-duplicates").json()
+    assert [c["duplicate_of_id"] for c in copies] == [ids["000"]]
+    quote_id = rows(
+        engine,
+        "SELECT id FROM quotes WHERE article_id = :a AND text LIKE '%in the process of doing it%'",
+        a=ids["001"],
+    )[0].id
+    cluster = httpx.get(f"{api}/quotes/{quote_id}/cluster").json()
+    assert {q["article_id"] for q in cluster["quotes"]} >= {ids["000"], ids["001"]}
+    people = httpx.get(f"{api}/entities", params={"q": "Lutnick", "type": "person"}).json()["items"]
+    lutnick = httpx.get(f"{api}/entities/{people[0]['id']}").json()
+    assert lutnick["article_count"] >= 3 and any(a["alias"] == "Lutnick" for a in lutnick["aliases"])
+    assert any("Trump" in c["name"] for c in lutnick["co_mentioned"])
+    said = httpx.get(f"{api}/entities/{lutnick['id']}/quotes").json()
+    assert said["total"] >= 1 and all(q["speaker_entity_id"] == lutnick["id"] for q in said["items"])
+    assert httpx.get(f"{api}/stories").json()["total"] >= 1
+
+
+def _story_of(engine: Engine, article_id: int) -> int:
+    return int(rows(engine, "SELECT story_id FROM articles WHERE id = :a", a=article_id)[0].story_id)
 
 
 def _get(url: str) -> bool:
@@ -165,15 +223,18 @@ def test_bad_input_is_recorded_and_quarantined(stack: dict[str, Any], tmp_path: 
     bad = {
         "empty.txt": b"",
         "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(2048),
+        "noise.txt": bytes(range(256)) * 16,
         "huge.txt": b"Filler paragraph.\n\n" * (20 * 1024 * 1024 // 19 + 1),
     }
     for name, content in bad.items():
         (inbox / name).write_bytes(content)
     (inbox / "link-outside.txt").symlink_to(outside)
-    latin1 = "Caf\u00e9 owners said na\u00efve plans \u201cwon\u2019t work.\u201d\n\nThey met on Monday.".encode(
+    latin1 = "Caf\u00e9 owners meet\n\nCaf\u00e9 owners said na\u00efve plans \u201cwon\u2019t work.\u201d".encode(
         "cp1252"
     )
     (inbox / "latin-1 caf\u00e9 (1).txt").write_bytes(latin1)
+    with open(os.fsencode(inbox) + b"/not utf-8 \xff name.txt", "wb") as fh:  # a name no decoder accepts
+        fh.write("Name test\n\nThe council said on Friday that the bridge “is safe.”\n".encode())
     good = inbox / "after the bad ones.txt"
     good.write_text("Officials meet\n\nThe mayor said on Tuesday that the plan “will go ahead.”\n")
 
@@ -187,19 +248,21 @@ def test_bad_input_is_recorded_and_quarantined(stack: dict[str, Any], tmp_path: 
                 p=f"{inbox}/%",
             )
         }
-        names = [*bad, "link-outside.txt", "latin-1 caf\u00e9 (1).txt", good.name]
+        names = [*bad, "link-outside.txt", "latin-1 caf\u00e9 (1).txt", "not utf-8 \\xff name.txt", good.name]
         if all(n in found and found[n].status in ("done", "failed") for n in names):
             return found
         return None
 
     found = wait_for(settled, 120, "bad files to be handled")
     assert found["empty.txt"].status == "failed" and "empty" in found["empty.txt"].error
-    assert found["image.txt"].status == "failed" and "binary" in found["image.txt"].error
+    assert found["image.txt"].status == "failed" and "PNG" in found["image.txt"].error
+    assert found["noise.txt"].status == "failed" and "binary" in found["noise.txt"].error
     assert found["huge.txt"].status == "failed" and "too large" in found["huge.txt"].error
     assert found["link-outside.txt"].status == "failed" and "outside" in found["link-outside.txt"].error
     # invalid UTF-8 that is another encoding is decoded, not rejected
     assert found["latin-1 caf\u00e9 (1).txt"].status == "done"
     assert found[good.name].status == "done"
+    assert found["not utf-8 \\xff name.txt"].status == "done"
     for name in (*bad, "link-outside.txt"):
         assert not (inbox / name).exists() and not (inbox / name).is_symlink(), name
         assert Path(found[name].quarantine_path).parent == quarantine
