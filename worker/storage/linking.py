@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, text, tuple_, update
+from sqlalchemy import BigInteger, Text, column, delete, func, select, text, tuple_, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,8 @@ QUOTE_KINDS = ("direct", "partial")
 MAX_QUOTE_CANDIDATES = 200
 PROBE_TERMS = 4  # a quote is looked up by its longest (rarest) content words
 MAX_UNDATED_CANDIDATES = 500  # (story, entity) pairs an undated article is compared with
+SPEAKER_TYPES = ("person", "organization", "group")
+RECENT_POSTINGS = 300  # per probe word: same-statement reports arrive close together
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,11 @@ def canonical_id(session: Session, entity_id: int) -> int:
         entity_id = into
 
 
-def find_candidates(session: Session, entity: ArticleEntity) -> list[Candidate]:
-    kb_alias = (EntityAlias.source == "kb") & (EntityAlias.alias_key == entity.key)
+def find_candidates(session: Session, entities: list[ArticleEntity]) -> list[list[Candidate]]:
+    """Candidates for each of an article's entities, in one indexed query over the alias table."""
+    keys = {k for e in entities for k in lookup_keys(e)}
+    if not keys:
+        return [[] for _ in entities]
     rows = session.execute(
         select(
             Entity.id,
@@ -106,17 +111,24 @@ def find_candidates(session: Session, entity: ArticleEntity) -> list[Candidate]:
             Entity.key,
             Entity.type,
             Entity.article_count,
-            func.bool_or(kb_alias).label("kb_alias"),
+            EntityAlias.alias_key,
+            EntityAlias.source,
         )
         .join(EntityAlias, EntityAlias.entity_id == Entity.id)
-        .where(
-            EntityAlias.alias_key.in_(lookup_keys(entity)),
-            Entity.type == entity.type,
-            Entity.merged_into_id.is_(None),
-        )
-        .group_by(Entity.id)
-    )
-    return [Candidate(r.id, r.name, r.key, r.type, r.article_count, bool(r.kb_alias)) for r in rows]
+        .where(EntityAlias.alias_key.in_(keys), Entity.merged_into_id.is_(None))
+    ).all()
+    found: list[list[Candidate]] = []
+    for entity in entities:
+        wanted = set(lookup_keys(entity))
+        by_id: dict[int, Candidate] = {}
+        for r in rows:
+            if r.type != entity.type or r.alias_key not in wanted:
+                continue
+            kb = r.source == "kb" and r.alias_key == entity.key
+            if r.id not in by_id or kb:
+                by_id[r.id] = Candidate(r.id, r.name, r.key, r.type, r.article_count, kb)
+        found.append(list(by_id.values()))
+    return found
 
 
 @dataclass(frozen=True)
@@ -136,38 +148,59 @@ def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
         entity_id = create_entity(session, record.name, record.type, record.external_id)
         if record.external_id:
             session.execute(update(Entity).where(Entity.id == entity_id).values(external_id=record.external_id))
-        for alias in (record.name, *record.aliases):
-            upsert_alias(session, entity_id, alias, 0, "kb")
-        add_aliases(session, entity_id, ArticleEntity(record.name, record.type, {}))
+        surfaces = dict.fromkeys((record.name, *record.aliases), 0)
+        add_aliases(session, [(entity_id, ArticleEntity(record.name, record.type, surfaces))], source="kb")
     session.flush()
     return len(records)
 
 
 def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], int]:
-    linked: dict[tuple[str, str], int] = {}
-    for entity in article_entities(session, article_id):
-        decision = decide(entity, find_candidates(session, entity))
-        entity_id = decision.entity_id or create_entity(session, entity.name, entity.type)
-        add_aliases(session, entity_id, entity)
-        session.execute(update(Entity).where(Entity.id == entity_id).values(article_count=Entity.article_count + 1))
-        session.add(
-            EntityLink(
-                article_id=article_id,
-                article_entity=entity.name,
-                entity_type=entity.type,
-                entity_id=entity_id,
-                linked_entity_id=entity_id,
-                evidence=decision.evidence,
-                surfaces=entity.surfaces,
-                mention_count=sum(entity.surfaces.values()),
-            )
+    entities = article_entities(session, article_id)
+    decisions = [decide(e, found) for e, found in zip(entities, find_candidates(session, entities), strict=True)]
+    created = create_entities(
+        session, [(e.name, e.type) for e, d in zip(entities, decisions, strict=True) if d.entity_id is None]
+    )
+    ids = [d.entity_id or created[(name_key(e.name), e.type)] for e, d in zip(entities, decisions, strict=True)]
+    add_aliases(session, list(zip(ids, entities, strict=True)))
+    if ids:
+        session.execute(update(Entity).where(Entity.id.in_(set(ids))).values(article_count=Entity.article_count + 1))
+    session.add_all(
+        EntityLink(
+            article_id=article_id,
+            article_entity=e.name,
+            entity_type=e.type,
+            entity_id=entity_id,
+            linked_entity_id=entity_id,
+            evidence=d.evidence,
+            surfaces=e.surfaces,
+            mention_count=sum(e.surfaces.values()),
         )
-        point_at_entity(session, article_id, entity.name, entity.type, entity_id)
-        linked[(entity.name, entity.type)] = entity_id
-        if entity.type == "person" and is_full_name(entity.key):
+        for e, d, entity_id in zip(entities, decisions, ids, strict=True)
+    )
+    point_at_entities(session, article_id, [(e.name, e.type, i) for e, i in zip(entities, ids, strict=True)])
+    for e, entity_id in zip(entities, ids, strict=True):
+        if e.type == "person" and is_full_name(e.key):
             absorb_surname_entity(session, entity_id)
     session.flush()
-    return linked
+    return {(e.name, e.type): i for e, i in zip(entities, ids, strict=True)}
+
+
+def create_entities(session: Session, names: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Insert the new entities in one statement; returns (key, type) -> canonical id."""
+    wanted = {(name_key(name), etype): name for name, etype in names}
+    if not wanted:
+        return {}
+    session.execute(
+        insert(Entity)
+        .values([{"name": name, "type": etype, "key": key} for (key, etype), name in wanted.items()])
+        .on_conflict_do_nothing(index_elements=["type", "key"])
+    )
+    rows = session.execute(
+        select(Entity.id, Entity.key, Entity.type, Entity.merged_into_id).where(
+            tuple_(Entity.key, Entity.type).in_(list(wanted))
+        )
+    ).all()
+    return {(r.key, r.type): canonical_id(session, r.id) if r.merged_into_id else r.id for r in rows}
 
 
 def create_entity(session: Session, name: str, etype: str, external_id: str | None = None) -> int:
@@ -181,27 +214,62 @@ def create_entity(session: Session, name: str, etype: str, external_id: str | No
     return canonical_id(session, entity_id)
 
 
-def add_aliases(session: Session, entity_id: int, entity: ArticleEntity) -> None:
-    counts = dict(entity.surfaces)
-    counts.setdefault(entity.name, 0)
-    for alias, count in counts.items():
-        upsert_alias(session, entity_id, alias, count, "text")
-    if entity.type == "person" and is_full_name(entity.key):
-        family = surname(entity.key)
-        spelled = [t for t in entity.name.split() if name_key(t) == family]
-        if spelled:  # so a later surname-only mention finds this person
-            upsert_alias(session, entity_id, spelled[-1], 0, "derived")
+def add_aliases(session: Session, linked: list[tuple[int, ArticleEntity]], source: str = "text") -> None:
+    """Every surface form, counted, in one upsert; full-name people also get their family
+    name as a derived alias, so a later one-word mention finds them."""
+    rows: dict[tuple[int, str], dict[str, object]] = {}
 
-
-def upsert_alias(session: Session, entity_id: int, alias: str, count: int, source: str) -> None:
-    stmt = insert(EntityAlias).values(
-        entity_id=entity_id, alias=alias, alias_key=name_key(alias), count=count, source=source
-    )
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["entity_id", "alias"], set_={"count": EntityAlias.count + stmt.excluded.count}
+    def add(entity_id: int, alias: str, count: int, alias_source: str) -> None:
+        row = rows.setdefault(
+            (entity_id, alias),
+            {"entity_id": entity_id, "alias": alias, "alias_key": name_key(alias), "count": 0, "source": alias_source},
         )
+        row["count"] = int(str(row["count"])) + count
+
+    for entity_id, entity in linked:
+        for alias, count in {entity.name: 0, **entity.surfaces}.items():
+            add(entity_id, alias, count, source)
+        if entity.type == "person" and is_full_name(entity.key):
+            family = surname(entity.key)
+            spelled = [t for t in entity.name.split() if name_key(t) == family]
+            if spelled:
+                add(entity_id, spelled[-1], 0, "derived")
+    if rows:
+        stmt = insert(EntityAlias).values(list(rows.values()))
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["entity_id", "alias"], set_={"count": EntityAlias.count + stmt.excluded.count}
+            )
+        )
+
+
+def point_at_entities(session: Session, article_id: int, links: list[tuple[str, str, int]]) -> None:
+    """Mentions and quoted speakers follow their article entity to its corpus entity."""
+    if not links:
+        return
+    linked = values(column("name", Text), column("etype", Text), column("eid", BigInteger), name="linked").data(links)
+    session.execute(
+        update(EntityMention)
+        .where(
+            EntityMention.article_id == article_id,
+            EntityMention.article_entity == linked.c.name,
+            EntityMention.entity_type == linked.c.etype,
+        )
+        .values(entity_id=linked.c.eid)
     )
+    speakers: dict[str, int] = {}
+    for name, etype, entity_id in sorted(
+        links, key=lambda link: SPEAKER_TYPES.index(link[1]) if link[1] in SPEAKER_TYPES else 9
+    ):
+        if etype in SPEAKER_TYPES:
+            speakers.setdefault(name, entity_id)  # a name that is both a person and an org speaks as the person
+    if speakers:
+        speaking = values(column("name", Text), column("eid", BigInteger), name="speaking").data(list(speakers.items()))
+        session.execute(
+            update(Quote)
+            .where(Quote.article_id == article_id, Quote.speaker_name == speaking.c.name)
+            .values(speaker_entity_id=speaking.c.eid)
+        )
 
 
 def point_at_entity(session: Session, article_id: int, name: str, etype: str, entity_id: int) -> None:
@@ -214,7 +282,7 @@ def point_at_entity(session: Session, article_id: int, name: str, etype: str, en
         )
         .values(entity_id=entity_id)
     )
-    if etype in ("person", "organization", "group"):
+    if etype in SPEAKER_TYPES:
         session.execute(
             update(Quote)
             .where(Quote.article_id == article_id, Quote.speaker_name == name)
@@ -225,10 +293,13 @@ def point_at_entity(session: Session, article_id: int, name: str, etype: str, en
 def unlink_entities(session: Session, article_id: int) -> None:
     """Undo this article's earlier contributions (counts, aliases), so relinking is idempotent."""
     links = session.execute(select(EntityLink).where(EntityLink.article_id == article_id)).scalars().all()
-    for link in links:
+    if links:
         session.execute(
-            update(Entity).where(Entity.id == link.entity_id).values(article_count=Entity.article_count - 1)
+            update(Entity)
+            .where(Entity.id.in_({link.entity_id for link in links}))
+            .values(article_count=Entity.article_count - 1)
         )
+    for link in links:
         for alias, count in link.surfaces.items():  # aliases stay with the entity first linked
             session.execute(
                 update(EntityAlias)
@@ -321,42 +392,68 @@ def cluster_quotes(session: Session, article_id: int) -> int:
             Quote.article_id == article_id, Quote.kind.in_(QUOTE_KINDS)
         )
     ).all()
-    clustered = 0
-    for row in rows:
-        if not quotes.is_indexable(row.text):
-            continue
-        terms = quotes.index_terms(row.text)
+    indexable = [r for r in rows if quotes.is_indexable(r.text)]
+    postings = {(t, r.id) for r in indexable for t in quotes.index_terms(r.text)}
+    if postings:
         session.execute(
-            insert(QuoteTerm).values([{"term": t, "quote_id": row.id} for t in terms]).on_conflict_do_nothing()
+            insert(QuoteTerm).values([{"term": t, "quote_id": q} for t, q in postings]).on_conflict_do_nothing()
         )
-        if row.cluster_id is None:
-            cluster_id = choose_cluster(session, article_id, quotes.QuoteText(row.id, row.text, row.speaker_entity_id))
-            session.execute(update(Quote).where(Quote.id == row.id).values(cluster_id=cluster_id))
-        clustered += 1
+    pending = [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in indexable if r.cluster_id is None]
+    candidates = candidate_quotes(session, article_id, pending)
+    assignments = [(q.quote_id, choose_cluster(session, q, candidates.get(q.quote_id, []))) for q in pending]
+    if assignments:
+        chosen = values(column("qid", BigInteger), column("cid", BigInteger), name="chosen").data(assignments)
+        session.execute(update(Quote).where(Quote.id == chosen.c.qid).values(cluster_id=chosen.c.cid))
     session.flush()
-    return clustered
+    return len(indexable)
 
 
-def choose_cluster(session: Session, article_id: int, quote: quotes.QuoteText) -> int:
-    words = sorted(set(quotes.content_words(quote.text)), key=lambda w: (-len(w), w))[:PROBE_TERMS]
-    probe = [quotes.index_terms(w).pop() for w in words]
-    shared = (
-        select(QuoteTerm.quote_id, func.count().label("shared"))
-        .where(QuoteTerm.term.in_(probe))
-        .group_by(QuoteTerm.quote_id)
-        .order_by(func.count().desc())
-        .limit(MAX_QUOTE_CANDIDATES)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Quote.id, Quote.text, Quote.speaker_entity_id, Quote.cluster_id)
-        .join(shared, shared.c.quote_id == Quote.id)
-        .where(Quote.article_id != article_id, Quote.cluster_id.is_not(None))
+def probe_terms(text_: str) -> list[int]:
+    """A quote is looked up by its longest content words: long words are the rare ones."""
+    words = sorted(set(quotes.content_words(text_)), key=lambda w: (-len(w), w))[:PROBE_TERMS]
+    return [quotes.index_terms(w).pop() for w in words]
+
+
+def candidate_quotes(
+    session: Session, article_id: int, pending: list[quotes.QuoteText]
+) -> dict[int, list[tuple[quotes.QuoteText, int]]]:
+    """For each quote, clustered quotes of other articles sharing its probe words. Each word's
+    postings are read newest first and only RECENT_POSTINGS deep, so the cost of a lookup
+    does not grow with the corpus."""
+    probes = {q.quote_id: probe_terms(q.text) for q in pending}
+    terms = sorted({t for ts in probes.values() for t in ts})
+    if not terms:
+        return {}
+    hits = session.execute(
+        text(
+            "SELECT p.term, t.quote_id FROM unnest(CAST(:terms AS bigint[])) AS p(term) "
+            "CROSS JOIN LATERAL (SELECT quote_id FROM quote_terms WHERE term = p.term "
+            "ORDER BY quote_id DESC LIMIT :depth) AS t"
+        ),
+        {"terms": terms, "depth": RECENT_POSTINGS},
     ).all()
-    clusters = {r.id: r.cluster_id for r in rows}
-    match = quotes.best_match(quote, [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in rows])
+    by_term: dict[int, list[int]] = defaultdict(list)
+    for term, quote_id in hits:
+        by_term[term].append(quote_id)
+    shared = {qid: Counter(c for t in ts for c in by_term[t]) for qid, ts in probes.items()}
+    wanted = {c for counts in shared.values() for c, _ in counts.most_common(MAX_QUOTE_CANDIDATES)}
+    rows = session.execute(
+        select(Quote.id, Quote.text, Quote.speaker_entity_id, Quote.cluster_id).where(
+            Quote.id.in_(wanted), Quote.article_id != article_id, Quote.cluster_id.is_not(None)
+        )
+    ).all()
+    known = {r.id: (quotes.QuoteText(r.id, r.text, r.speaker_entity_id), r.cluster_id) for r in rows}
+    return {
+        qid: [known[c] for c, _ in counts.most_common(MAX_QUOTE_CANDIDATES) if c in known]
+        for qid, counts in shared.items()
+    }
+
+
+def choose_cluster(session: Session, quote: quotes.QuoteText, candidates: list[tuple[quotes.QuoteText, int]]) -> int:
+    clusters = {q.quote_id: cluster_id for q, cluster_id in candidates}
+    match = quotes.best_match(quote, [q for q, _ in candidates])
     if match is not None:
-        cluster_id: int = clusters[match[0].quote_id]
+        cluster_id = clusters[match[0].quote_id]
         cluster = session.get(QuoteCluster, cluster_id)
         assert cluster is not None
         if len(quote.text) > len(cluster.text):
