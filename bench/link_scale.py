@@ -58,10 +58,11 @@ from worker.storage.models import (
 STEPS = ("unlink_entities", "link_entities", "cluster_quotes", "find_near_duplicates", "assign_story")
 SUBSTEPS = (
     "find_candidates",
-    "create_entity",
+    "create_entities",
     "add_aliases",
-    "absorb_surname_entity",
-    "point_at_entity",
+    "absorb_one_word_names",
+    "point_at_entities",
+    "candidate_quotes",
     "choose_cluster",
     "article_weighted_entities",
     "candidate_stories",

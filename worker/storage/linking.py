@@ -178,9 +178,9 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
         for e, d, entity_id in zip(entities, decisions, ids, strict=True)
     )
     point_at_entities(session, article_id, [(e.name, e.type, i) for e, i in zip(entities, ids, strict=True)])
-    for e, entity_id in zip(entities, ids, strict=True):
-        if e.type == "person" and is_full_name(e.key):
-            absorb_surname_entity(session, entity_id)
+    absorb_one_word_names(
+        session, [i for e, i in zip(entities, ids, strict=True) if e.type == "person" and is_full_name(e.key)]
+    )
     session.flush()
     return {(e.name, e.type): i for e, i in zip(entities, ids, strict=True)}
 
@@ -310,19 +310,33 @@ def unlink_entities(session: Session, article_id: int) -> None:
     session.flush()
 
 
-def absorb_surname_entity(session: Session, full_id: int) -> None:
+def absorb_one_word_names(session: Session, full_ids: list[int]) -> None:
     """A one-word person ("Takaichi", "Xi") merges into a full name ("Sanae Takaichi",
     "Xi Jinping") when articles used that word for this person and no other full name: the
-    evidence a split would undo. The word is whichever the text used, family name first or last."""
-    full = session.get(Entity, full_id)
-    assert full is not None
-    short_keys = session.execute(
-        select(EntityAlias.alias_key)
-        .where(EntityAlias.entity_id == full_id, EntityAlias.alias_key.not_like("% %"))
+    evidence a split would undo. The word is whichever the text used, family name first or last.
+    Two queries find the rare cases where a one-word entity exists at all."""
+    if not full_ids:
+        return
+    words = session.execute(
+        select(EntityAlias.entity_id, EntityAlias.alias_key)
+        .where(EntityAlias.entity_id.in_(full_ids), EntityAlias.alias_key.not_like("% %"))
         .distinct()
-    ).scalars()
-    for short in short_keys:
-        if not person_names_compatible(short, full.key):
+    ).all()
+    lone = dict(
+        session.execute(
+            select(Entity.key, Entity.id).where(
+                Entity.type == "person",
+                Entity.key.in_({w.alias_key for w in words}),
+                Entity.merged_into_id.is_(None),
+            )
+        ).all()
+    )
+    for full_id, short in words:
+        if short not in lone or lone[short] == full_id:
+            continue
+        full = session.get(Entity, full_id)
+        assert full is not None
+        if full.merged_into_id is not None or not person_names_compatible(short, full.key):
             continue
         owners = session.execute(
             select(func.count(func.distinct(Entity.id)))
@@ -335,11 +349,8 @@ def absorb_surname_entity(session: Session, full_id: int) -> None:
                 Entity.key != short,
             )
         ).scalar_one()
-        lone = session.execute(
-            select(Entity.id).where(Entity.type == "person", Entity.key == short, Entity.merged_into_id.is_(None))
-        ).scalar_one_or_none()
-        if owners == 1 and lone is not None and lone != full_id:
-            merge_entities(session, lone, full_id, f"one-word name {short!r} used only for {full.name!r}")
+        if owners == 1:
+            merge_entities(session, lone.pop(short), full_id, f"one-word name {short!r} used only for {full.name!r}")
 
 
 def merge_entities(session: Session, from_id: int, into_id: int, reason: str) -> int:
@@ -589,8 +600,10 @@ def join_story(
     if day is not None:  # an undated article does not move the story in time
         story.first_date, story.last_date = min(story.first_date, day), max(story.last_date, day)
     day = day or story.last_date
-    for entity_id, weight in top.items():
-        stmt = insert(StoryEntity).values(story_id=story_id, entity_id=entity_id, weight=weight, last_date=day)
+    if top:
+        stmt = insert(StoryEntity).values(
+            [{"story_id": story_id, "entity_id": e, "weight": w, "last_date": day} for e, w in top.items()]
+        )
         session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["story_id", "entity_id"],
