@@ -13,6 +13,7 @@ from celery.signals import worker_process_init
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 
 from worker.celery_app import app
 from worker.logs import configure_logging, get_logger
@@ -80,23 +81,42 @@ def parse(file_id: int) -> None:
 
 @app.task(base=StageTask, name="wirewatch.extract")
 def extract(file_id: int) -> None:
+    """Extract this file's article and, in the same nlp.pipe batch, up to extract_batch_size - 1
+    other parsed articles that are waiting (claimed with SKIP LOCKED; their own tasks then find
+    them extracted and stop)."""
     settings = get_settings()
     with session_scope() as session:
         file = files.lock_file(session, file_id)
-        if file is None or file.status == FileStatus.FAILED:
-            return
-        _bind_file(file)
-        article = session.query(Article).filter_by(file_id=file_id).one()
-        if article.language in (None, "en"):
-            doc = load_nlp(settings.spacy_model)(article.clean_text)
-            extraction = extract_doc(doc)
-            articles.replace_extraction(session, article.id, extraction)
-            log.info("extracted", quotes=len(extraction.quotes), entities=len(extraction.entities))
-        else:
-            log.info("extract skipped: not English", language=article.language)
-        files.advance_status(session, file, FileStatus.EXTRACTED)
+        if file is None or file.status != FileStatus.PARSED:
+            return  # failed, or already extracted in another task's batch
+        batch = [file, *files.lock_waiting(session, FileStatus.PARSED, settings.extract_batch_size - 1, file_id)]
+        extract_articles(session, batch, settings.spacy_model, settings.extract_batch_size)
         session.commit()
-    link.delay(file_id)
+    for done in batch:
+        link.delay(done.id)
+
+
+def extract_articles(session: Session, batch: list[IngestedFile], model: str, batch_size: int) -> None:
+    by_file = {a.file_id: a for a in session.query(Article).filter(Article.file_id.in_([f.id for f in batch]))}
+    english = [f for f in batch if by_file[f.id].language in (None, "en")]
+    docs = load_nlp(model).pipe((by_file[f.id].clean_text for f in english), batch_size=batch_size)
+    for file, doc in zip(english, docs, strict=True):
+        extraction = extract_doc(doc)
+        articles.replace_extraction(session, by_file[file.id].id, extraction)
+        log.info(
+            "extracted",
+            file_id=file.id,
+            sha256=file.sha256,
+            quotes=len(extraction.quotes),
+            entities=len(extraction.entities),
+            batch=len(batch),
+        )
+    for file in batch:
+        if file not in english:
+            log.info(
+                "extract skipped: not English", file_id=file.id, sha256=file.sha256, language=by_file[file.id].language
+            )
+        files.advance_status(session, file, FileStatus.EXTRACTED)
 
 
 @app.task(base=StageTask, name="wirewatch.link")

@@ -75,6 +75,20 @@ def lock_file(session: Session, file_id: int) -> IngestedFile | None:
     ).scalar_one_or_none()
 
 
+def lock_waiting(session: Session, status: str, limit: int, exclude: int) -> list[IngestedFile]:
+    """Other files waiting in ``status`` that no other transaction holds, locked for this one."""
+    if limit <= 0:
+        return []
+    stmt = (
+        select(IngestedFile)
+        .where(IngestedFile.status == status, IngestedFile.id != exclude)
+        .order_by(IngestedFile.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.execute(stmt).scalars())
+
+
 def advance_status(session: Session, file: IngestedFile, status: str) -> None:
     """Statuses only move forward, so a late redelivered task cannot move a file back."""
     order = [FileStatus.QUEUED, FileStatus.PARSED, FileStatus.EXTRACTED, FileStatus.DONE]

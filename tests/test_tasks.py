@@ -1,0 +1,61 @@
+"""The stage tasks called directly (as a worker would), on the real database and broker."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from sqlalchemy import func, select
+
+from tests.conftest import SEEDS
+from worker import tasks
+from worker.pipeline.parse import parse_document
+from worker.storage import articles, files
+from worker.storage.db import get_sessionmaker
+from worker.storage.models import Article, EntityMention, FileStatus, IngestedFile
+
+
+def _parsed_file(raw: bytes, name: str) -> int:
+    with get_sessionmaker()() as session:
+        reg = files.register_file(
+            session,
+            path=f"/tasks/{name}",
+            sha256=hashlib.sha256(raw).hexdigest(),
+            content=raw,
+            size=len(raw),
+            mtime_ns=1,
+        )
+        articles.upsert_article(session, reg.file_id, parse_document(raw, name))
+        file = files.lock_file(session, reg.file_id)
+        assert file is not None
+        files.advance_status(session, file, FileStatus.PARSED)
+        session.commit()
+        return reg.file_id
+
+
+def test_one_extract_task_batches_the_articles_waiting_behind_it() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    ids = [_parsed_file(p.read_bytes() + f"\n\n{uuid.uuid4()}".encode(), p.name) for p in seeds]
+    tasks.extract(ids[0])
+    with get_sessionmaker()() as session:
+        statuses = session.execute(select(IngestedFile.status).where(IngestedFile.id.in_(ids))).scalars().all()
+        assert statuses == [FileStatus.EXTRACTED] * 3
+        counts = [
+            session.execute(
+                select(func.count())
+                .select_from(EntityMention)
+                .join(Article, Article.id == EntityMention.article_id)
+                .where(Article.file_id == i)
+            ).scalar_one()
+            for i in ids
+        ]
+    assert all(c > 10 for c in counts), counts
+    tasks.extract(ids[1])  # its own message arrives later: already extracted, nothing changes
+    with get_sessionmaker()() as session:
+        again = session.execute(
+            select(func.count())
+            .select_from(EntityMention)
+            .join(Article, Article.id == EntityMention.article_id)
+            .where(Article.file_id == ids[1])
+        ).scalar_one()
+    assert again == counts[1]
