@@ -5,6 +5,7 @@ its own Celery queue names, so runs never see each other's rows or messages. Ser
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from worker.embedded import EmbeddedServers, create_database, ensure_servers
 from worker.settings import sqlalchemy_url
+from worker.storage import files
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -90,3 +92,10 @@ def nlp():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def seeds() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+def register(session: Session, raw: bytes, path: str, mtime_ns: int = 1) -> files.Registration:
+    """Register content as the watcher would (no file on disk needed)."""
+    return files.register_file(
+        session, path=path, sha256=hashlib.sha256(raw).hexdigest(), content=raw, size=len(raw), mtime_ns=mtime_ns
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import uuid
@@ -11,9 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.conftest import register
 from worker.pipeline.extract import Entity, Extraction, Mention
 from worker.pipeline.parse import parse_document
-from worker.storage import articles, files, linking
+from worker.storage import articles, linking
 from worker.storage.models import Entity as EntityRow
 from worker.storage.models import EntityLink, EntityMerge
 
@@ -28,14 +28,7 @@ def _extraction(name: str, surfaces: list[str]) -> Extraction:
 
 def _article_with(session: Session, extraction: Extraction) -> int:
     raw = f"Headline\n\nBody {uuid.uuid4()} with enough words to be an article of its own.".encode()
-    reg = files.register_file(
-        session,
-        path=f"/x/{uuid.uuid4()}",
-        sha256=hashlib.sha256(raw).hexdigest(),
-        content=raw,
-        size=len(raw),
-        mtime_ns=1,
-    )
+    reg = register(session, raw, f"/x/{uuid.uuid4()}")
     article_id = articles.upsert_article(session, reg.file_id, parse_document(raw, "x.txt"))
     articles.replace_extraction(session, article_id, extraction)
     return article_id

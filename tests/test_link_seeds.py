@@ -4,7 +4,6 @@ until this module ends, so tests that link in other sessions live in test_link.p
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -13,24 +12,17 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, register
 from worker.pipeline.extract import extract_doc
 from worker.pipeline.parse import parse_document
 from worker.settings import sqlalchemy_url
-from worker.storage import articles, files, linking
+from worker.storage import articles, linking
 from worker.storage.models import Article, EntityLink, NearDuplicate, Quote
 from worker.storage.models import Entity as EntityRow
 
 
 def ingest(session: Session, nlp: Any, raw: bytes, name: str) -> int:
-    reg = files.register_file(
-        session,
-        path=f"/seeds/{name}",
-        sha256=hashlib.sha256(raw).hexdigest(),
-        content=raw,
-        size=len(raw),
-        mtime_ns=1,
-    )
+    reg = register(session, raw, f"/seeds/{name}")
     parsed = parse_document(raw, name)
     article_id = articles.upsert_article(session, reg.file_id, parsed)
     articles.replace_extraction(session, article_id, extract_doc(nlp(parsed.text)))

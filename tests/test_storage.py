@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import register
 from worker.pipeline.extract import Entity, Extraction, Mention, Quote
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, files, linking
@@ -18,22 +19,11 @@ from worker.storage.models import Entity as EntityRow
 from worker.storage.models import Quote as QuoteRow
 
 
-def _register(session: Session, content: bytes, path: str, mtime_ns: int = 1) -> files.Registration:
-    return files.register_file(
-        session,
-        path=path,
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        size=len(content),
-        mtime_ns=mtime_ns,
-    )
-
-
 def test_same_content_under_two_names_is_one_file(db_session: Session) -> None:
     content = f"Headline\n\nBody {uuid.uuid4()}.".encode()
-    first = _register(db_session, content, "/in/a.txt")
-    second = _register(db_session, content, "/in/b.txt")
-    again = _register(db_session, content, "/in/a.txt")
+    first = register(db_session, content, "/in/a.txt")
+    second = register(db_session, content, "/in/b.txt")
+    again = register(db_session, content, "/in/a.txt")
     assert first.created and not second.created and not again.created
     assert first.file_id == second.file_id == again.file_id
     sha = hashlib.sha256(content).hexdigest()
@@ -46,7 +36,7 @@ def test_same_content_under_two_names_is_one_file(db_session: Session) -> None:
 
 def test_parse_stage_twice_leaves_one_article(db_session: Session) -> None:
     content = f"A headline\n\nFirst paragraph {uuid.uuid4()}.\n\nSecond paragraph.".encode()
-    reg = _register(db_session, content, "/in/c.txt")
+    reg = register(db_session, content, "/in/c.txt")
     parsed = parse_document(content, "c.txt")
     first = articles.upsert_article(db_session, reg.file_id, parsed)
     second = articles.upsert_article(db_session, reg.file_id, parsed)
@@ -60,7 +50,7 @@ def test_parse_stage_twice_leaves_one_article(db_session: Session) -> None:
 
 def test_extract_and_link_twice_leave_one_copy(db_session: Session) -> None:
     content = f"Headline\n\nBody {uuid.uuid4()}.".encode()
-    reg = _register(db_session, content, "/in/d.txt")
+    reg = register(db_session, content, "/in/d.txt")
     article_id = articles.upsert_article(db_session, reg.file_id, parse_document(content, "d.txt"))
     name = f"Ada Lovelace{uuid.uuid4().hex[:6]}"
     extraction = Extraction(
@@ -92,7 +82,7 @@ def test_concurrent_registration_and_entity_upserts_make_one_row(database_url: s
         try:
             with maker() as session:
                 barrier.wait()
-                reg = _register(session, content, f"/race/{i}.txt")
+                reg = register(session, content, f"/race/{i}.txt")
                 entity_id = linking.create_entity(session, key_name, "person")
                 session.commit()
                 results.append((reg.file_id, entity_id))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from sqlalchemy import func, select
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, register
 from worker import tasks
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, files
@@ -17,14 +16,7 @@ from worker.storage.models import Article, EntityMention, FileStatus, IngestedFi
 
 def _parsed_file(raw: bytes, name: str) -> int:
     with get_sessionmaker()() as session:
-        reg = files.register_file(
-            session,
-            path=f"/tasks/{name}",
-            sha256=hashlib.sha256(raw).hexdigest(),
-            content=raw,
-            size=len(raw),
-            mtime_ns=1,
-        )
+        reg = register(session, raw, f"/tasks/{name}")
         articles.upsert_article(session, reg.file_id, parse_document(raw, name))
         file = files.lock_file(session, reg.file_id)
         assert file is not None
