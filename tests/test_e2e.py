@@ -277,6 +277,32 @@ def test_bad_input_is_recorded_and_quarantined(stack: dict[str, Any], tmp_path: 
     assert "Caf\u00e9" in text_ and "\u201cwon\u2019t work.\u201d" in text_
 
 
+def test_every_format_ingests_through_the_watcher(stack: dict[str, Any]) -> None:
+    engine, inbox = stack["engine"], stack["inbox"]
+    formats = inbox / "formats"
+    formats.mkdir()
+    fixtures = Path(__file__).parent / "fixtures" / "parse"
+    expected = {"seed000.html": "html", "seed002_newsplease.json": "json", "seed003_forwarded.eml": "eml"}
+    for name in expected:
+        shutil.copy(fixtures / name, formats / name)
+    (formats / "notes.md").write_text("# Council approves budget\n\nThe council said on Monday it “will act.”\n")
+    expected["notes.md"] = "md"
+    found = wait_for(lambda: all_done(engine, formats, len(expected)), 120, "one file of each format")
+    stored = {
+        Path(r.path).name: r
+        for r in rows(
+            engine,
+            "SELECT f.path, f.status, a.format, a.title, length(a.clean_text) AS chars FROM ingested_files f "
+            "JOIN articles a ON a.file_id = f.id WHERE f.path LIKE :p",
+            p=f"{formats}/%",
+        )
+    }
+    assert len(found) == len(expected)
+    for name, fmt in expected.items():
+        assert stored[name].status == "done" and stored[name].format == fmt, (name, stored[name])
+        assert stored[name].title and stored[name].chars > 40
+
+
 def test_worker_killed_mid_task_loses_nothing(stack: dict[str, Any]) -> None:
     engine, inbox, services = stack["engine"], stack["inbox"], stack["services"]
     batch = inbox / "batch"
