@@ -10,7 +10,7 @@ from spacy.tokens import Span
 
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity
-from worker.pipeline.extract.names import is_name_variant, name_key
+from worker.pipeline.extract.names import first_name_gender, is_name_variant, name_key
 from worker.pipeline.extract.nlp import load_nlp
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -391,3 +391,11 @@ def test_stimson_center_possessive_is_stripped(seeds: dict) -> None:
     assert len(stimson) == 1
     (m,) = stimson[0].mentions
     assert text[m.end :].startswith("'s China program")
+
+
+@pytest.mark.parametrize(
+    "name,gender",
+    [("Harvey Weinstein", "m"), ("Jake Sullivan", "m"), ("Anne Marie Murphy", "f"), ("Jillian Soto", "f")],
+)
+def test_first_name_gender_covers_common_names(name: str, gender: str) -> None:
+    assert first_name_gender(name) == gender

@@ -117,3 +117,54 @@ def test_extract_texts_streams(nlp: Language) -> None:
     results = list(extract_texts(nlp, texts))
     assert len(results) == 2
     assert [q.text for q in results[0].quotes] == ["Yes,"]
+
+
+SPEAKER_CASES = [
+    # a doubled-consonant form of a speech verb ("admitted") and a particle verb ("points out")
+    (
+        "Senator Tom Harlan spoke in Ohio.\n\n“There wasn't one issue driving me. There is today,” Harlan admitted.",
+        "There wasn't one issue driving me. There is today,",
+        "Tom Harlan",
+    ),
+    (
+        "Brent Bozell leads the group.\n\n“Nobody thought we could work with them,” Bozell points out.",
+        "Nobody thought we could work with them,",
+        "Brent Bozell",
+    ),
+    # the second part of a quote split by its cue
+    (
+        "David Axelrod is a strategist.\n\n“In breaking news,” Axelrod tweeted last January, "
+        "“@HillaryClinton wins full-throated endorsement from her press secretary,” after the debate.",
+        "@HillaryClinton wins full-throated endorsement from her press secretary,",
+        "David Axelrod",
+    ),
+    # a quote governed by no speech verb: its verb's subject
+    (
+        "Governor Anna Reyes spoke on Monday.\n\n"
+        "Reyes supports “appropriate pay raises that keep pace with the cost of living” and opposes cuts.",
+        "appropriate pay raises that keep pace with the cost of living",
+        "Anna Reyes",
+    ),
+    # "she" keeps the last speaker over a subject inside a subordinate clause of her sentence
+    (
+        "Actress Susan Sarandon backs Bernie Sanders.\n\n“He doesn't have any ego in this thing,” she said.\n\n"
+        "Asked about the event that Hillary Clinton faces Donald Trump, she replied: “I don't know.”",
+        "I don't know.",
+        "Susan Sarandon",
+    ),
+    # "he" with no person within two paragraphs: the last speaker of that gender further back
+    (
+        "Governor Mark Ellis spoke in Ohio on Monday.\n\nThe state budget passed.\n\nThe vote was close.\n\n"
+        "Taxes will rise.\n\n“We did our job,” he said.",
+        "We did our job,",
+        "Mark Ellis",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,quote,speaker", SPEAKER_CASES)
+def test_speaker_attribution(nlp: Language, text: str, quote: str, speaker: str) -> None:
+    quotes = extract_doc(nlp(text)).quotes
+    found = [q for q in quotes if q.text == quote]
+    assert found, [q.text for q in quotes]
+    assert found[0].speaker == speaker, found[0]

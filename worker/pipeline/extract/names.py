@@ -58,6 +58,13 @@ FEMALE_FIRST_NAMES = _words(
     nancy elaine kamala ivanka melania michelle karoline brooke kristi tulsi nikki
     condoleezza madeleine angela theresa ursula giorgia christine jacinda sanae yuriko wendy kristalina
     janet gina marsha susie elise liz lisa kirsten tammy amy maxine ilhan alexandria rashida ayanna
+    anne jillian kate katie jenna jill molly erin tina kristen kristin allison alison holly leslie
+    heidi carly carla claire clare dana debbie dianne ellen eva gretchen huma jeanne joanna
+    joni kathy kellyanne kirstie leah lynn meghan meredith mia monica nina norma paula peggy
+    ruth sally sheila stacey susana sylvia tara valerie vanessa veronica wanda yvonne zoe betsy
+    cathy christy cindy colleen connie dolores eleanor ella gabrielle hayley irene jackie jenny
+    joy katrina lucy mallory marcia marianne melinda mindy nora patty rosa roxanne shannon
+    sonia stella tracy vicki whitney chelsea huma loretta debbie elena ruth sheryl madeline
     """
 )
 MALE_FIRST_NAMES = _words(
@@ -72,6 +79,13 @@ MALE_FIRST_NAMES = _words(
     johnny bill barack mitt mitch ted bernie marco chris rand lindsey mike jeb vladimir xi howard
     emmanuel boris rishi keir olaf narendra recep benjamin volodymyr shinzo fumio hunter jd
     pete hakeem chuck elon jeff warren tim satya sundar jensen
+    harvey jake matt greg jim tom dan dave steve rick ron ken ben sam nick rob bob joel marc
+    reince newt rudy jon josh luke max neil phil ray rex seth stu todd tony trey vince wes will
+    allen andy barry brad brett cory craig curtis darrell dean derek devin don doug drew dustin
+    earl ed eddie fred glenn grant hank herman ian jared jay jerome jimmy joey karl kent kurt lance
+    leon lloyd lou mario martin marty mel miles mitchell nate neal norman oliver omar orrin
+    otis paul perry preston ralph reggie rodney rush sherrod stanley stuart ted travis troy
+    tucker wade wally ward wilbur bret corey khizr dinesh
     """
 )
 

@@ -14,8 +14,11 @@ each linear in the number of characters or tokens:
    the nearest preceding person of that gender; a description ("the White House press secretary",
    "the ministry") to the nearest preceding entity whose role or name carries its head noun. A
    description nothing resolves stays as its own text; an unresolved pronoun gives no speaker;
-4. each marked quote takes the cue that governs it in its sentence(s), else (when it stands alone) the
-   speaker of the previous sentence's attribution: "“X,” he said. “Y.”", quote-only paragraphs;
+4. each marked quote takes the cue that governs it in its sentence(s), else the cue between it and the
+   previous part of a split quote ("“X,” Axelrod tweeted, “Y”"), else (when it stands alone) the
+   speaker of the previous sentence's attribution: "“X,” he said. “Y.”", quote-only paragraphs; a
+   quote still without a speaker takes the subject of the verb that governs it ("Clinton supports
+   “...”", "Clinton apologized: “...”"), never carried on to later quotes;
 5. kind: ``direct`` (a quote standing as a statement), ``partial`` (a quoted fragment inside
    reported speech), ``term`` (a short quoted noun phrase without a cue: scare quotes, titles) and
    ``indirect`` (the clausal complement of a speech verb, or the clause with "according to X").
@@ -41,6 +44,8 @@ def _forms(spec: str) -> frozenset[str]:
         out.update({word + "s", word + "es", stem + "ed", stem + "ing", word + "d"})
         if word.endswith("y"):
             out.update({word[:-1] + "ies", word[:-1] + "ied"})
+        if len(word) >= 3 and word[-1] in "bdgklmnprt" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+            out.update({word + word[-1] + "ed", word + word[-1] + "ing"})  # admitted, quipped
     return frozenset(out)
 
 
@@ -58,10 +63,15 @@ SPEECH_VERBS = (
         wonder estimate repeat add acknowledge highlight exclaim quote opine interject
         chime thunder rail blast slam gush scoff plead beg advise instruct recite summarize summarise rant
         tweet retweet email message brag fume bark cheer concur interrupt murmur mutter
+        continue characterize characterise coach chide scold mock taunt lecture snap sneer sigh laugh
+        rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
+        clarify caution assert query vent
         """
     )
     | IRREGULAR
 )
+# "X points out": a speech verb with its particle
+POINT_FORMS = _forms("point")
 # of those, verbs whose clausal complement is reported speech (an indirect quote)
 REPORTING_VERBS = (
     _forms(
@@ -247,7 +257,9 @@ def _find_cues(doc: Doc) -> list[_Cue]:
                 continue
             obj = next((c for c in to.children if c.dep_ == "pobj"), None)
             cues.append(_Cue(token, to.idx + len(to), obj))
-        elif low in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
+        elif (
+            low in SPEECH_VERBS or (low in POINT_FORMS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "out")
+        ) and token.pos_ in ("VERB", "AUX"):
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
             cues.append(_Cue(token, token.idx + len(token), _subject(token)))
@@ -335,7 +347,7 @@ class _Resolver:
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
 
-    def resolve(self, cue: _Cue) -> None:
+    def resolve(self, cue: _Cue, record: bool = True) -> None:
         subj = cue.subject
         if subj is None:
             return
@@ -358,7 +370,8 @@ class _Resolver:
             elif subj.pos_ in ("NOUN", "PROPN") and not (subj.pos_ == "NOUN" and subj.lower_ in DOCUMENT_NOUNS):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 cue.is_person = subj.pos_ == "PROPN" and subj.ent_type_ in ("PERSON", "")
-        self.history.append(cue)
+        if record:
+            self.history.append(cue)
 
     def _set(self, cue: _Cue, n: int) -> None:
         ent = self.entities[n]
@@ -405,7 +418,14 @@ class _Resolver:
             recent = [(pos, n) for pos, n in self.person_at[max(0, k - 40) : k] if pos >= para_floor]
             recent = [(pos, n) for pos, n in recent if self.gender.get(n) in (None, want)]
             subjects = [(pos, n) for pos, n in recent if self._is_subject(pos)]
-            newer = [(pos, n) for pos, n in subjects if last is None or pos > last.token.i]
+            # a newly introduced speaker: the main-clause subject of a sentence since the last attribution
+            # ("Asked whether Clinton wins, she replied" keeps the last speaker)
+            sent_start = self.doc[cue.token.i].sent.start
+            newer = [
+                (pos, n)
+                for pos, n in subjects
+                if (last is None or pos > last.token.i) and (pos < sent_start and self._main_subject(pos))
+            ]
             if last is not None and not (
                 newer and (last.speaker_entity is None or newer[-1][1] != last.speaker_entity)
             ):
@@ -415,6 +435,16 @@ class _Resolver:
                     cue.speaker, cue.is_person = last.speaker, True  # a name the entity pass missed
             elif subjects or recent:
                 self._set(cue, (subjects or recent)[-1][1])
+            else:
+                # nothing in reach: the last compatible speaker, else the nearest compatible person
+                for prev in reversed(self.history[-12:]):
+                    if prev.speaker_entity is not None and prev.is_person and prev.gender in (None, want):
+                        self._set(cue, prev.speaker_entity)
+                        break
+                else:
+                    older = [n for _, n in self.person_at[max(0, k - 40) : k] if self.gender.get(n) in (None, want)]
+                    if older:
+                        self._set(cue, older[-1])
             if cue.speaker is not None and cue.gender is None:
                 cue.gender = want
         elif low in ORG_PRONOUNS:
@@ -423,6 +453,17 @@ class _Resolver:
                     self._set(cue, prev.speaker_entity)
                     return
                 break
+
+    def _main_subject(self, i: int) -> bool:
+        node = self.doc[i]
+        for _ in range(4):
+            if node.dep_ in SUBJECT_DEPS:
+                verb = node.head
+                return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
+                return False
+            node = node.head
+        return False
 
     def _is_subject(self, i: int) -> bool:
         node = self.doc[i]
@@ -531,6 +572,7 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
         if c.speaker is not None:
             sent_speaker[sent_of[c.token.i]] = c
     prev_cue: _Cue | None = None
+    last_seg: tuple[int, _Cue | None, str] | None = None  # the previous quote: token end, cue, kind
     reported: dict[int, tuple[int, int]] = {}  # cue token -> the reported clause (char span)
     for c in cues:
         span = _indirect_span(doc, c, in_quote, text)
@@ -564,7 +606,18 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
                     if near and c.token.i > hi and "\n" not in text[seg.end : c.token.idx]:
                         cue = c
                         break
-        standalone = _standalone(doc, text, seg, lo, hi, sents[s_first])
+        split = False
+        if (cue is None or cue.speaker is None) and last_seg is not None:
+            # “X,” Axelrod tweeted, “Y”: the second part of a quote split by its cue
+            p_hi, p_cue, p_kind = last_seg
+            if (
+                p_cue is not None
+                and p_cue.speaker is not None
+                and p_hi <= p_cue.token.i < lo <= p_hi + 14
+                and "\n" not in text[doc[p_hi - 1].idx : seg.start]
+            ):
+                cue, split = p_cue, p_kind == "direct"
+        standalone = split or _standalone(doc, text, seg, lo, hi, sents[s_first])
         kind = _kind(doc, lo, hi, cue, standalone, seg)
         if (cue is None or cue.speaker is None) and kind == "direct" and lo >= 2:
             prev = sent_speaker.get(sent_of[lo - 2]) if sent_of[lo - 2] < s_first else sent_speaker.get(s_first - 1)
@@ -580,10 +633,20 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
         if kind == "term":
             quotes.append(Quote(text[seg.start : seg.end], seg.start, seg.end, "term"))
             continue
+        weak = None
+        if cue is None or cue.speaker is None:
+            # no speech verb: the quote's words are the subject's ("Clinton supports “fair pay”",
+            # "Clinton has since apologized: “...”"); never carried on to later quotes
+            weak = _subject_cue(doc, lo, hi, in_quote, resolver)
+        if weak is not None:
+            quotes.append(_quote(text, seg.start, seg.end, kind, weak))
+            prev_cue, last_seg = None, None
+            continue
         if cue is not None and cue.speaker is not None:
             for k in (*range(s_first, s_last + 1), sent_of[cue.token.i]):
                 sent_speaker[k] = cue
         prev_cue = cue
+        last_seg = (hi, cue, kind)
         quotes.append(_quote(text, seg.start, seg.end, kind, cue))
 
     # indirect quotes: clausal complements of reporting verbs, and "according to X, ..."
@@ -615,6 +678,29 @@ def _quote(text: str, start: int, end: int, kind: str, cue: _Cue | None) -> Quot
         cue_end=cue.end,
         speaker_entity=cue.speaker_entity,
     )
+
+
+def _subject_cue(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: _Resolver) -> _Cue | None:
+    """The subject of the verb that governs a quote, when that verb is no speech cue."""
+    node = doc[(lo + hi - 1) // 2]
+    for _ in range(MAX_ANCESTOR_STEPS):
+        if node.head is node:
+            break
+        node = node.head
+        if lo <= node.i < hi or in_quote[node.i]:
+            continue
+        if node.pos_ in ("VERB", "AUX"):
+            break
+    else:
+        return None
+    if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
+        return None
+    subj = _subject(node)
+    if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    cue = _Cue(node, node.idx + len(node), subj)
+    resolver.resolve(cue, record=False)
+    return cue if cue.speaker is not None else None
 
 
 def _introduced(
