@@ -99,3 +99,8 @@ def register(session: Session, raw: bytes, path: str, mtime_ns: int = 1) -> file
     return files.register_file(
         session, path=path, sha256=hashlib.sha256(raw).hexdigest(), content=raw, size=len(raw), mtime_ns=mtime_ns
     )
+
+
+def clean(raw: str) -> str:
+    """Roughly the parse stage's output: one paragraph per non-empty line, joined by blank lines."""
+    return "\n\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())

@@ -8,6 +8,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Span
 
+from tests.conftest import clean
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, is_name_variant, name_key
@@ -17,11 +18,6 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entities"
 SEED_NAMES = sorted(p.stem for p in SEEDS.glob("*.txt"))
 HONORIFIC_OR_ROLE = ("Mr.", "Mrs.", "Ms.", "Dr.", "President", "Sen.", "Rep.", "Gov.", "Prime Minister")
-
-
-def clean(raw: str) -> str:
-    """Roughly the parse stage's output: one paragraph per non-empty line, joined by blank lines."""
-    return "\n\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
 
 
 @pytest.fixture(scope="module")

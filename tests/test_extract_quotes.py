@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
+from tests.conftest import clean
 from worker.pipeline.extract.core import extract_doc, extract_texts
 from worker.pipeline.extract.model import Extraction, Quote
 from worker.pipeline.extract.nlp import load_nlp
@@ -24,11 +25,6 @@ SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 HARD_CASES = json.loads((FIXTURES / "hard_cases.json").read_text(encoding="utf-8"))
 SEED_EXPECTED: dict[str, list[dict[str, Any]]] = json.loads((FIXTURES / "seeds.json").read_text(encoding="utf-8"))
-
-
-def clean(raw: str) -> str:
-    """Roughly the parse stage's output: one paragraph per non-empty line, joined by blank lines."""
-    return "\n\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
 
 
 @pytest.fixture(scope="module")
