@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import SEEDS, register
@@ -51,3 +52,20 @@ def test_one_extract_task_batches_the_articles_waiting_behind_it() -> None:
             .where(Article.file_id == ids[1])
         ).scalar_one()
     assert again == counts[1]
+
+
+def test_an_unexpected_error_fails_the_file_for_good(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = f"Headline\n\nThe mayor said on Monday the plan “will work.” {uuid.uuid4()}".encode()
+    file_id = _parsed_file(raw, "bug.txt")
+
+    def broken(doc: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(tasks, "extract_doc", broken)
+    result = tasks.extract.apply(args=[file_id])  # as a worker runs it, with the failure handlers
+    assert result.failed()
+    with get_sessionmaker()() as session:
+        file = session.get(IngestedFile, file_id)
+        assert file is not None
+        assert file.status == FileStatus.FAILED and file.error_stage == "extract"
+        assert file.error == "internal error: RuntimeError: simulated bug"

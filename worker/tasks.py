@@ -53,6 +53,17 @@ class StageTask(Task):
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(task_id=task_id, stage=self.name.rsplit(".", 1)[-1])
 
+    def on_failure(
+        self, exc: Exception, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], einfo: Any
+    ) -> None:
+        """An unexpected error (a bug met by one article) fails that file for good, with the error
+        recorded and the file quarantined, instead of being re-queued forever. Transient errors
+        that outlived their retries are left to the watcher's re-queueing of stale files."""
+        if isinstance(exc, TRANSIENT) or not args:
+            return
+        log.error("stage failed unexpectedly", exc_info=exc)
+        fail_for_good(int(args[0]), self.name.rsplit(".", 1)[-1], f"internal error: {exc.__class__.__name__}: {exc}")
+
 
 def _bind_file(file: IngestedFile) -> None:
     structlog.contextvars.bind_contextvars(file_id=file.id, sha256=file.sha256)
