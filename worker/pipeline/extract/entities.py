@@ -85,6 +85,15 @@ MAX_ROLE_TOKENS = 8  # "Senate Majority Leader", "U.N. Secretary-General", not a
 STRONG_EVIDENCE = 3.0  # an honorific or capitalized title before the name
 WEAK_EVIDENCE = 0.5  # a lowercase role before the name ("spokesperson Lin Jian")
 NAME_PART_EVIDENCE = 1.5  # the string is the first or last name of a person in the article
+SPEAKER_EVIDENCE = 1.0  # the lone word is the subject of "said", "told", "added"
+SAYING = frozenset(
+    "said says told tells added adds wrote writes asked asks argued argues explained continued noted replied "
+    "responded insisted warned stated declared recalled recalls".split()
+)
+INSTITUTION_WORDS = frozenset(
+    "ministry department house party times post press agency office council committee campaign administration "
+    "government court senate congress commission board police army navy pentagon kremlin".split()
+)
 MODIFIER_WEIGHT = 0.5  # a name used as a noun modifier ("the Trump administration") says little
 
 
@@ -316,14 +325,22 @@ def _vote_types(doc: Doc, spans: list[_Span]) -> None:
         span.weight = MODIFIER_WEIGHT if modifier and root.head.tag_ in NOUN_TAGS else 1.0
         votes[span.key][span.etype] += span.weight
         votes[span.key]["person"] += span.evidence
+        if span.end - span.start == 1 and span.etype in ("organization", "place") and _speaks(doc[span.start]):
+            votes[span.key]["person"] += SPEAKER_EVIDENCE
     name_words: set[str] = set()
+    last_names: set[str] = set()
     for key, vote in votes.items():
         words = key.split()
         if len(words) > 1 and max(vote, key=vote.__getitem__) == "person":
             name_words.update((words[0], words[-1]))  # "Takaichi’s remarks", "Xi Presses" tagged ORG
+            last_names.add(words[-1])
     chosen: dict[str, str] = {}
     for key, vote in votes.items():
-        if " " not in key and key in name_words:
+        if " " not in key and key in last_names:
+            # the surname of a person the article names in full: the small model's ORG/GPE tags on the
+            # bare surname ("Palin" as a place five times) are its usual mistake, not another thing
+            vote["person"] += NAME_PART_EVIDENCE + sum(w for t, w in vote.items() if t != "person")
+        elif " " not in key and key in name_words:
             vote["person"] += NAME_PART_EVIDENCE
         chosen[key] = max(vote, key=vote.__getitem__)
     for span in spans:
@@ -334,6 +351,16 @@ def _vote_types(doc: Doc, spans: list[_Span]) -> None:
             best = chosen[span.key]
             if votes[span.key][best] > votes[span.key][span.etype]:
                 span.etype = best
+
+
+def _speaks(token: Token) -> bool:
+    """ "Mosman said", "Woods continued": a lone capitalized word as the subject of a verb of saying."""
+    return (
+        token.dep_ == "nsubj"
+        and token.head.lower_ in SAYING
+        and token.text.istitle()
+        and fold(token.text) not in INSTITUTION_WORDS
+    )
 
 
 def _surname_spans(doc: Doc, spans: list[_Span], covered: list[int]) -> list[_Span]:
@@ -412,9 +439,7 @@ def _right_context(doc: Doc, span: _Span) -> None:
 
 
 def _role_noun(token: Token) -> bool:
-    return token.ent_type_ not in ("PERSON", "GPE", "ORG") and (
-        token.tag_ in NOUN_TAGS or _bare(token) in TITLE_HEADS
-    )
+    return token.ent_type_ not in ("PERSON", "GPE", "ORG") and (token.tag_ in NOUN_TAGS or _bare(token) in TITLE_HEADS)
 
 
 def _cut(doc: Doc, start: int, end: int) -> str | None:
@@ -445,9 +470,7 @@ def _cluster_persons(doc: Doc, spans: list[_Span]) -> list[tuple[str, list[_Span
     parts = {id(s): name_parts(texts[id(s)])[0] for s in spans}
     full: dict[str, _Person] = {}
     clusters: list[_Person] = []
-    fulls = sorted(
-        (s for s in spans if len(parts[id(s)]) > 1), key=lambda s: (-len(texts[id(s)].split()), s.start)
-    )
+    fulls = sorted((s for s in spans if len(parts[id(s)]) > 1), key=lambda s: (-len(texts[id(s)].split()), s.start))
     for span in fulls:
         key = name_key(texts[id(span)])
         if key in full:

@@ -49,7 +49,7 @@ def _forms(spec: str) -> frozenset[str]:
     return frozenset(out)
 
 
-IRREGULAR = frozenset("said told wrote written writing saying tells telling says".split())
+IRREGULAR = frozenset("said told wrote written writing saying tells telling says quipped quipping".split())
 # verbs that attribute a quote or reported speech
 SPEECH_VERBS = (
     _forms(
@@ -65,7 +65,9 @@ SPEECH_VERBS = (
         tweet retweet email message brag fume bark cheer concur interrupt murmur mutter
         continue characterize characterise coach chide scold mock taunt lecture snap sneer sigh laugh
         rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
-        clarify caution assert query vent
+        clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
+        implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
+        tease wail
         """
     )
     | IRREGULAR
@@ -94,6 +96,22 @@ ORG_WORDS = frozenset(
     "institute university college bank company corp inc group network campaign administration government "
     "court senate congress commission board union foundation center centre service journal daily".split()
 )
+# "Sen. Marco Rubio" is "the Florida senator"
+TITLE_EXPANSIONS = {
+    "sen": "senator",
+    "rep": "congressman",
+    "gov": "governor",
+    "gen": "general",
+    "lt": "lieutenant",
+    "atty": "attorney",
+    "sec": "secretary",
+    "pres": "president",
+    "supt": "superintendent",
+    "amb": "ambassador",
+    "cmdr": "commander",
+    "col": "colonel",
+    "capt": "captain",
+}
 GENERIC_ROLES = frozenset({"leader", "official", "president", "minister", "head", "chief", "politician", "lawmaker"})
 MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her"})
@@ -102,6 +120,10 @@ PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # the part of a subject that names it: "the White House press secretary", "Commerce Secretary Howard Lutnick"
 NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat", "punct"})
+# "the statement read", "“America is great!” read one": "read" is a cue only for such subjects
+READERS = DOCUMENT_NOUNS | frozenset(
+    "sign signs message messages banner headline headlines ad ads email caption note it one another which that".split()
+)
 INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "parataxis", "acl", "relcl"})
 # words before a quoted phrase that make it a term: the so-called “X”, a book titled “X”
 TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "named", "word", "term", "phrase"})
@@ -262,7 +284,11 @@ def _find_cues(doc: Doc) -> list[_Cue]:
         ) and token.pos_ in ("VERB", "AUX"):
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
-            cues.append(_Cue(token, token.idx + len(token), _subject(token)))
+            cues.append(_Cue(token, token.idx + len(token), _cue_subject(doc, token)))
+        elif low in ("read", "reads") and token.pos_ == "VERB":
+            subj = _cue_subject(doc, token)
+            if subj is not None and (subj.lower_ in READERS or _after_quote(doc, token)):
+                cues.append(_Cue(token, token.idx + len(token), subj))
         elif (
             low in ("went", "goes", "go", "going", "shot", "shoots", "fired", "fires")
             and token.i + 1 < len(doc)
@@ -271,6 +297,41 @@ def _find_cues(doc: Doc) -> list[_Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(_Cue(token, on.idx + len(on), _subject(token)))
     return cues
+
+
+def _after_quote(doc: Doc, verb: Token) -> bool:
+    """The verb follows a closing quotation mark: "“...,” said Sara Walker", "“...!” beamed Hartley"."""
+    i = verb.i - 1
+    if verb.tag_ not in ("VBD", "VBZ", "VBP", "VB") or i < 1:
+        return False
+    return doc[i].text in ("”", '"', "''") and doc[i - 1].text in (",", "!", "?", "—", "–", "-", "…")
+
+
+def _cue_subject(doc: Doc, verb: Token) -> Token | None:
+    """The cue's subject; after a quote, the words right after the verb ("“...,” said a person close
+    to the Clintons") win over a parse that took a subject from before the quote."""
+    subj = _subject(verb)
+    if subj is not None and subj.i > verb.i:
+        return subj
+    if _after_quote(doc, verb) or (subj is None and verb.i == verb.sent.start):
+        after = _subject_after(doc, verb)
+        if after is not None:
+            return after
+    return subj
+
+
+def _subject_after(doc: Doc, verb: Token) -> Token | None:
+    j = verb.i + 1
+    if j < len(doc) and doc[j].lower_ in ("on", "back", "in", "out"):
+        j += 1  # "chimed in", "shot back"
+    if j >= len(doc) or doc[j].pos_ not in ("DET", "ADJ", "NUM", "PROPN", "NOUN") or doc[j].is_quote:
+        return None
+    node = doc[j]
+    while node.head is not node and node.head.i != verb.i and j <= node.head.i <= j + 10:
+        node = node.head
+    if node.pos_ not in ("PROPN", "NOUN") or node.ent_type_ in ("DATE", "TIME") or node.is_quote:
+        return None
+    return node
 
 
 def _nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
@@ -363,15 +424,52 @@ class _Resolver:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
             n = self._entity_in(subj, lo, hi)
+            if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
+                issued = self._issued_by(subj, cue.token)
+                if issued is not None:
+                    # "the statement said": the speaker is who issued it
+                    by = _Cue(cue.token, cue.end, issued)
+                    self.resolve(by, record=False)
+                    if by.speaker is not None:
+                        cue.speaker, cue.speaker_entity = by.speaker, by.speaker_entity
+                        cue.is_person, cue.gender = by.is_person, by.gender
+                        if record:
+                            self.history.append(cue)
+                        return
             if n is None:
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
                 self._set(cue, n)
-            elif subj.pos_ in ("NOUN", "PROPN") and not (subj.pos_ == "NOUN" and subj.lower_ in DOCUMENT_NOUNS):
+            elif subj.pos_ in ("NOUN", "PROPN"):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
-                cue.is_person = subj.pos_ == "PROPN" and subj.ent_type_ in ("PERSON", "")
+                # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
+                cue.is_person = (
+                    subj.pos_ == "PROPN"
+                    and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
+                    and not ORG_WORDS & set(cue.speaker.casefold().split())
+                )
         if record:
             self.history.append(cue)
+
+    def _issued_by(self, noun: Token, cue: Token) -> Token | None:
+        """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
+        it is the object of ("Fox News said in a statement", "Henry added the caption"), here or at an
+        earlier mention of the same noun within two paragraphs."""
+        floor = self._paragraph_floor(noun.i)
+        forms = {noun.lower_, noun.lower_.rstrip("s"), noun.lower_ + "s"}
+        for i in range(noun.i, floor - 1, -1):
+            tok = self.doc[i]
+            if tok.lower_ not in forms or self.in_quote[i]:
+                continue
+            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if poss is not None and poss.pos_ in ("PROPN", "NOUN") and not self.in_quote[poss.i]:
+                return poss
+            node = tok.head if tok.dep_ == "pobj" else tok
+            if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
+                subj = _subject(node.head)
+                if subj is not None and subj.i != tok.i and not self.in_quote[subj.i] and subj.lower_ not in READERS:
+                    return subj
+        return None
 
     def _set(self, cue: _Cue, n: int) -> None:
         ent = self.entities[n]
@@ -393,6 +491,15 @@ class _Resolver:
         for child in head.children:
             if child.dep_ == "appos" and self.ent_of[child.i] >= 0:
                 return self.ent_of[child.i]
+        nxt = head.i + 2
+        if (
+            head.pos_ == "NOUN"
+            and nxt < len(self.doc)
+            and self.doc[head.i + 1].text == ","
+            and self.ent_of[nxt] >= 0
+            and self.entities[self.ent_of[nxt]].type == "person"
+        ):
+            return self.ent_of[nxt]  # "the presumptive GOP nominee, Donald Trump, tweeted"
         if head.pos_ != "PROPN" and head.lower_ not in DOCUMENT_NOUNS:
             return None  # "the U.S. president", "the Chinese leader": a description, not "U.S."
         hits = [self.ent_of[i] for i in range(lo, hi) if self.ent_of[i] >= 0]
@@ -515,6 +622,7 @@ class _Resolver:
                         break
                     words = set(" ".join(m.attributes.values()).casefold().replace(",", " ").split())
                     words |= {w.strip(".") for w in words}
+                    words |= {TITLE_EXPANSIONS[w] for w in words if w in TITLE_EXPANSIONS}
                     if word not in words and not (word in GENERIC_ROLES and mods & words):
                         continue
                     if mods and m.attributes.get("affiliation") and not mods & words:
@@ -573,6 +681,7 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
             sent_speaker[sent_of[c.token.i]] = c
     prev_cue: _Cue | None = None
     last_seg: tuple[int, _Cue | None, str] | None = None  # the previous quote: token end, cue, kind
+    last_attr: tuple[int, _Cue] | None = None  # the last quote with a speaker: token end, cue
     reported: dict[int, tuple[int, int]] = {}  # cue token -> the reported clause (char span)
     for c in cues:
         span = _indirect_span(doc, c, in_quote, text)
@@ -591,7 +700,9 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
             cue = prev_cue
         else:
             standalone = _standalone(doc, text, seg, lo, hi, sents[s_first])
-            cue = _governing_cue(doc, lo, hi, cue_at, cues_by_sent, range(s_first, s_last + 1), text, seg, standalone)
+            cue = _adjacent_cue(doc, text, seg, hi, cue_at) or _governing_cue(
+                doc, lo, hi, cue_at, cues_by_sent, range(s_first, s_last + 1), text, seg, standalone
+            )
             if cue is None:
                 # a quoted fragment inside the reported clause of a cue: "X said history shows a “stable” ..."
                 for k in range(s_first, s_last + 1):
@@ -622,14 +733,13 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
         if (cue is None or cue.speaker is None) and kind == "direct" and lo >= 2:
             prev = sent_speaker.get(sent_of[lo - 2]) if sent_of[lo - 2] < s_first else sent_speaker.get(s_first - 1)
             prev = prev if prev is not None and prev.token.i < lo else None
-            if prev is not None and _same_or_next_paragraph(text, prev.token.idx, seg.start):
+            intro = _introduced(doc, text, seg, lo, cues_by_sent, sent_of, resolver)
+            if intro is not None:
+                cue = intro
+            elif prev is not None and _same_or_next_paragraph(text, prev.token.idx, seg.start):
                 cue = prev
             else:
-                cue = (
-                    _introduced(doc, text, seg, lo, cues_by_sent, sent_of, resolver)
-                    or _signed(doc, text, seg, hi, resolver)
-                    or cue
-                )
+                cue = _signed(doc, text, seg, hi, resolver) or cue
         if kind == "term":
             quotes.append(Quote(text[seg.start : seg.end], seg.start, seg.end, "term"))
             continue
@@ -642,6 +752,15 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
             quotes.append(_quote(text, seg.start, seg.end, kind, weak))
             prev_cue, last_seg = None, None
             continue
+        if (
+            (cue is None or cue.speaker is None)
+            and kind == "direct"
+            and last_attr is not None
+            and _continues(doc, text, last_attr[0], lo, in_quote, sent_of[last_attr[1].token.i], sent_of)
+        ):
+            cue = last_attr[1]
+        if cue is not None and cue.speaker is not None:
+            last_attr = (hi, cue)
         if cue is not None and cue.speaker is not None:
             for k in (*range(s_first, s_last + 1), sent_of[cue.token.i]):
                 sent_speaker[k] = cue
@@ -712,27 +831,68 @@ def _introduced(
     sent_of: list[int],
     resolver: _Resolver,
 ) -> _Cue | None:
-    """ "Cruz continued:" / "Reporter Jomana Karadsheh says:" closing the paragraph before the quote."""
-    para = text.rfind("\n", 0, seg.start)
-    before = text[:para].rstrip()
-    if not before.endswith(":") or text[para : seg.start].strip() not in ("“", '"', ""):
+    """The clause before a colon that opens the quote, in its paragraph or closing the one before:
+    "Cruz continued:", "Republican pollster Daron Shaw: “...”", "Trump issued the following statement:"."""
+    mark = seg.start - 1
+    while mark > 0 and text[mark].isspace():
+        mark -= 1
+    if mark <= 0 or text[mark] not in '“"':
         return None
-    k = sent_of[max(lo - 3, 0)]
+    before = text[:mark].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = resolver.tokens(len(before) - 1, len(before))[0]
+    if colon >= len(doc) or doc[colon].text != ":":
+        return None
+    k = sent_of[colon]
     for cands in (cues_by_sent.get(k, []), cues_by_sent.get(k - 1, [])):
-        named = [c for c in cands if c.speaker is not None and c.token.idx < len(before)]
+        named = [c for c in cands if c.speaker is not None and c.token.i < colon]
         if named:
             return named[-1]
+        if cands:
+            break
+    # a name right before the colon: "Rep. Trey Gowdy (R-S.C.): “...”", "doesn't surprise pollster Daron Shaw:"
+    t = colon - 1
+    if t >= 0 and doc[t].text == ")":
+        t = next((u - 1 for u in range(t - 1, max(-1, t - 10), -1) if doc[u].text == "("), t)
+    if t >= 0 and resolver.ent_of[t] >= 0 and resolver.entities[resolver.ent_of[t]].type in ("person", "organization"):
+        cue = _Cue(doc[colon], doc[colon].idx + 1, doc[t])
+        resolver.resolve(cue)
+        if cue.speaker is not None:
+            return cue
     # "Trump issued the following statement:": the subject of the introducing sentence, when a name
-    colon = resolver.tokens(len(before) - 1, len(before))[0]
-    if colon >= len(doc):
-        return None
-    root = doc[colon].sent.root
-    subj = next((c for c in root.children if c.dep_ in SUBJECT_DEPS), None)
-    if subj is None or subj.pos_ != "PROPN":
+    root = _clause_verb(doc, colon - 1, resolver.in_quote)
+    subj = _subject(root) if root is not None else None
+    if root is None or subj is None or subj.pos_ not in ("PROPN", "NOUN") or resolver.in_quote[subj.i]:
         return None
     cue = _Cue(root, root.idx + len(root), subj)
-    resolver.resolve(cue)
-    return cue if cue.speaker is not None else None
+    resolver.resolve(cue, record=False)
+    if cue.speaker is None or (subj.pos_ == "NOUN" and cue.speaker_entity is None):
+        return None  # "The message was clear:" names nobody
+    resolver.history.append(cue)
+    return cue
+
+
+def _clause_verb(doc: Doc, i: int, in_quote: list[bool]) -> Token | None:
+    """The verb of the clause that token ``i`` ends (the parse may join it to the quote after it)."""
+    node = doc[i]
+    for _ in range(12):
+        if node.pos_ in ("VERB", "AUX") and not in_quote[node.i]:
+            return node
+        if node.head is node or node.head.i > i:
+            break
+        node = node.head
+    return None
+
+
+def _continues(
+    doc: Doc, text: str, p_hi: int, lo: int, in_quote: list[bool], cue_sent: int, sent_of: list[int]
+) -> bool:
+    """Only the last attribution lies between the last attributed quote and this one (quote-only
+    paragraphs, "“X,” she said. “Y.”"), or both are in one paragraph: the same speaker goes on."""
+    if "\n" not in text[doc[p_hi - 1].idx : doc[lo].idx]:
+        return True
+    return all(in_quote[i] or doc[i].is_punct or doc[i].is_space or sent_of[i] == cue_sent for i in range(p_hi, lo))
 
 
 def _signed(doc: Doc, text: str, seg: _Segment, hi: int, resolver: _Resolver) -> _Cue | None:
@@ -760,6 +920,42 @@ def _signed(doc: Doc, text: str, seg: _Segment, hi: int, resolver: _Resolver) ->
 
 def _same_or_next_paragraph(text: str, a: int, b: int) -> bool:
     return text.count("\n\n", a, b) <= 1
+
+
+def _adjacent_cue(doc: Doc, text: str, seg: _Segment, hi: int, cue_at: dict[int, _Cue]) -> _Cue | None:
+    """ "“...,” Trump said" / "“...?” said Trump": the attribution right after the closing mark, which
+    the parse may hang under a later verb ("..., Trump said, after Quick said ...")."""
+    ending = text[seg.end - 1]
+    if ending not in ",?!—–":
+        return None
+    n = len(doc)
+    j = hi
+    while j < n and j <= hi + 1 and (doc[j].is_quote or doc[j].text == ","):
+        j += 1
+    if j >= n or (ending in "?!" and doc[j].is_title and doc[j].pos_ != "PROPN"):
+        return None  # “Why now?” She replied ...: a new sentence
+    for k in range(j, min(n, j + 10)):
+        tok = doc[k]
+        if "\n" in tok.text or tok.is_quote or tok.text in (".", ";", ":", "(", ")"):
+            return None
+        cue = cue_at.get(k)
+        if cue is not None:
+            subj = cue.subject
+            if cue.token.tag_ == "VBG" or not (k == j or (subj is not None and subj.i < k and subj.left_edge.i >= j)):
+                return None
+            if ending in "?!" and _introduces_quote(doc, k):
+                return None  # “Why now?” Mills then writes back, “You look cute.”
+            return cue
+    return None
+
+
+def _introduces_quote(doc: Doc, k: int) -> bool:
+    for i in range(k + 1, min(len(doc), k + 12)):
+        if doc[i].text in (".", "\n") or "\n" in doc[i].text:
+            return False
+        if doc[i].is_quote:
+            return True
+    return False
 
 
 def _governing_cue(
