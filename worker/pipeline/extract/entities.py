@@ -85,6 +85,8 @@ MAX_ROLE_TOKENS = 8  # "Senate Majority Leader", "U.N. Secretary-General", not a
 STRONG_EVIDENCE = 3.0  # an honorific or capitalized title before the name
 WEAK_EVIDENCE = 0.5  # a lowercase role before the name ("spokesperson Lin Jian")
 NAME_PART_EVIDENCE = 1.5  # the string is the first or last name of a person in the article
+# where a known surname the tagger took for a verb or noun still stands as a name ("Trump shot back")
+NAME_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos"})
 SPEAKER_EVIDENCE = 1.0  # the lone word is the subject of "said", "told", "added"
 SAYING = frozenset(
     "said says told tells added adds wrote writes asked asks argued argues explained continued noted replied "
@@ -378,7 +380,7 @@ def _surname_spans(doc: Doc, spans: list[_Span], covered: list[int]) -> list[_Sp
         if (
             covered[token.i] == -1
             and token.text in names
-            and _is_name_word(token)
+            and (_is_name_word(token) or (token.text.istitle() and token.dep_ in NAME_SLOTS and not _is_title(token)))
             and not (token.i > 0 and _is_name_word(doc[token.i - 1]))
             and not (token.i + 1 < len(doc) and _is_name_word(doc[token.i + 1]))
         ):

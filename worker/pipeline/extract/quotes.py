@@ -96,6 +96,17 @@ ORG_WORDS = frozenset(
     "institute university college bank company corp inc group network campaign administration government "
     "court senate congress commission board union foundation center centre service journal daily".split()
 )
+PERSON_NOUNS = frozenset(
+    "reporter writer worker leader member voter supporter organizer owner manager teacher lawyer officer farmer "
+    "player speaker founder partner researcher volunteer minister senator governor director editor author investor "
+    "donor mayor advisor adviser counselor professor doctor sponsor protester protestor observer retiree resident "
+    "parent student veteran nurse aide official source candidate nominee president secretary ambassador judge "
+    "attorney prosecutor sheriff commissioner congressman congresswoman lawmaker legislator strategist pollster "
+    "analyst economist diplomat executive chairman chairwoman chair spokesperson representative delegate "
+    "activist scientist journalist columnist commentator host anchor correspondent mother father wife husband son "
+    "daughter sister brother friend neighbor neighbour man woman girl boy immigrant refugee owner operator "
+    "consultant adviser aide staffer insider".split()
+)
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {
     "sen": "senator",
@@ -299,6 +310,19 @@ def _find_cues(doc: Doc) -> list[_Cue]:
     return cues
 
 
+def _person_noun(token: Token) -> bool:
+    """ "a reporter for AFP", "the Vermont senator": a description of a person, whom "he" may take up."""
+    low = token.lower_
+    return token.pos_ == "NOUN" and (
+        low in PERSON_NOUNS or (low.endswith(("ist", "ian", "man", "woman", "person")) and low not in ("human",))
+    )
+
+
+def _indefinite(token: Token) -> bool:
+    """ "a reporter", "one district leader": a new person, not a description of one already named."""
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another") for c in token.lefts)
+
+
 def _after_quote(doc: Doc, verb: Token) -> bool:
     """The verb follows a closing quotation mark: "“...,” said Sara Walker", "“...!” beamed Hartley"."""
     i = verb.i - 1
@@ -447,7 +471,7 @@ class _Resolver:
                     subj.pos_ == "PROPN"
                     and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
                     and not ORG_WORDS & set(cue.speaker.casefold().split())
-                )
+                ) or (_person_noun(subj) and _indefinite(subj))
         if record:
             self.history.append(cue)
 
@@ -530,10 +554,15 @@ class _Resolver:
             sent_start = self.doc[cue.token.i].sent.start
             newer = [
                 (pos, n)
-                for pos, n in subjects
-                if (last is None or pos > last.token.i) and (pos < sent_start and self._main_subject(pos))
+                for pos, n in recent
+                if (last is None or pos > last.token.i)
+                and pos < sent_start
+                and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
             ]
-            if last is not None and not (
+            asked = self._asked(last, cue, want)
+            if asked is not None:
+                self._set(cue, asked)
+            elif last is not None and not (
                 newer and (last.speaker_entity is None or newer[-1][1] != last.speaker_entity)
             ):
                 if last.speaker_entity is not None:
@@ -560,6 +589,31 @@ class _Resolver:
                     self._set(cue, prev.speaker_entity)
                     return
                 break
+
+    def _asked(self, last: _Cue | None, cue: _Cue, want: str) -> int | None:
+        """ "A reporter asked Sanders ... He replied": the person asked answers."""
+        if last is None or last.token.lower_ not in ("asked", "asks", "asking") or not cue.token.lower_.startswith(
+            ("repl", "respond", "answer")
+        ):
+            return None
+        for child in last.token.children:
+            n = self.ent_of[child.i] if child.dep_ == "dobj" else -1
+            if n >= 0 and self.entities[n].type == "person" and self.gender.get(n) in (None, want):
+                return n
+        return None
+
+    def _opens_sentence(self, i: int) -> bool:
+        """The name opens its sentence ("And Obama, for all the progress ..., seems to agree"): a subject
+        even where the parse says otherwise."""
+        doc = self.doc
+        for k in range(doc[i].sent.start, i):
+            tok = doc[k]
+            if self.ent_of[k] == self.ent_of[i] or tok.is_punct or tok.is_space:
+                continue
+            if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
+                continue
+            return False
+        return True
 
     def _main_subject(self, i: int) -> bool:
         node = self.doc[i]
