@@ -24,7 +24,8 @@ Speaker accuracy, over gold contents whose attribution has a Source (a missed co
   share their last name word (case-folded, "'s" dropped), either way round: "Bernie Sanders" ~
   "Sen. Sanders". When the gold Source is a description ("the senator", "the campaign"), correct
   when the prediction shares the description's head word or matches the nearest preceding named
-  Source (the description's usual referent).
+  Source (the description's usual referent). Names and descriptions are compared without their
+  appositive or relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer").
 
 The scoring functions take predictions as plain dicts (start, end, kind, speaker) so that
 eval/textacy_baseline.py reuses them from another virtualenv.
@@ -202,9 +203,17 @@ def _cap_words(name: str) -> set[str]:
     return {re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(name) if w[:1].isupper()}
 
 
+def _head_phrase(source: str) -> str:
+    """The source without its appositive or relative clause: "Dan Backer, the treasurer of ..." ->
+    "Dan Backer"; "a Mexican official who was not authorized ..." -> "a Mexican official"."""
+    cut = re.split(r",|\s(?:who|which|that|whose)\s", source, maxsplit=1)[0].strip()
+    return cut if _words(cut) else source
+
+
 def names_match(pred: str | None, gold: str) -> bool:
     if not pred:
         return False
+    gold = _head_phrase(gold)
     pw = {re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(pred)}
     return _last_word(pred) in _cap_words(gold) or _last_word(gold) in pw
 
@@ -215,7 +224,7 @@ def speaker_correct(pred: str | None, g: Gold) -> bool:
     if not g.description:
         return names_match(pred, g.speaker)
     description, _, antecedent = g.speaker.partition("\t")
-    if pred and _last_word(description) in {w.casefold() for w in _words(pred)}:
+    if pred and _last_word(_head_phrase(description)) in {_last_word(w) for w in _words(pred)}:
         return True
     return bool(antecedent) and names_match(pred, antecedent)
 

@@ -350,6 +350,14 @@ def _subject_after(doc: Doc, verb: Token) -> Token | None:
         j += 1  # "chimed in", "shot back"
     if j >= len(doc) or doc[j].pos_ not in ("DET", "ADJ", "NUM", "PROPN", "NOUN") or doc[j].is_quote:
         return None
+    for k in range(j, min(len(doc), j + 8)):
+        if (doc[k].is_punct and doc[k].text not in (".", "-")) or doc[k].pos_ in ("VERB", "AUX", "PRON"):
+            break
+        if doc[k].ent_type_ == "PERSON":
+            while k + 1 < len(doc) and doc[k + 1].ent_type_ == "PERSON" and doc[k + 1].ent_iob_ == "I":
+                k += 1
+            if not (doc[k].dep_ == "compound" and doc[k].head.pos_ == "NOUN"):
+                return doc[k]  # "mused Blaze co-host Stu Burguiere", not "a Trump supporter"
     node = doc[j]
     while node.head is not node and node.head.i != verb.i and j <= node.head.i <= j + 10:
         node = node.head
@@ -900,7 +908,13 @@ def _introduced(
         return None
     k = sent_of[colon]
     for cands in (cues_by_sent.get(k, []), cues_by_sent.get(k - 1, [])):
-        named = [c for c in cands if c.speaker is not None and c.token.i < colon]
+        named = [
+            c
+            for c in cands
+            if c.speaker is not None
+            and c.token.i < colon
+            and not any(doc[i].text in (".", "?", "!") for i in range(c.token.i, colon))
+        ]
         if named:
             return named[-1]
         if cands:
@@ -1000,6 +1014,14 @@ def _adjacent_cue(doc: Doc, text: str, seg: _Segment, hi: int, cue_at: dict[int,
             if ending in "?!" and _introduces_quote(doc, k):
                 return None  # “Why now?” Mills then writes back, “You look cute.”
             return cue
+    # a long subject: "“...,” Texas delegate Bill Eastland, wearing a cowboy hat and “Ted Cruz” pins, said"
+    for k in range(j + 10, min(n, j + 40)):
+        if "\n" in doc[k].text:
+            break
+        cue = cue_at.get(k)
+        if cue is not None:
+            subj = cue.subject
+            return cue if subj is not None and subj.i < k and subj.left_edge.i == j else None
     return None
 
 
@@ -1023,18 +1045,25 @@ def _governing_cue(
     seg: _Segment,
     standalone: bool,
 ) -> _Cue | None:
-    # a cue among the ancestors of the quote's tokens
+    # a cue among the ancestors of the quote's tokens; a fragment inside nested reported speech
+    # belongs to the outermost report ("Israel said Clinton called on members to be “closely coordinated”")
     for i in (lo, (lo + hi) // 2, hi - 1):
         node = doc[i]
+        found: _Cue | None = None
         for _ in range(MAX_ANCESTOR_STEPS):
             if node.i in cue_at and not (lo <= node.i < hi):
                 cue = cue_at[node.i]
                 if "\n" in text[min(cue.token.idx, seg.start) : max(cue.token.idx, seg.end)]:
                     break
-                return cue
-            if node.head is node:
-                break
+                if standalone:
+                    return cue
+                if found is None or cue.speaker is not None:
+                    found = cue
+            if node.head is node or (found is not None and node.dep_ not in ("ccomp", "xcomp")):
+                break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
             node = node.head
+        if found is not None:
+            return found
     # else the nearest cue in the quote's sentences, within its paragraph; a quoted fragment only
     # takes a main-clause cue: "The two spoke about Ukraine, she said, but “the focus was ...”"
     best: tuple[int, _Cue] | None = None
