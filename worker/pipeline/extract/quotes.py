@@ -272,6 +272,9 @@ def _subject(verb: Token) -> Token | None:
                 if child.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
                     return node.head  # "Sun Yun, who said ..."
                 return child
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
+            node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         node = node.head
