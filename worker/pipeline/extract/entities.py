@@ -87,6 +87,7 @@ WEAK_EVIDENCE = 0.5  # a lowercase role before the name ("spokesperson Lin Jian"
 NAME_PART_EVIDENCE = 1.5  # the string is the first or last name of a person in the article
 # where a known surname the tagger took for a verb or noun still stands as a name ("Trump shot back")
 NAME_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos"})
+RECENT_TOKENS = 60  # a shared surname this close after a full name is that person
 SPEAKER_EVIDENCE = 1.0  # the lone word is the subject of "said", "told", "added"
 SAYING = frozenset(
     "said says told tells added adds wrote writes asked asks argued argues explained continued noted replied "
@@ -519,7 +520,13 @@ def _pick(candidates: list[_Person], gender: str | None, position: int) -> _Pers
         if len(candidates) == 1:
             return candidates[0]
     seen = [c for c in candidates if 0 <= c.last_seen < position]
-    return max(seen, key=lambda c: c.last_seen) if seen else None
+    if not seen:
+        return None
+    recent = max(seen, key=lambda c: c.last_seen)
+    if position - recent.last_seen <= RECENT_TOKENS:
+        return recent  # "Eric Trump said ... Trump added"
+    # further on, a bare surname is the person the article is mostly about ("Trump" is Donald, not Eric)
+    return max(seen, key=lambda c: (len(c.members), -c.members[0].start if c.members else 0))
 
 
 # -- 5. everything else -------------------------------------------------------------------------------------
