@@ -806,7 +806,12 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
             else:
                 cue = _signed(doc, text, seg, hi, resolver) or cue
         if kind == "term":
-            quotes.append(Quote(text[seg.start : seg.end], seg.start, seg.end, "term"))
+            said = _characterized_by(doc, lo, hi, in_quote, resolver, entities)
+            if said is not None:
+                # "Weaver dismissed that suggestion as a sign of a campaign in “disarray”": a person's word
+                quotes.append(_quote(text, seg.start, seg.end, "partial", said))
+            else:
+                quotes.append(Quote(text[seg.start : seg.end], seg.start, seg.end, "term"))
             continue
         weak = None
         if cue is None or cue.speaker is None:
@@ -885,6 +890,19 @@ def _subject_cue(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: _Re
     cue = _Cue(node, node.idx + len(node), subj)
     resolver.resolve(cue, record=False)
     return cue if cue.speaker is not None else None
+
+
+def _characterized_by(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: _Resolver, entities: list[Entity]
+) -> _Cue | None:
+    """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
+    the person's words, unless a term marker ("so-called", "titled") stands before it."""
+    if lo >= 2 and doc[lo - 2].lower_ in TERM_CUES:
+        return None
+    cue = _subject_cue(doc, lo, hi, in_quote, resolver)
+    if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
+        return None
+    return cue
 
 
 def _introduced(
