@@ -89,7 +89,15 @@ REPORTING_VERBS = (
 ) - {"call", "called", "calling", "calls"}
 DOCUMENT_NOUNS = frozenset(
     "statement statements readout report reports release communique communiqué transcript filing letter post "
-    "tweet interview memo notice".split()
+    "tweet interview memo notice piece story article editorial op-ed column study poll survey book paper "
+    "email video ad".split()
+)
+# nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
+NOMINAL_CUES = frozenset(
+    "accusation accusations claim claims assertion remark remarks comment comments suggestion pledge promise "
+    "warning insistence argument description words view quote charge vow admission complaint criticism "
+    "response reply answer message tweet tweets post letter email memo statement testimony prediction "
+    "declaration announcement boast".split()
 )
 ORG_WORDS = frozenset(
     "ministry department house party news times post press agency office council committee association "
@@ -170,6 +178,7 @@ class _Cue:
     speaker_end: int | None = None
     is_person: bool = False
     gender: str | None = None
+    nominal: bool = False  # "Trump's claim": marks the words it governs, is no attribution of its own
 
 
 # -- 1. quotation marks ---------------------------------------------------------------------------
@@ -299,6 +308,10 @@ def _find_cues(doc: Doc) -> list[_Cue]:
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
             cues.append(_Cue(token, token.idx + len(token), _cue_subject(doc, token)))
+        elif low in NOMINAL_CUES and token.pos_ == "NOUN":
+            poss = next((c for c in token.children if c.dep_ == "poss"), None)
+            if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
+                cues.append(_Cue(token, token.idx + len(token), poss, nominal=True))
         elif low in ("read", "reads") and token.pos_ == "VERB":
             subj = _cue_subject(doc, token)
             if subj is not None and (subj.lower_ in READERS or _after_quote(doc, token)):
@@ -499,11 +512,18 @@ class _Resolver:
             poss = next((c for c in tok.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "NOUN") and not self.in_quote[poss.i]:
                 return poss
-            node = tok.head if tok.dep_ == "pobj" else tok
+            by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            if author is not None and not self.in_quote[author.i]:
+                return author  # "a story by the website Politico says"
+            node = tok.head if tok.dep_ in ("pobj", "compound") else tok  # "sent out an email appeal"
+            node = node.head if node.dep_ == "pobj" else node
             if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
                 subj = _subject(node.head)
                 if subj is not None and subj.i != tok.i and not self.in_quote[subj.i] and subj.lower_ not in READERS:
                     return subj
+            if i != noun.i:
+                break  # only the last mention before: an older "email" may be someone else's
         return None
 
     def _set(self, cue: _Cue, n: int) -> None:
@@ -733,7 +753,7 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
         if c.subject is None or in_quote[c.subject.i]:
             c.subject = _nearby_name(doc, c.token, in_quote)
     for c in cues:
-        resolver.resolve(c)
+        resolver.resolve(c, record=not c.nominal)
     cues_by_sent: dict[int, list[_Cue]] = {}
     for c in cues:
         cues_by_sent.setdefault(sent_of[c.token.i], []).append(c)
@@ -742,7 +762,7 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     quotes: list[Quote] = []
     sent_speaker: dict[int, _Cue] = {}
     for c in cues:
-        if c.speaker is not None:
+        if c.speaker is not None and not c.nominal:
             sent_speaker[sent_of[c.token.i]] = c
     prev_cue: _Cue | None = None
     last_seg: tuple[int, _Cue | None, str] | None = None  # the previous quote: token end, cue, kind
@@ -1028,7 +1048,7 @@ def _adjacent_cue(doc: Doc, text: str, seg: _Segment, hi: int, cue_at: dict[int,
         if "\n" in tok.text or tok.is_quote or tok.text in (".", ";", ":", "(", ")"):
             return None
         cue = cue_at.get(k)
-        if cue is not None:
+        if cue is not None and not cue.nominal:
             subj = cue.subject
             if cue.token.tag_ == "VBG" or not (k == j or (subj is not None and subj.i < k and subj.left_edge.i >= j)):
                 return None
@@ -1040,7 +1060,7 @@ def _adjacent_cue(doc: Doc, text: str, seg: _Segment, hi: int, cue_at: dict[int,
         if "\n" in doc[k].text:
             break
         cue = cue_at.get(k)
-        if cue is not None:
+        if cue is not None and not cue.nominal:
             subj = cue.subject
             return cue if subj is not None and subj.i < k and subj.left_edge.i == j else None
     return None
@@ -1090,6 +1110,8 @@ def _governing_cue(
     best: tuple[int, _Cue] | None = None
     for k in sent_range:
         for cue in cues_by_sent.get(k, []):
+            if cue.nominal:
+                continue
             if not standalone and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
                 continue
             ci = cue.token.i
@@ -1142,6 +1164,8 @@ def _kind(doc: Doc, lo: int, hi: int, cue: _Cue | None, standalone: bool, seg: _
 
 def _indirect_span(doc: Doc, cue: _Cue, in_quote: list[bool], text: str | None = None) -> tuple[int, int] | None:
     token = cue.token
+    if token.pos_ == "NOUN":
+        return None  # a nominal cue ("Trump's claim that ...") marks quoted words, not a reported clause
     text = doc.text if text is None else text
     para_lo = text.rfind("\n", 0, token.idx) + 1
     para_hi = text.find("\n", token.idx)
