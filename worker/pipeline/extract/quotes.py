@@ -389,6 +389,18 @@ def _nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     sent = verb.sent
     found: Token | None = None
     i = verb.i - 1
+    while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
+        i -= 1
+    node = doc[i]
+    for _ in range(8):  # "a White House official who spoke anonymously to discuss strategy said"
+        if node.dep_ == "relcl" and node.head.i < node.i and node.head.pos_ in ("NOUN", "PROPN"):
+            if not in_quote[node.head.i]:
+                return node.head
+            break
+        if node.head is node or node.head.i > verb.i:
+            break
+        node = node.head
+    i = verb.i - 1
     while i >= max(sent.start, verb.i - 20):
         tok = doc[i]
         if in_quote[i] or tok.is_quote or tok.text in (";", ":") or (tok.pos_ in ("VERB", "AUX") and i < verb.i - 1):
@@ -1015,9 +1027,10 @@ def _signed(doc: Doc, text: str, seg: _Segment, hi: int, resolver: _Resolver) ->
     nxt_end = text.find("\n", nxt_start)
     nxt_end = len(text) if nxt_end < 0 else nxt_end
     line = text[nxt_start:nxt_end].strip()
-    if line[:1] not in ("-", "–", "—") or len(line.split()) > 6:
+    signer = line.split(",")[0]  # "-President Obama, tweeting after Clinton's speech."
+    if line[:1] not in ("-", "–", "—") or len(signer.split()) > 6:
         return None
-    lo_t, hi_t = resolver.tokens(nxt_start, nxt_end)
+    lo_t, hi_t = resolver.tokens(nxt_start, nxt_start + len(signer))
     names = [i for i in range(lo_t, hi_t) if doc[i].pos_ == "PROPN"]
     if not names:
         return None
