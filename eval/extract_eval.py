@@ -213,9 +213,9 @@ def _head_phrase(source: str) -> str:
 def names_match(pred: str | None, gold: str) -> bool:
     if not pred:
         return False
-    gold = _head_phrase(gold)
     pw = {re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(pred)}
-    return _last_word(pred) in _cap_words(gold) or _last_word(gold) in pw
+    head = _head_phrase(gold)  # "Dan Backer, the treasurer of ..."; "Sanders's campaign manager, Jeff Weaver"
+    return _last_word(pred) in _cap_words(head) or _last_word(head) in pw or _last_word(gold) in pw
 
 
 def speaker_correct(pred: str | None, g: Gold) -> bool:
@@ -226,6 +226,8 @@ def speaker_correct(pred: str | None, g: Gold) -> bool:
     description, _, antecedent = g.speaker.partition("\t")
     if pred and _last_word(_head_phrase(description)) in {_last_word(w) for w in _words(pred)}:
         return True
+    if pred and len(_words(pred)) >= 2 and _last_word(pred) in _cap_words(description):
+        return True  # the description names the person: "his wife, Gabriela Violeta Lazar"
     return bool(antecedent) and names_match(pred, antecedent)
 
 

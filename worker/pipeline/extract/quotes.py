@@ -308,6 +308,8 @@ def _find_cues(doc: Doc) -> list[_Cue]:
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
             cues.append(_Cue(token, token.idx + len(token), _cue_subject(doc, token)))
+        elif low in ("agree", "agrees", "agreed", "disagrees", "disagreed") and _after_quote(doc, token):
+            cues.append(_Cue(token, token.idx + len(token), _cue_subject(doc, token)))  # “...,” agrees Stevens
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -635,8 +637,10 @@ class _Resolver:
 
     def _asked(self, last: _Cue | None, cue: _Cue, want: str) -> int | None:
         """ "A reporter asked Sanders ... He replied": the person asked answers."""
-        if last is None or last.token.lower_ not in ("asked", "asks", "asking") or not cue.token.lower_.startswith(
-            ("repl", "respond", "answer")
+        if (
+            last is None
+            or last.token.lower_ not in ("asked", "asks", "asking")
+            or not cue.token.lower_.startswith(("repl", "respond", "answer"))
         ):
             return None
         for child in last.token.children:
@@ -807,8 +811,8 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
                         span = reported.get(c.token.i)
                         if span is not None and span[0] <= seg.start and seg.end <= span[1] + 1:
                             cue = c
-            if cue is None and s_last + 1 < len(sents) and hi < n_tok and doc[hi].is_quote:
-                # “... strong!” Trump posted on social media.
+            if cue is None and s_last + 1 < len(sents) and hi < n_tok and doc[hi].is_quote and text[seg.end - 1] != ".":
+                # “... strong!” Trump posted on social media. (After a full stop a new sentence begins.)
                 for c in cues_by_sent.get(s_last + 1, []):
                     near = c.token.i - hi <= 4 or (c.subject is not None and 0 < c.subject.left_edge.i - hi <= 3)
                     if near and c.token.i > hi and "\n" not in text[seg.end : c.token.idx]:
