@@ -1017,7 +1017,15 @@ def _continues(
     paragraphs, "“X,” she said. “Y.”"), or both are in one paragraph: the same speaker goes on."""
     if "\n" not in text[doc[p_hi - 1].idx : doc[lo].idx]:
         return True
-    return all(in_quote[i] or doc[i].is_punct or doc[i].is_space or sent_of[i] == cue_sent for i in range(p_hi, lo))
+    for i in range(p_hi, lo):
+        if in_quote[i] or doc[i].is_punct or doc[i].is_space or sent_of[i] == cue_sent:
+            continue
+        # a sentence about the speaker in between: "“We will build a wall,” Trump added. He then had a
+        # question for the crowd. / “Who's going to pay for it?”"
+        subj = next((c for c in doc[i].sent.root.children if c.dep_ in SUBJECT_DEPS), None)
+        if subj is None or subj.lower_ not in ("he", "she") or doc[i].sent.end > lo:
+            return False
+    return True
 
 
 def _signed(doc: Doc, text: str, seg: _Segment, hi: int, resolver: _Resolver) -> _Cue | None:
