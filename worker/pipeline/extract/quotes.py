@@ -67,7 +67,7 @@ SPEECH_VERBS = (
         rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
         clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
         implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
-        tease wail
+        tease wail exhort
         """
     )
     | IRREGULAR
@@ -281,6 +281,8 @@ def _subject(verb: Token) -> Token | None:
                 if child.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
                     return node.head  # "Sun Yun, who said ..."
                 return child
+        if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
+            return node.head  # "she released a statement saying ...": the statement, then its issuer
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
             continue
@@ -308,6 +310,12 @@ def _find_cues(doc: Doc) -> list[_Cue]:
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
             cues.append(_Cue(token, token.idx + len(token), _cue_subject(doc, token)))
+        elif (
+            low in ("put", "puts")
+            and token.pos_ == "VERB"
+            and any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+        ):
+            cues.append(_Cue(token, token.idx + len(token), _subject(token)))  # "as prosecutor Marc Trévidic put it"
         elif low in ("agree", "agrees", "agreed", "disagrees", "disagreed") and _after_quote(doc, token):
             cues.append(_Cue(token, token.idx + len(token), _cue_subject(doc, token)))  # “...,” agrees Stevens
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
@@ -811,10 +819,14 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
                         span = reported.get(c.token.i)
                         if span is not None and span[0] <= seg.start and seg.end <= span[1] + 1:
                             cue = c
-            if cue is None and s_last + 1 < len(sents) and hi < n_tok and doc[hi].is_quote and text[seg.end - 1] != ".":
-                # “... strong!” Trump posted on social media. (After a full stop a new sentence begins.)
+            if cue is None and s_last + 1 < len(sents) and hi < n_tok and doc[hi].is_quote:
+                # “... strong!” Trump posted on social media. After a full stop only a bare cue ("Trump
+                # said.") attributes the quote; "Ohio Gov. John Kasich said he would ..." is a new sentence.
                 for c in cues_by_sent.get(s_last + 1, []):
                     near = c.token.i - hi <= 4 or (c.subject is not None and 0 < c.subject.left_edge.i - hi <= 3)
+                    bare = not any(ch.dep_ in ("ccomp", "xcomp", "dobj") for ch in c.token.children)
+                    if text[seg.end - 1] == "." and not bare:
+                        continue
                     if near and c.token.i > hi and "\n" not in text[seg.end : c.token.idx]:
                         cue = c
                         break
@@ -1137,7 +1149,8 @@ def _governing_cue(
         for cue in cues_by_sent.get(k, []):
             if cue.nominal:
                 continue
-            if not standalone and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
+            framing = cue.token.lower_ in ("put", "puts", "according")  # "as X put it, “...”"
+            if not standalone and not framing and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
                 continue
             ci = cue.token.i
             dist = lo - ci if ci < lo else ci - hi
