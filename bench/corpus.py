@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from worker.pipeline.extract import Entity, Extraction, Mention, Quote
+from worker.pipeline.extract.model import QuoteKind
 from worker.pipeline.parse import Block, ParsedArticle
 
 # ---------------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ class Cue:
 @dataclass(eq=False)
 class Q:  # the text of a quote, inside quotation marks
     text: str
-    kind: str
+    kind: QuoteKind
     speaker: M
     cue: Cue
 
@@ -491,7 +492,9 @@ class CorpusGenerator:
             plain = [i for i, seg in enumerate(para) if isinstance(seg, str) and len(seg.split()) > 4]
             if plain:
                 i = rng.choice(plain)
-                words = para[i].split(" ")
+                text = para[i]
+                assert isinstance(text, str)
+                words = text.split(" ")
                 j = rng.randrange(len(words))
                 if words[j].isalpha() and words[j].islower():
                     words[j] = rng.choice(ADJS)
@@ -565,7 +568,7 @@ class CorpusGenerator:
 
         def quote_sentence(text: str, speaker: EntityDef) -> list[Segment]:
             words = text.split()
-            kind = "direct"
+            kind: QuoteKind = "direct"
             roll = rng.random()
             if roll < 0.25 and len(words) > 10:  # a fragment
                 n = rng.randint(6, len(words) - 3)

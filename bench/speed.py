@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
     n = len(texts)
 
-    def throughput(runs: list[float]) -> dict[str, float]:
+    def throughput(runs: list[float]) -> dict[str, float | list[float]]:
         best, median = min(runs), statistics.median(runs)
         return {
             "best_articles_per_s": n / best,
