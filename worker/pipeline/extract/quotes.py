@@ -1137,7 +1137,9 @@ def _governing_cue(
                     return cue
                 if found is None or cue.speaker is not None:
                     found = cue
-            if node.head is node or (found is not None and node.dep_ not in ("ccomp", "xcomp")):
+            if node.head is node or (
+                found is not None and found.speaker is not None and node.dep_ not in ("ccomp", "xcomp")
+            ):
                 break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
             node = node.head
         if found is not None:
