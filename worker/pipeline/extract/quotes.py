@@ -642,6 +642,23 @@ class _Resolver:
                     self._set(cue, prev.speaker_entity)
                     return
                 break
+            if low == "it":
+                self._document_pronoun(cue)
+
+    def _document_pronoun(self, cue: _Cue) -> None:
+        """ "The email includes a photo ... At the bottom it reads, “...”": the issuer of the document last named."""
+        floor = self._paragraph_floor(cue.token.i)
+        for i in range(cue.token.i - 1, floor - 1, -1):
+            tok = self.doc[i]
+            if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS and not self.in_quote[i]:
+                issued = self._issued_by(tok, cue.token)
+                if issued is not None and issued.lower_ not in PRONOUNS:
+                    by = _Cue(cue.token, cue.end, issued)
+                    self.resolve(by, record=False)
+                    if by.speaker is not None:
+                        cue.speaker, cue.speaker_entity = by.speaker, by.speaker_entity
+                        cue.is_person, cue.gender = by.is_person, by.gender
+                return
 
     def _asked(self, last: _Cue | None, cue: _Cue, want: str) -> int | None:
         """ "A reporter asked Sanders ... He replied": the person asked answers."""
