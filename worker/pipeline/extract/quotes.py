@@ -496,16 +496,11 @@ class _Resolver:
             n = self._entity_in(subj, lo, hi)
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
                 issued = self._issued_by(subj, cue.token)
-                if issued is not None:
-                    # "the statement said": the speaker is who issued it
-                    by = _Cue(cue.token, cue.end, issued)
-                    self.resolve(by, record=False)
-                    if by.speaker is not None:
-                        cue.speaker, cue.speaker_entity = by.speaker, by.speaker_entity
-                        cue.is_person, cue.gender = by.is_person, by.gender
-                        if record:
-                            self.history.append(cue)
-                        return
+                # "the statement said": the speaker is who issued it
+                if issued is not None and self._speak_for(cue, issued):
+                    if record:
+                        self.history.append(cue)
+                    return
             if n is None:
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
@@ -653,12 +648,18 @@ class _Resolver:
             if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS and not self.in_quote[i]:
                 issued = self._issued_by(tok, cue.token)
                 if issued is not None and issued.lower_ not in PRONOUNS:
-                    by = _Cue(cue.token, cue.end, issued)
-                    self.resolve(by, record=False)
-                    if by.speaker is not None:
-                        cue.speaker, cue.speaker_entity = by.speaker, by.speaker_entity
-                        cue.is_person, cue.gender = by.is_person, by.gender
+                    self._speak_for(cue, issued)
                 return
+
+    def _speak_for(self, cue: _Cue, issuer: Token) -> bool:
+        """Give ``cue`` the speaker ``issuer`` resolves to (a document's issuer); False if none."""
+        by = _Cue(cue.token, cue.end, issuer)
+        self.resolve(by, record=False)
+        if by.speaker is None:
+            return False
+        cue.speaker, cue.speaker_entity = by.speaker, by.speaker_entity
+        cue.is_person, cue.gender = by.is_person, by.gender
+        return True
 
     def _asked(self, last: _Cue | None, cue: _Cue, want: str) -> int | None:
         """ "A reporter asked Sanders ... He replied": the person asked answers."""
