@@ -9,7 +9,7 @@ from fastapi import FastAPI, HTTPException, Query, Response
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from api import links
+from api import links, metrics
 from api.deps import PageDep, SessionDep
 from api.schemas import ArticleOut, ArticleSummary, EntityOut, FileOut, Health, ListOf, QuoteOut
 from worker.settings import client_url, get_settings
@@ -17,6 +17,7 @@ from worker.storage.models import Article, Entity, EntityAlias, EntityMention, I
 
 app = FastAPI(title="wirewatch", version="0.1.0", description="Read API over ingested news articles.")
 app.include_router(links.router)
+app.include_router(metrics.router)  # Prometheus /metrics
 
 
 def paginate(session: Session, stmt: Select[Any], page: PageDep) -> tuple[int, list[Any]]:

@@ -25,4 +25,7 @@ app.conf.update(
     broker_transport_options={"visibility_timeout": settings.visibility_timeout},
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
+    # task events for Flower and `celery events`: received/started/succeeded from workers, sent from producers
+    worker_send_task_events=True,
+    task_send_sent_event=True,
 )

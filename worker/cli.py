@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from worker import cli_ops
 from worker.logs import configure_logging, get_logger
 from worker.settings import Settings, get_settings
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("path", type=Path)
     extract.add_argument("--json", action="store_true", help="print one JSON object (the default)")
     extract.set_defaults(func=cmd_extract)
+    cli_ops.add_commands(sub)  # retry, status, dsn
     return parser
 
 
@@ -218,13 +220,17 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Everything in one terminal; Ctrl-C stops it all. Data stays under settings.data_dir."""
     from worker.embedded import ensure_servers
+    from worker.runtime import read_runtime, remove_runtime, write_runtime
     from worker.storage.migrate import upgrade_to_head
 
+    if running := read_runtime(settings.data_dir):
+        sys.exit(f"wirewatch up is already running with data dir {settings.data_dir} (pid {running['pid']})")
     servers = ensure_servers(settings.data_dir, settings.database_url, settings.redis_url)
     children: list[subprocess.Popen[bytes]] = []
     try:
-        assert servers.database_url
+        assert servers.database_url and servers.redis_url
         upgrade_to_head(servers.database_url)
+        write_runtime(settings.data_dir, servers.database_url, servers.redis_url)  # for other tools, psql
         folder = str(args.folder or settings.watch_dir)
         exe = [sys.executable, "-m", "worker"]
         for command in (["worker"], ["watch", "--folder", folder], ["api"]):
@@ -233,11 +239,12 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
             "wirewatch is up",
             folder=folder,
             api=f"http://{settings.api_host}:{settings.api_port}",
-            database=servers.database_url,
+            database=cli_ops.libpq_url(servers.database_url),
         )
         return supervise(children)
     finally:
         stop_children(children)
+        remove_runtime(settings.data_dir)
         servers.stop()
 
 

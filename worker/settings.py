@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,6 +47,18 @@ class Settings(BaseSettings):
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _running_up(self) -> Settings:
+        """Without URLs, reach the servers of a `wirewatch up` running on this data dir."""
+        if not self.database_url or not self.redis_url:
+            from worker.runtime import read_runtime
+
+            running = read_runtime(self.data_dir)
+            if running:
+                self.database_url = self.database_url or running.get("database_url")
+                self.redis_url = self.redis_url or running.get("redis_url")
+        return self
 
     @property
     def quarantine_path(self) -> Path:

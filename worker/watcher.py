@@ -18,6 +18,7 @@ from watchdog.observers.polling import PollingObserver
 
 from worker.celery_app import TASK_FOR_STATUS, app
 from worker.logs import get_logger
+from worker.progress import ScanProgress
 from worker.quarantine import quarantine, sha256_of
 from worker.settings import Settings
 from worker.storage import files
@@ -71,6 +72,7 @@ class Watcher:
         self._pending: dict[Path, Pending] = {}
         self._lock = threading.Lock()
         self._last_beat = 0.0
+        self.progress = ScanProgress([], None)
 
     def run(self, stop: threading.Event) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,7 @@ class Watcher:
                 st = path.lstat()
             except FileNotFoundError:
                 self._forget(path)
+                self.progress.settled(path)
                 continue
             with self._lock:
                 pending = self._pending.get(path)
@@ -132,6 +135,7 @@ class Watcher:
                 self.ingest(path)
             except Exception:  # one bad file must not stop the others; the next scan retries it
                 log.exception("ingest failed", path=str(path))
+            self.progress.settled(path)
 
     def _forget(self, path: Path) -> None:
         with self._lock:
@@ -144,10 +148,15 @@ class Watcher:
         return path.is_relative_to(self.quarantine_dir)
 
     def scan_and_reconcile(self) -> None:
+        found: list[Path] = []
         for root, dirs, names in os.walk(self.folder):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in names:
-                self.notice(Path(root) / name)
+            found.extend(Path(root) / name for name in names)
+        self.progress = ScanProgress(
+            [p for p in found if not self._ignored(p)], self.settings.data_dir / "watcher.progress.json"
+        )
+        for path in found:
+            self.notice(path)
         self.requeue_stale()
 
     def requeue_stale(self) -> None:
@@ -184,7 +193,14 @@ class Watcher:
                     files.record_failure(session, reg.file_id, "register", candidate.error or "", str(moved))
             session.commit()
         bound = log.bind(file_id=reg.file_id, sha256=candidate.sha256, path=db_path(path))
-        if reg.status == FileStatus.FAILED:
+        if reg.status == FileStatus.FAILED and not reg.created:
+            # the same bytes failed before: say so, with that error, instead of `error: null`
+            bound.warning(
+                "content already failed; this copy quarantined too",
+                error=reg.error,
+                hint=f"wirewatch retry {reg.file_id}",
+            )
+        elif reg.status == FileStatus.FAILED:
             bound.warning("file rejected", error=candidate.error)
         elif reg.created:
             app.send_task("wirewatch.parse", args=[reg.file_id])

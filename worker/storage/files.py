@@ -17,6 +17,7 @@ class Registration:
     file_id: int
     created: bool  # False: this content was already known under some name
     status: str
+    error: str | None = None  # the stored error of a failed file
 
 
 def is_known_sighting(session: Session, path: str, size: int, mtime_ns: int) -> bool:
@@ -64,8 +65,8 @@ def register_file(
         .on_conflict_do_nothing(index_elements=["path", "size", "mtime_ns"])
     )
     session.flush()
-    status = session.execute(select(IngestedFile.status).where(IngestedFile.id == file_id)).scalar_one()
-    return Registration(file_id=file_id, created=new_id is not None, status=status)
+    row = session.execute(select(IngestedFile.status, IngestedFile.error).where(IngestedFile.id == file_id)).one()
+    return Registration(file_id=file_id, created=new_id is not None, status=row.status, error=row.error)
 
 
 def lock_file(session: Session, file_id: int) -> IngestedFile | None:
@@ -89,13 +90,15 @@ def lock_waiting(session: Session, status: str, limit: int, exclude: int) -> lis
     return list(session.execute(stmt).scalars())
 
 
+STAGE_TIME = {FileStatus.PARSED: "parsed_at", FileStatus.EXTRACTED: "extracted_at", FileStatus.DONE: "finished_at"}
+
+
 def advance_status(session: Session, file: IngestedFile, status: str) -> None:
     """Statuses only move forward, so a late redelivered task cannot move a file back."""
     order = [FileStatus.QUEUED, FileStatus.PARSED, FileStatus.EXTRACTED, FileStatus.DONE]
     if file.status in order and order.index(status) > order.index(file.status):
         file.status = status
-        if status == FileStatus.DONE:
-            file.finished_at = datetime.now(UTC)
+        setattr(file, STAGE_TIME[status], datetime.now(UTC))
     session.flush()
 
 

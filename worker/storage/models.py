@@ -83,7 +83,13 @@ class IngestedFile(TimestampMixin, Base):
     error_stage: Mapped[str | None] = mapped_column(String(16))
     quarantine_path: Mapped[str | None]
     attempts: Mapped[int] = mapped_column(default=0)
+    # when the file entered the parse queue (registration or `wirewatch retry`) and left each
+    # stage: stage latency for /metrics, whichever worker process ran the stage
+    queued_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    parsed_at: Mapped[datetime | None]
+    extracted_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    retries: Mapped[int] = mapped_column(default=0, server_default="0")  # times `wirewatch retry` reset it
 
     content: Mapped[FileContent | None] = relationship(back_populates="file", passive_deletes=True)
 
