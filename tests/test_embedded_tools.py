@@ -1,6 +1,6 @@
 """Embedded mode reachable by tools: while `wirewatch up` runs on its embedded servers (no URLs
 in anyone's environment), `wirewatch status`, `dsn`, `retry`, `kb` and the real `psql` reach
-them; a second `up` on the same data refuses; after Ctrl-C nothing is left in TMPDIR."""
+them, as do `migrate` and `flower`; a second `up` on the same data refuses; after Ctrl-C nothing is left in TMPDIR."""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ def _files(cwd: Path, env: dict[str, str]) -> dict[str, int]:
     return status["files"] if status else {}  # type: ignore[return-value]
 
 
+def _get(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def test_cli_and_psql_reach_a_running_up_and_nothing_is_left_in_tmp(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     tmpdir = tmp_path / "tmp"
@@ -68,6 +75,22 @@ def test_cli_and_psql_reach_a_running_up_and_nothing_is_left_in_tmp(tmp_path: Pa
         assert _run(executable(["wirewatch", "kb", str(kb)]), tmp_path, env).returncode == 0
         sql = "SELECT count(*) FROM entities WHERE external_id = 'Q-embedded'"
         assert _run(["psql", dsn, "-tAc", sql], tmp_path, env).stdout.strip() == "1"
+
+        assert _run(executable(["wirewatch", "migrate", "--timeout", "10"]), tmp_path, env).returncode == 0
+        flower_port = free_port()
+        flower = subprocess.Popen(
+            executable(["wirewatch", "flower", "--port", str(flower_port)]),
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: _get(f"http://127.0.0.1:{flower_port}/tasks"), 60, "flower on the embedded broker")
+        finally:
+            os.killpg(flower.pid, signal.SIGTERM)
+            flower.wait(timeout=30)
 
         metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
         assert 'wirewatch_files{status="done"} 5.0' in metrics
