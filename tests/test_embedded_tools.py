@@ -76,6 +76,11 @@ def test_cli_and_psql_reach_a_running_up_and_nothing_is_left_in_tmp(tmp_path: Pa
         sql = "SELECT count(*) FROM entities WHERE external_id = 'Q-embedded'"
         assert _run(["psql", dsn, "-tAc", sql], tmp_path, env).stdout.strip() == "1"
 
+        follow = _run(executable(["wirewatch", "status", "--follow"]), tmp_path, env)
+        assert follow.returncode == 0 and "6/6" in follow.stderr, follow.stderr
+        scan = _status(tmp_path, env)["backlog"]["scan"]  # type: ignore[index]
+        assert scan["registered"] == scan["total"] >= 5, scan
+
         assert _run(executable(["wirewatch", "migrate", "--timeout", "10"]), tmp_path, env).returncode == 0
         flower_port = free_port()
         flower = subprocess.Popen(

@@ -40,15 +40,14 @@ class ScanProgress:
 
     def _report(self) -> None:
         finished = not self.waiting
-        if finished and not self._reported:
-            return  # a quick rescan of a known folder: nothing worth a line
-        self._reported = True
-        log.info(
-            "folder scan" + (" complete" if finished else ""),
-            progress=f"{self.registered}/{self.total} registered",
-            registered=self.registered,
-            total=self.total,
-        )
+        if not finished or self._reported:  # a quick rescan of a known folder is not worth a line
+            self._reported = True
+            log.info(
+                "folder scan" + (" complete" if finished else ""),
+                progress=f"{self.registered}/{self.total} registered",
+                registered=self.registered,
+                total=self.total,
+            )
         self._save()
 
     def _save(self) -> None:

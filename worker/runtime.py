@@ -45,7 +45,7 @@ def read_runtime(data_dir: Path) -> dict[str, Any] | None:
         pid = int(data["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return data if pid_alive(pid) else None
+    return data if pid_alive(pid) and _is_wirewatch(pid) else None
 
 
 def pid_alive(pid: int) -> bool:
@@ -56,3 +56,12 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True  # alive, owned by another user
     return True
+
+
+def _is_wirewatch(pid: int) -> bool:
+    """Guards against a stale file whose pid now belongs to another program (where /proc exists)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+    return b"wirewatch" in cmdline or b"worker" in cmdline
