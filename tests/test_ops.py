@@ -214,8 +214,17 @@ def test_metrics_are_read_from_postgres_and_redis(tmp_path: Path) -> None:
     samples = families["wirewatch_stage_seconds"].samples
     count = {s.labels["stage"]: s.value for s in samples if s.name.endswith("_count")}
     assert count["parse"] == passed_parse and count["total"] == done
-    parse_buckets = [s.value for s in samples if s.name.endswith("_bucket") and s.labels["stage"] == "parse"]
-    assert parse_buckets == sorted(parse_buckets) and parse_buckets[-1] == passed_parse
+    durations: dict[str, list[float]] = {}
+    with get_sessionmaker()() as session:
+        for stage, (start, end) in ops.STAGE_SPANS.items():
+            sql = f"SELECT extract(epoch FROM {end} - {start}) FROM ingested_files WHERE status <> 'failed'"
+            durations[stage] = [float(d) for d in session.execute(text(sql)).scalars() if d is not None]
+    for stage, values in durations.items():
+        of_stage = [s for s in samples if s.labels["stage"] == stage]
+        buckets = {float(s.labels["le"]): s.value for s in of_stage if s.name.endswith("_bucket")}
+        assert buckets == {**{b: sum(v <= b for v in values) for b in ops.LATENCY_BUCKETS}, float("inf"): len(values)}
+        total = next(s.value for s in of_stage if s.name.endswith("_sum"))
+        assert abs(total - sum(values)) < 1e-3
 
     depth = {s.labels["stage"]: s.value for s in families["wirewatch_queue_depth"].samples}
     assert depth == {s: _queue_len(s) for s in ("parse", "extract", "link")}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from worker.celery_app import STAGES, TASK_FOR_STATUS, app
@@ -243,17 +243,28 @@ LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3
 
 
 def stage_latency_histograms(session: Session) -> dict[str, tuple[list[int], int, float]]:
-    """Per stage: cumulative counts per bucket, count and sum, over every file that has passed
-    the stage (one pass over ingested_files, computed by Postgres)."""
+    """Per stage: cumulative counts per bucket (``le``), count and sum, over every file that has
+    passed the stage. One pass over ingested_files: each file gives one duration per stage and
+    Postgres counts them by bucket (``width_bucket`` over the negated bounds counts the bounds a
+    duration is <= to)."""
+    spans = ", ".join(f"('{stage}', f.{end} - f.{start})" for stage, (start, end) in STAGE_SPANS.items())
+    sql = text(
+        f"""
+        SELECT s.stage, width_bucket(-extract(epoch FROM s.span)::float8, CAST(:bounds AS float8[])) AS k,
+               count(*), sum(extract(epoch FROM s.span))::float8
+        FROM ingested_files f, LATERAL (VALUES {spans}) AS s(stage, span)
+        WHERE f.status <> 'failed' AND s.span IS NOT NULL
+        GROUP BY 1, 2
+        """
+    )  # finished_at of a failed file is its failure, not a stage's end
+    n = len(LATENCY_BUCKETS)
+    by_k: dict[str, list[int]] = {stage: [0] * (n + 1) for stage in STAGE_SPANS}
+    sums = dict.fromkeys(STAGE_SPANS, 0.0)
+    for stage, k, count, total in session.execute(sql, {"bounds": sorted(-float(b) for b in LATENCY_BUCKETS)}):
+        by_k[stage][k] += count  # k: how many bucket bounds this duration is <= to
+        sums[stage] += total
     out = {}
-    for stage, (start, end) in STAGE_SPANS.items():
-        seconds = func.extract("epoch", getattr(IngestedFile, end) - getattr(IngestedFile, start))
-        columns = [func.count().filter(seconds <= b) for b in LATENCY_BUCKETS]
-        stmt = select(*columns, func.count(), func.coalesce(func.sum(seconds), 0)).where(
-            getattr(IngestedFile, start).is_not(None),
-            getattr(IngestedFile, end).is_not(None),
-            IngestedFile.status != FileStatus.FAILED,  # finished_at of a failed file is its failure
-        )
-        row = session.execute(stmt).one()
-        out[stage] = ([int(n) for n in row[: len(LATENCY_BUCKETS)]], int(row[-2]), float(row[-1]))
+    for stage, counts in by_k.items():
+        cumulative = [sum(counts[n - j :]) for j in range(n)]
+        out[stage] = (cumulative, sum(counts), sums[stage])
     return out
