@@ -16,19 +16,13 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import get_session
 from api.main import app
-from tests.conftest import register
-from worker.embedded import create_database
-from worker.pipeline.extract import Entity, Extraction, Mention, Quote
-from worker.pipeline.parse import parse_document
-from worker.settings import sqlalchemy_url
+from tests.apidb import add_article, own_database
 from worker.storage import articles, linking
-from worker.storage.migrate import upgrade_to_head
 from worker.storage.models import EntityMerge, Story
 from worker.storage.models import Quote as QuoteRow
 
@@ -37,16 +31,8 @@ Change = tuple[str, str, int, str]  # cursor, kind, id, op
 
 @pytest.fixture(scope="module")
 def feed_db(database_url: str) -> Iterator[sessionmaker[Session]]:
-    name = f"wirewatch_feed_{uuid.uuid4().hex[:8]}"
-    url = make_url(sqlalchemy_url(database_url))
-    create_database(url.set(drivername="postgresql").render_as_string(hide_password=False), name)
-    feed_url = url.set(database=name).render_as_string(hide_password=False)
-    upgrade_to_head(feed_url)
-    engine = create_engine(feed_url, pool_size=10)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with own_database(database_url) as (_, maker):
+        yield maker
 
 
 @pytest.fixture(scope="module")
@@ -97,22 +83,6 @@ def all_changes(feed_db: sessionmaker[Session]) -> list[Change]:
         return [(f"{r.xid}-{r.id}", r.kind, r.object_id, r.op) for r in rows]
 
 
-def _article(session: Session, speaker: str, words: str) -> tuple[int, Extraction]:
-    body = f"{speaker} said “{words}” on Monday. {speaker} repeated it. Ref {uuid.uuid4().hex}."
-    raw = f"Headline {uuid.uuid4().hex[:6]}\n\nDateline 2026-03-02\n\n{body}".encode()
-    reg = register(session, raw, f"/feed/{uuid.uuid4()}.txt")
-    parsed = parse_document(raw, "x.txt")
-    article_id = articles.upsert_article(session, reg.file_id, parsed)
-    start = parsed.text.index(words)
-    at = parsed.text.index(speaker)
-    extraction = Extraction(
-        quotes=[Quote(words, start, start + len(words), "direct", speaker=speaker, cue="said")],
-        entities=[Entity(speaker, "person", [Mention(at, at + len(speaker), speaker)])],
-    )
-    articles.replace_extraction(session, article_id, extraction)
-    return article_id, extraction
-
-
 def _quote_ids(session: Session, article_id: int) -> list[int]:
     return list(session.execute(select(QuoteRow.id).where(QuoteRow.article_id == article_id)).scalars())
 
@@ -123,8 +93,8 @@ def test_a_consumer_follows_a_drop_a_relink_a_merge_and_an_unmerge(
     consumer = Consumer(client)
     family = f"Quillon{uuid.uuid4().hex[:5]}"
     with feed_db() as s:  # drop: an article quoting a surname only
-        first, extraction = _article(s, family, "we will not back down on the steel tariffs")
-        linking.link_article(s, first)
+        first, extraction = add_article(s, family, "we will not back down on the steel tariffs")
+        linking.linkadd_article(s, first)
         s.commit()
         (quote,) = _quote_ids(s, first)
         lone = s.execute(text("SELECT id FROM entities WHERE name = :n"), {"n": family}).scalar_one()
@@ -134,14 +104,14 @@ def test_a_consumer_follows_a_drop_a_relink_a_merge_and_an_unmerge(
 
     with feed_db() as s:  # relink: extract and link run again, quotes are replaced
         articles.replace_extraction(s, first, extraction)
-        linking.link_article(s, first)
+        linking.linkadd_article(s, first)
         s.commit()
         (requote,) = _quote_ids(s, first)
     consumer.until({("quote", quote, "delete"), ("quote", requote, "insert")})
 
     with feed_db() as s:  # the full name arrives: the surname-only entity is merged into it
-        second, _ = _article(s, f"Mara {family}", "the steel tariffs stay until the talks end")
-        linking.link_article(s, second)
+        second, _ = add_article(s, f"Mara {family}", "the steel tariffs stay until the talks end")
+        linking.linkadd_article(s, second)
         s.commit()
         merge = s.execute(select(EntityMerge).where(EntityMerge.from_entity_id == lone)).scalar_one()
         speaker = s.execute(select(QuoteRow.speaker_entity_id).where(QuoteRow.id == requote)).scalar_one()
@@ -175,8 +145,9 @@ def test_no_change_is_missed_when_transactions_commit_out_of_order(
     start = len(consumer.seen)
     late = feed_db()
     late_story = _story(late, "opened first, committed last")  # its change row gets the lower id
-    late_change = late.execute(text("SELECT id FROM changes WHERE kind = 'story' AND object_id = :i"), {"i": late_story})
-    late_id = late_change.scalar_one()
+    late_id = late.execute(
+        text("SELECT id FROM changes WHERE kind = 'story' AND object_id = :i"), {"i": late_story}
+    ).scalar_one()
 
     stop = threading.Event()
     written: list[int] = []
