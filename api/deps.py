@@ -3,12 +3,13 @@ that keep every request inside what Postgres accepts (bigint ids, text without N
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy.orm import Session
 
 from worker.storage.db import get_sessionmaker
@@ -69,5 +70,18 @@ NameFragment = Annotated[
     str | None,
     Query(min_length=1, max_length=200, pattern=NO_NUL, description="part of the name (or of an alias), literally"),
 ]
-StartDate = Annotated[date | None, Query(description="published on or after this date")]
-EndDate = Annotated[date | None, Query(description="published on or before this date")]
+
+
+def iso_date_only(value: object) -> object:
+    """A date as YYYY-MM-DD only (pydantic would also take a Unix time such as ``0``)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+StartDate = Annotated[
+    date | None, BeforeValidator(iso_date_only), Query(description="published on or after this date (YYYY-MM-DD)")
+]
+EndDate = Annotated[
+    date | None, BeforeValidator(iso_date_only), Query(description="published on or before this date (YYYY-MM-DD)")
+]
