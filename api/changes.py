@@ -20,7 +20,7 @@ from api.schemas import ChangeOut, ChangesPage
 router = APIRouter()
 
 MAX_XID8 = 2**64 - 1
-CURSOR = r"^[0-9]{1,20}-[0-9]{1,19}$"
+CURSOR = r"^([0-9]{1,20}-[0-9]{1,19}|now)$"
 
 # One statement, so the horizon (xmin) and the rows come from the same snapshot.
 PAGE_SQL = text(
@@ -50,14 +50,17 @@ def parse_cursor(cursor: str) -> tuple[int, int]:
 def list_changes(
     session: SessionDep,
     after: Annotated[
-        str, Query(pattern=CURSOR, description="`next` (or an item's `cursor`) of the previous page; 0-0: the start")
+        str,
+        Query(
+            pattern=CURSOR, description="`next` (or an item's `cursor`) of the previous page; `0-0`: the start; `now`"
+        ),
     ] = "0-0",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     kind: Annotated[Literal["article", "quote", "entity", "story"] | None, Query()] = None,
 ) -> ChangesPage:
     """Changes after a cursor, oldest first. Follow `next` forever; fetch the objects by id
     (a `delete` means the object is gone). `LISTEN wirewatch_changes` in Postgres to be woken."""
-    xid, change_id = parse_cursor(after)
+    xid, change_id = parse_cursor(after) if after != "now" else (MAX_XID8, MAX_BIGINT)
     rows = session.execute(PAGE_SQL, {"xid": str(xid), "id": change_id, "kind": kind, "limit": limit}).all()
     items = [
         ChangeOut(cursor=f"{r.xid}-{r.id}", kind=r.kind, id=r.object_id, op=r.op, changed_at=r.changed_at)
@@ -69,5 +72,5 @@ def list_changes(
         next_cursor = items[-1].cursor
     else:  # everything below the horizon has been read: resume at the horizon
         horizon = int(rows[0].horizon)
-        next_cursor = f"{horizon}-0" if horizon > xid else after
+        next_cursor = f"{horizon}-0" if horizon > xid or after == "now" else after
     return ChangesPage(items=items, next=next_cursor, has_more=has_more)

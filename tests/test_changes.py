@@ -203,3 +203,15 @@ def test_listen_wakes_a_consumer_on_commit(feed_db: sessionmaker[Session]) -> No
         for note in listener.notifies(timeout=10, stop_after=1):
             payloads.append(json.loads(note.payload))
     assert payloads == [{"kind": "story", "id": story_id, "op": "insert"}]
+
+
+def test_a_consumer_can_start_from_now(feed_db: sessionmaker[Session], client: TestClient) -> None:
+    head = client.get("/changes", params={"after": "now"}).json()
+    assert head["items"] == [] and not head["has_more"]
+    with feed_db() as s:
+        story_id = _story(s, "after now")
+        s.commit()
+    consumer = Consumer(client)
+    consumer.cursor = head["next"]
+    consumer.until({("story", story_id, "insert")})
+    assert [c[1:] for c in consumer.seen] == [("story", story_id, "insert")], "nothing from before 'now'"
