@@ -94,7 +94,7 @@ def test_a_consumer_follows_a_drop_a_relink_a_merge_and_an_unmerge(
     family = f"Quillon{uuid.uuid4().hex[:5]}"
     with feed_db() as s:  # drop: an article quoting a surname only
         first, extraction = add_article(s, family, "we will not back down on the steel tariffs")
-        linking.linkadd_article(s, first)
+        linking.link_article(s, first)
         s.commit()
         (quote,) = _quote_ids(s, first)
         lone = s.execute(text("SELECT id FROM entities WHERE name = :n"), {"n": family}).scalar_one()
@@ -104,14 +104,14 @@ def test_a_consumer_follows_a_drop_a_relink_a_merge_and_an_unmerge(
 
     with feed_db() as s:  # relink: extract and link run again, quotes are replaced
         articles.replace_extraction(s, first, extraction)
-        linking.linkadd_article(s, first)
+        linking.link_article(s, first)
         s.commit()
         (requote,) = _quote_ids(s, first)
     consumer.until({("quote", quote, "delete"), ("quote", requote, "insert")})
 
     with feed_db() as s:  # the full name arrives: the surname-only entity is merged into it
         second, _ = add_article(s, f"Mara {family}", "the steel tariffs stay until the talks end")
-        linking.linkadd_article(s, second)
+        linking.link_article(s, second)
         s.commit()
         merge = s.execute(select(EntityMerge).where(EntityMerge.from_entity_id == lone)).scalar_one()
         speaker = s.execute(select(QuoteRow.speaker_entity_id).where(QuoteRow.id == requote)).scalar_one()
