@@ -46,8 +46,10 @@ BEGIN
 END $$;
 """
 
-# Bodies are searched up to this many characters: a tsvector is limited to 1 MB.
-SEARCH_CHARS = 500_000
+# Text is searched up to this many characters: a tsvector is limited to 1 MB, which 100,000
+# characters cannot exceed (at most 4 bytes a character, one-character words: ~10 bytes a word),
+# so no article or quote ever fails to store because of its search column.
+SEARCH_CHARS = 100_000
 
 
 def upgrade() -> None:
@@ -82,7 +84,8 @@ def upgrade() -> None:
             "search",
             postgresql.TSVECTOR(),
             sa.Computed(
-                "setweight(to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(subtitle, '')), 'A')"
+                "setweight(to_tsvector('english'::regconfig,"
+                f" left(coalesce(title, '') || ' ' || coalesce(subtitle, ''), {SEARCH_CHARS // 10})), 'A')"
                 f" || to_tsvector('english'::regconfig, left(clean_text, {SEARCH_CHARS}))",
                 persisted=True,
             ),
@@ -90,7 +93,11 @@ def upgrade() -> None:
     )
     op.add_column(
         "quotes",
-        sa.Column("search", postgresql.TSVECTOR(), sa.Computed("to_tsvector('english'::regconfig, text)", persisted=True)),
+        sa.Column(
+            "search",
+            postgresql.TSVECTOR(),
+            sa.Computed(f"to_tsvector('english'::regconfig, left(text, {SEARCH_CHARS}))", persisted=True),
+        ),
     )
     op.create_index("ix_articles_search", "articles", ["search"], postgresql_using="gin")
     op.create_index("ix_quotes_search", "quotes", ["search"], postgresql_using="gin")
