@@ -3,12 +3,12 @@ near-duplicates. Each query is documented with its SQL in docs/schema.md."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException
 from sqlalchemy import func, or_, select
 
-from api.deps import PageDep, SessionDep
+from api.deps import IdPath, PageDep, SessionDep
+from api.errors import NOT_FOUND
+from api.queries import as_quotes, count, near_duplicates_of, quote_rows
 from api.schemas import (
     AliasOut,
     ArticleSummary,
@@ -18,7 +18,7 @@ from api.schemas import (
     ListOf,
     MergeOut,
     NearDuplicateOut,
-    QuoteInArticle,
+    QuoteOut,
     StoryDetail,
     StorySummary,
 )
@@ -29,7 +29,6 @@ from worker.storage.models import (
     EntityLink,
     EntityMention,
     EntityMerge,
-    NearDuplicate,
     Quote,
     QuoteCluster,
     Story,
@@ -38,27 +37,8 @@ from worker.storage.models import (
 router = APIRouter()
 
 
-def quotes_with_articles():  # the row shape is QuoteInArticle
-    return select(
-        Quote.id,
-        Quote.text,
-        Quote.kind,
-        Quote.speaker_name,
-        Quote.speaker_entity_id,
-        Quote.cluster_id,
-        Quote.article_id,
-        Article.title,
-        Article.outlet,
-        Article.published_date,
-    ).join(Article, Article.id == Quote.article_id)
-
-
-def _quotes(rows: Any) -> list[QuoteInArticle]:
-    return [QuoteInArticle.model_validate(r._mapping) for r in rows]
-
-
-@router.get("/entities/{entity_id}", response_model=EntityDetail)
-def get_entity(entity_id: int, session: SessionDep) -> EntityDetail:
+@router.get("/entities/{entity_id}", response_model=EntityDetail, responses=NOT_FOUND)
+def get_entity(entity_id: IdPath, session: SessionDep) -> EntityDetail:
     entity = session.get(Entity, entity_id)
     if entity is None:
         raise HTTPException(status_code=404, detail="entity not found")
@@ -103,37 +83,38 @@ def get_entity(entity_id: int, session: SessionDep) -> EntityDetail:
     )
 
 
-@router.get("/entities/{entity_id}/quotes", response_model=ListOf[QuoteInArticle])
-def entity_quotes(entity_id: int, session: SessionDep, page: PageDep) -> ListOf[QuoteInArticle]:
+@router.get("/entities/{entity_id}/quotes", response_model=ListOf[QuoteOut], responses=NOT_FOUND)
+def entityas_quotes(entity_id: IdPath, session: SessionDep, page: PageDep) -> ListOf[QuoteOut]:
     """Everything the entity said, newest first, with the article, outlet and date."""
+    if session.get(Entity, entity_id) is None:
+        raise HTTPException(status_code=404, detail="entity not found")
     stmt = (
-        quotes_with_articles()
+        quote_rows()
         .where(Quote.speaker_entity_id == entity_id, Quote.kind != "term")
         .order_by(Article.published_date.desc().nulls_last(), Quote.id.desc())
     )
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     rows = session.execute(stmt.limit(page.limit).offset(page.offset))
-    return ListOf(total=total, limit=page.limit, offset=page.offset, items=_quotes(rows))
+    return ListOf(total=count(session, stmt), limit=page.limit, offset=page.offset, items=as_quotes(rows))
 
 
-@router.get("/quotes/{quote_id}/cluster", response_model=ClusterOut)
-def quote_cluster(quote_id: int, session: SessionDep) -> ClusterOut:
+@router.get("/quotes/{quote_id}/cluster", response_model=ClusterOut, responses=NOT_FOUND)
+def quote_cluster(quote_id: IdPath, session: SessionDep) -> ClusterOut:
     """Every article that carried this statement (in full, in part, or reworded)."""
     quote = session.get(Quote, quote_id)
     if quote is None:
         raise HTTPException(status_code=404, detail="quote not found")
     if quote.cluster_id is None:
-        rows = session.execute(quotes_with_articles().where(Quote.id == quote_id))
-        return ClusterOut(id=0, text=quote.text, speaker_entity_id=quote.speaker_entity_id, quotes=_quotes(rows))
+        rows = session.execute(quote_rows().where(Quote.id == quote_id))
+        return ClusterOut(id=0, text=quote.text, speaker_entity_id=quote.speaker_entity_id, quotes=as_quotes(rows))
     cluster = session.get(QuoteCluster, quote.cluster_id)
     assert cluster is not None
     rows = session.execute(
-        quotes_with_articles()
+        quote_rows()
         .where(Quote.cluster_id == cluster.id)
         .order_by(Article.published_date.nulls_last(), Quote.article_id)
     )
     return ClusterOut(
-        id=cluster.id, text=cluster.text, speaker_entity_id=cluster.speaker_entity_id, quotes=_quotes(rows)
+        id=cluster.id, text=cluster.text, speaker_entity_id=cluster.speaker_entity_id, quotes=as_quotes(rows)
     )
 
 
@@ -147,8 +128,8 @@ def list_stories(session: SessionDep, page: PageDep) -> ListOf[StorySummary]:
     return ListOf(total=total, limit=page.limit, offset=page.offset, items=items)
 
 
-@router.get("/stories/{story_id}", response_model=StoryDetail)
-def get_story(story_id: int, session: SessionDep) -> StoryDetail:
+@router.get("/stories/{story_id}", response_model=StoryDetail, responses=NOT_FOUND)
+def get_story(story_id: IdPath, session: SessionDep) -> StoryDetail:
     story = session.get(Story, story_id)
     if story is None:
         raise HTTPException(status_code=404, detail="story not found")
@@ -163,7 +144,7 @@ def get_story(story_id: int, session: SessionDep) -> StoryDetail:
         .limit(50)
     )
     quotes = session.execute(
-        quotes_with_articles()
+        quote_rows()
         .where(Quote.article_id.in_(article_ids), Quote.kind.in_(("direct", "partial")))
         .order_by(Quote.cluster_id, Quote.article_id, Quote.start)
     )
@@ -171,28 +152,13 @@ def get_story(story_id: int, session: SessionDep) -> StoryDetail:
         **StorySummary.model_validate(story).model_dump(),
         articles=[ArticleSummary.model_validate(a) for a in articles],
         entities=[CoMention.model_validate(r._mapping) for r in entities],
-        quotes=_quotes(quotes),
+        quotes=as_quotes(quotes),
     )
 
 
-@router.get("/articles/{article_id}/near-duplicates", response_model=list[NearDuplicateOut])
-def near_duplicates(article_id: int, session: SessionDep) -> list[NearDuplicateOut]:
-    """Articles this one copies, and articles that copy it."""
-    rows = session.execute(
-        select(NearDuplicate).where(
-            or_(NearDuplicate.article_id == article_id, NearDuplicate.duplicate_of_id == article_id)
-        )
-    ).scalars()
-    out = []
-    for row in rows:
-        other_id = row.duplicate_of_id if row.article_id == article_id else row.article_id
-        other = session.get(Article, other_id)
-        out.append(
-            NearDuplicateOut(
-                article_id=row.article_id,
-                duplicate_of_id=row.duplicate_of_id,
-                similarity=row.similarity,
-                other=ArticleSummary.model_validate(other),
-            )
-        )
-    return out
+@router.get("/articles/{article_id}/near-duplicates", response_model=list[NearDuplicateOut], responses=NOT_FOUND)
+def near_duplicates(article_id: IdPath, session: SessionDep) -> list[NearDuplicateOut]:
+    """Articles this one copies, and articles that copy it, most similar first."""
+    if session.get(Article, article_id) is None:
+        raise HTTPException(status_code=404, detail="article not found")
+    return near_duplicates_of(session, article_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -57,6 +57,9 @@ class ParagraphOut(ORM):
 
 
 class QuoteOut(ORM):
+    """One shape for a quote on every endpoint: the quote, its speaker and cue, its cluster,
+    and the article it ran in."""
+
     id: int
     article_id: int
     text: str
@@ -66,6 +69,10 @@ class QuoteOut(ORM):
     speaker_name: str | None
     speaker_entity_id: int | None
     cue: str | None
+    cluster_id: int | None
+    title: str | None
+    outlet: str | None
+    published_date: date | None
 
 
 class MentionOut(ORM):
@@ -78,8 +85,21 @@ class MentionOut(ORM):
     attributes: dict[str, Any]
 
 
+class NearDuplicateOut(BaseModel):
+    """``article_id`` is a near-copy of the earlier ``duplicate_of_id``; ``other`` is the one
+    that is not the article asked about, ``relation`` says which way the copy goes."""
+
+    article_id: int
+    duplicate_of_id: int
+    similarity: float
+    relation: Literal["copy_of", "copied_by"]
+    other: ArticleSummary
+
+
 class ArticleOut(ArticleSummary):
     subtitle: str | None
+    forwarded_by: str | None
+    story_id: int | None
     published_inferred: bool
     contributors: list[str]
     dateline: str | None
@@ -92,6 +112,7 @@ class ArticleOut(ArticleSummary):
     paragraphs: list[ParagraphOut]
     quotes: list[QuoteOut]
     mentions: list[MentionOut]
+    near_duplicates: list[NearDuplicateOut]
 
 
 class EntityOut(ORM):
@@ -144,24 +165,11 @@ class EntityDetail(BaseModel):
     merges: list[MergeOut]
 
 
-class QuoteInArticle(BaseModel):
-    id: int
-    text: str
-    kind: str
-    speaker_name: str | None
-    speaker_entity_id: int | None
-    cluster_id: int | None
-    article_id: int
-    title: str | None
-    outlet: str | None
-    published_date: date | None
-
-
 class ClusterOut(BaseModel):
     id: int
     text: str
     speaker_entity_id: int | None
-    quotes: list[QuoteInArticle]
+    quotes: list[QuoteOut]
 
 
 class StorySummary(ORM):
@@ -175,11 +183,24 @@ class StorySummary(ORM):
 class StoryDetail(StorySummary):
     articles: list[ArticleSummary]
     entities: list[CoMention]
-    quotes: list[QuoteInArticle]
+    quotes: list[QuoteOut]
 
 
-class NearDuplicateOut(BaseModel):
-    article_id: int
-    duplicate_of_id: int
-    similarity: float
-    other: ArticleSummary
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    detail: str
+
+
+class ChangeOut(BaseModel):
+    cursor: str  # pass it as ``after`` to continue after this change
+    kind: Literal["article", "quote", "entity", "story"]
+    id: int
+    op: Literal["insert", "update", "delete"]
+    changed_at: datetime
+
+
+class ChangesPage(BaseModel):
+    items: list[ChangeOut]
+    next: str  # the cursor for the next request, also when no change was returned
+    has_more: bool
