@@ -12,12 +12,16 @@ from worker.cli_ops import libpq_url
 from worker.runtime import read_runtime, remove_runtime, runtime_path, write_runtime
 from worker.settings import Settings
 
+from .services import wait_for
+
 
 def test_settings_take_the_urls_of_a_live_up_only(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
     up = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "wirewatch", "up"])
     try:
+        # until the child has exec'd, /proc shows the parent's command line (pytest's)
+        wait_for(lambda: b"wirewatch" in Path(f"/proc/{up.pid}/cmdline").read_bytes(), 30, "the child's exec")
         runtime_path(tmp_path).write_text(
             json.dumps({"pid": up.pid, "database_url": "postgresql://u@/db?host=/s", "redis_url": "unix:///r.sock"})
         )
