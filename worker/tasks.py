@@ -19,7 +19,7 @@ from worker.celery_app import app
 from worker.logs import configure_logging, get_logger
 from worker.pipeline.extract import extract_doc, load_nlp
 from worker.pipeline.parse import BadInput, parse_document
-from worker.quarantine import quarantine
+from worker.quarantine import db_path, fs_path, quarantine
 from worker.settings import get_settings
 from worker.storage import articles, files, linking
 from worker.storage.db import session_scope
@@ -157,7 +157,7 @@ def fail_for_good(file_id: int, stage: str, error: str) -> None:
         file = files.lock_file(session, file_id)
         if file is None:
             return
-        quarantined = quarantine(Path(file.path), file.id, get_settings().quarantine_path, file.sha256)
-        files.record_failure(session, file_id, stage, error, str(quarantined) if quarantined else None)
+        quarantined = quarantine(fs_path(file.path), file.id, get_settings().quarantine_path, file.sha256)
+        files.record_failure(session, file_id, stage, error, db_path(quarantined) if quarantined else None)
         session.commit()
     log.warning("file failed for good", error=error, quarantine_path=str(quarantined) if quarantined else None)

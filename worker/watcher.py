@@ -18,7 +18,7 @@ from watchdog.observers.polling import PollingObserver
 
 from worker.celery_app import TASK_FOR_STATUS, app
 from worker.logs import get_logger
-from worker.quarantine import quarantine, sha256_of
+from worker.quarantine import db_path, quarantine, sha256_of
 from worker.settings import Settings
 from worker.storage import files
 from worker.storage.db import session_scope
@@ -181,7 +181,8 @@ class Watcher:
                 # a rejected file, or a copy of content that already failed: quarantine this copy too
                 moved = quarantine(path, reg.file_id, self.quarantine_dir)
                 if reg.created:
-                    files.record_failure(session, reg.file_id, "register", candidate.error or "", str(moved))
+                    moved_to = db_path(moved) if moved else None
+                    files.record_failure(session, reg.file_id, "register", candidate.error or "", moved_to)
             session.commit()
         bound = log.bind(file_id=reg.file_id, sha256=candidate.sha256, path=db_path(path))
         if reg.status == FileStatus.FAILED:
@@ -196,7 +197,12 @@ class Watcher:
         """Read a complete file, or describe why it is rejected before any stage runs."""
         st = path.lstat()
         if path.is_symlink():
-            target = path.resolve()
+            try:
+                target = path.resolve()
+            except (RuntimeError, OSError) as exc:  # a symlink loop: record it once, as a rejected file
+                marker = f"symlink loop {path} {st.st_mtime_ns}".encode(errors="surrogateescape")
+                error = f"symlink loop, not followed ({exc})"
+                return Candidate(path, 0, st.st_mtime_ns, None, hashlib.sha256(marker).hexdigest(), error)
             if target.is_relative_to(self.folder.resolve()):
                 return None  # the target is in the folder: it is ingested under its own name
             marker = f"symlink {path} -> {target}".encode(errors="surrogateescape")
@@ -221,8 +227,3 @@ class Watcher:
         empty = "empty file" if not content.strip() else None
         return Candidate(path, len(content), st.st_mtime_ns, content, hashlib.sha256(content).hexdigest(), empty)
 
-
-def db_path(path: Path) -> str:
-    """The path as text Postgres accepts: bytes that are not UTF-8 in a file name (kept by Python
-    as surrogates) are shown as \\xNN escapes."""
-    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
