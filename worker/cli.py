@@ -242,14 +242,21 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def supervise(children: list[subprocess.Popen[bytes]]) -> int:
+    """Keep the services running until Ctrl-C: one that exits (a crash, an OOM kill) is started
+    again after a backoff instead of taking the others down with it."""
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
+    restarts = [0] * len(children)
     while not stopping.is_set():
-        for child in children:
-            if child.poll() is not None:
-                log.error("a service stopped; stopping the rest", args=child.args, code=child.returncode)
-                return 1
+        for i, child in enumerate(children):
+            if child.poll() is not None and not stopping.is_set():
+                delay = min(30, 2 ** restarts[i])
+                log.error("a service stopped; restarting it", args=child.args, code=child.returncode, after=delay)
+                if stopping.wait(delay):
+                    break
+                restarts[i] += 1
+                children[i] = subprocess.Popen(child.args)
         stopping.wait(0.5)
     return 0
 
