@@ -7,6 +7,7 @@ for files that can never become an article; see ``formats`` for the accepted JSO
 from __future__ import annotations
 
 import csv
+import json
 import re
 import statistics
 from pathlib import PurePath
@@ -72,6 +73,7 @@ def _parse(raw: bytes, filename: str) -> ParsedArticle:
     text, encoding = decode(raw)
     fmt = formats.sniff(text, ext)
     if fmt == "txt":
+        _refuse_broken_json(text, ext)
         _refuse_table(text, ext)
     hints = Hints()
     if fmt == "eml":
@@ -99,6 +101,15 @@ def _parse(raw: bytes, filename: str) -> ParsedArticle:
     if words < MIN_WORDS:
         raise BadInput(f"not an article: too short ({words} words; at least {MIN_WORDS} expected)")
     return article
+
+
+def _refuse_broken_json(text: str, ext: str) -> None:
+    """A .json file that starts like JSON but does not parse is a broken export, not prose."""
+    if ext == "json" and text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            raise BadInput(f"invalid JSON: {exc}") from None
 
 
 def _refuse_table(text: str, ext: str) -> None:
