@@ -8,13 +8,18 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import redis
 
-from tests.services import free_port, wait_for
+from tests.services import Stack, compose_command, free_port, wait_for, with_option
+
+SERVICES = ("worker", "watcher", "api")
 
 
 def redis_executable() -> str:
@@ -137,8 +142,50 @@ def _system_user() -> str | None:
     return "pgserver"
 
 
-def wait_until(predicate: object, timeout: float) -> float:
-    """Seconds until ``predicate()`` held (AssertionError after ``timeout``)."""
-    started = time.monotonic()
-    wait_for(predicate, timeout, "recovery", interval=0.25)  # type: ignore[arg-type]
-    return time.monotonic() - started
+@dataclass
+class Rig:
+    redis: RedisProcess
+    postgres: PostgresProcess
+    services: Stack
+    inbox: Path
+    quarantine: Path
+
+
+@contextmanager
+def started_rig(base: Path, concurrency: int = 2) -> Iterator[Rig]:
+    """Own Redis and Postgres, migrated, and the worker, watcher and API services on them."""
+    inbox, logs, quarantine = base / "inbox", base / "logs", base / "quarantine"
+    inbox.mkdir()
+    logs.mkdir()
+    redis_server = RedisProcess(base / "redis")
+    postgres = PostgresProcess()
+    services = None
+    try:
+        redis_server.start()
+        postgres.init()
+        env = {
+            **os.environ,
+            "DATABASE_URL": postgres.url,
+            "REDIS_URL": redis_server.url,
+            "WIREWATCH_QUEUE_PREFIX": f"wwrel-{uuid.uuid4().hex[:8]}",
+            "WIREWATCH_WATCH_DIR": str(inbox),
+            "WIREWATCH_QUARANTINE_DIR": str(quarantine),
+            "WIREWATCH_DATA_DIR": str(base / "state"),
+            "WIREWATCH_QUIET_SECONDS": "0.5",
+            "WIREWATCH_SCAN_INTERVAL": "5",
+            "WIREWATCH_STALE_AFTER": "5",
+            "WIREWATCH_WORKER_CONCURRENCY": str(concurrency),
+            "WIREWATCH_LOG_FORMAT": "json",
+        }
+        services = Stack(env, logs)
+        services.run("migrate", compose_command("migrate"))
+        services.start("worker", compose_command("worker"))
+        services.start("watcher", compose_command("watcher"))
+        services.start("api", with_option(compose_command("api"), "--port", str(free_port())))
+        wait_for(lambda: " ready." in services.log_tail("worker", 100_000), 120, "the worker to be ready")
+        yield Rig(redis_server, postgres, services, inbox, quarantine)
+    finally:
+        if services is not None:
+            services.stop_all()
+        redis_server.stop()
+        postgres.remove()

@@ -96,11 +96,20 @@ HOSTILE: list[tuple[str, str, Callable[[Path, random.Random], None]]] = [
     ("empty-page-{i}.html", "HTML", _html_no_text),
     ("loop-{i}.txt", "symlink loop", _symlink_loop),
     ("bad name \udcff-{i}.txt", "binary", _random_bytes(2048)),  # a non-UTF-8 name and bad content
+    # awkward but good: they must end as articles (reason "")
+    ("utf16-no-bom-{i}.txt", "", lambda p, rnd: p.write_bytes(article(rnd.randint(0, 10**9), "u").encode("utf-16-le"))),
+    ("latin1-{i}.txt", "", lambda p, rnd: p.write_bytes(_cafe(rnd).encode("latin-1"))),
 ]
 
 
+def _cafe(rnd: random.Random) -> str:
+    """Latin-1 proper (ISO 8859-1 has no curly quotes or dashes)."""
+    text = article(rnd.randint(0, 10**9), "café ").replace("officials said", "the café owners said")
+    return text.replace("—", "-").replace("“", '"').replace("”", '"')
+
+
 def drop_hostile(folder: Path, count: int, seed: int = 7) -> dict[str, str]:
-    """``count`` hostile files (the classes above in turn); file name -> the reason expected."""
+    """``count`` hostile files (the classes above in turn); file name -> the reason expected ("": an article)."""
     folder.mkdir(parents=True, exist_ok=True)
     rnd = random.Random(seed)
     expected = {}

@@ -30,6 +30,10 @@ def quarantine(path: Path, file_id: int, quarantine_dir: Path, sha256: str | Non
             return None
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     target = quarantine_dir / f"{file_id}-{path.name}"
+    n = 1
+    while target.exists() or target.is_symlink():  # the same name from another subfolder
+        target = quarantine_dir / f"{file_id}-{n}-{path.name}"
+        n += 1
     shutil.move(str(path), str(target))
     return target.absolute()
 

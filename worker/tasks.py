@@ -149,12 +149,22 @@ def link(file_id: int) -> None:
 
 
 def fail_for_good(file_id: int, stage: str, error: str) -> None:
-    """Record the error where users can query it and move the file out of the watch folder."""
+    """Record the error where users can query it and move the file out of the watch folder, with
+    every other copy of the same content that arrived while it was in progress."""
     with session_scope() as session:
         file = files.lock_file(session, file_id)
         if file is None:
             return
-        quarantined = quarantine(fs_path(file.path), file.id, get_settings().quarantine_path, file.sha256)
+        quarantined = quarantine_copies(session, file)
         files.record_failure(session, file_id, stage, error, db_path(quarantined) if quarantined else None)
         session.commit()
     log.warning("file failed for good", error=error, quarantine_path=str(quarantined) if quarantined else None)
+
+
+def quarantine_copies(session: Session, file: IngestedFile) -> Path | None:
+    """Quarantine the file under each name it was seen; the first move's target is returned."""
+    first = None
+    for path in [file.path, *files.sighting_paths(session, file.id)]:
+        moved = quarantine(fs_path(path), file.id, get_settings().quarantine_path, file.sha256)
+        first = first or moved
+    return first

@@ -147,3 +147,9 @@ def idle_unclaimed(session: Session, idle_for: timedelta, limit: int = 1000) -> 
         .with_for_update(skip_locked=True)
     )
     return [(row.id, row.status) for row in session.execute(stmt)]
+
+
+def sighting_paths(session: Session, file_id: int) -> list[str]:
+    """Every path this content arrived under, the first first."""
+    stmt = select(FileSighting.path).where(FileSighting.file_id == file_id).order_by(FileSighting.id)
+    return list(dict.fromkeys(session.execute(stmt).scalars()))
