@@ -98,7 +98,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
 
     queues = ",".join(settings.queue(stage.strip()) for stage in args.stages.split(","))
     concurrency = args.concurrency or settings.worker_concurrency
-    app.worker_main(
+    code = app.start(
         [
             "worker",
             "-Q",
@@ -113,6 +113,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
             "--without-mingle",
         ]
     )
+    if code:  # Ctrl-C and SIGTERM end with 0
+        restart_worker(code)
+
+
+def restart_worker(code: int) -> None:
+    """Celery ends a worker on an "unrecoverable" error (kombu has raised some while a broker
+    connection was being lost): start afresh in the same process, so the worker outlives any
+    outage and whoever watches the pid sees it running."""
+    log.error("the Celery worker stopped on an error; starting it again", code=code)
+    time.sleep(2)
+    os.execv(sys.executable, [sys.executable, "-m", "worker", *sys.argv[1:]])
 
 
 def cmd_api(args: argparse.Namespace, settings: Settings) -> None:
