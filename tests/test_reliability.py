@@ -4,9 +4,10 @@ drop of generated articles flows through. Each fault must end with every file do
 of the fault clearing, nothing lost, nothing twice, no mass re-queueing, and every service
 process still running.
 
-Sized for CI on 2 shared cores: WIREWATCH_RELIABILITY_FILES (default 60; 100 and the issue's 200 are
-throughput-bound on a loaded 2-core machine, see bench/README.md) short generated articles per fault, half dropped before the fault (which strikes
-once a quarter of all files are done) and half while it lasts; hostile input: each class of
+Sized for CI on 2 shared cores: WIREWATCH_RELIABILITY_FILES (default 60; with 100 or the issue's
+200 the 60 s are bound by throughput on a loaded 2-core machine, see bench/README.md) short
+generated articles per fault, half dropped before the fault (which strikes once a quarter of all
+files are done) and half while it lasts; hostile input: each class of
 tests/generated.py four times among good articles (bench/hostile.py runs 1,000)."""
 
 from __future__ import annotations
