@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 
 WIREWATCH = str(Path(sys.executable).parent / "wirewatch")
 
@@ -18,7 +18,7 @@ def _extract(path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_extract_prints_one_json_object_with_offsets_into_text() -> None:
-    result = _extract(SEEDS / "000_d90b70f64f241452.txt")
+    result = _extract(SEED_FILES[0])
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     for key in ("title", "published", "authors", "outlet", "text", "quotes", "entities"):

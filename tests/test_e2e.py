@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 from tests.services import Stack, compose_command, free_port, wait_for, with_option
 from worker.settings import sqlalchemy_url
 
@@ -85,7 +85,7 @@ def test_seeds_flow_from_folder_to_rows(stack: dict[str, Any]) -> None:
     # time the pipeline, not the worker's start (spaCy loading in each worker process)
     wait_for(lambda: " ready." in services.log_tail("worker", 100_000), 120, "the worker to be ready")
     dropped = time.monotonic()
-    for seed in sorted(SEEDS.glob("*.txt")):
+    for seed in SEED_FILES:
         shutil.copy(seed, inbox / seed.name)
     found = wait_for(lambda: all_done(engine, inbox, 5), 120, "five seed articles", interval=0.1)
     elapsed = time.monotonic() - dropped
@@ -225,7 +225,7 @@ def _get(url: str) -> bool:
 def test_same_content_again_is_not_ingested_twice(stack: dict[str, Any]) -> None:
     engine, inbox = stack["engine"], stack["inbox"]
     before = files_under(engine, inbox)
-    for seed in sorted(SEEDS.glob("*.txt")):
+    for seed in SEED_FILES:
         shutil.copy(seed, inbox / f"copy of {seed.name}")
         os.utime(inbox / seed.name)  # touched: new mtime, same content
     wait_for(
@@ -335,7 +335,7 @@ def test_worker_killed_mid_task_loses_nothing(stack: dict[str, Any]) -> None:
     engine, inbox, services = stack["engine"], stack["inbox"], stack["services"]
     batch = inbox / "batch"
     batch.mkdir()
-    seeds = sorted(SEEDS.glob("*.txt"))
+    seeds = SEED_FILES
     for i in range(16):
         body = seeds[i % len(seeds)].read_text()
         (batch / f"wire-{i:02d}.txt").write_text(f"{body}\n\nEditor's note: copy {i} for the kill test.\n")

@@ -8,15 +8,14 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Span
 
-from tests.conftest import clean
+from tests.conftest import SEED_FILES, SEEDS, clean
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, is_name_variant, name_key
 from worker.pipeline.extract.nlp import load_nlp
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entities"
-SEED_NAMES = sorted(p.stem for p in SEEDS.glob("*.txt"))
+SEED_NAMES = sorted(p.stem for p in SEED_FILES)
 HONORIFIC_OR_ROLE = ("Mr.", "Mrs.", "Ms.", "Dr.", "President", "Sen.", "Rep.", "Gov.", "Prime Minister")
 
 

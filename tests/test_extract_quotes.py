@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from tests.conftest import clean
+from tests.conftest import SEED_FILES, clean
 from worker.pipeline.extract.core import extract_doc, extract_texts
 from worker.pipeline.extract.model import Extraction, Quote
 from worker.pipeline.extract.nlp import load_nlp
 from worker.pipeline.extract.quotes import pair_marks
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 HARD_CASES = json.loads((FIXTURES / "hard_cases.json").read_text(encoding="utf-8"))
 SEED_EXPECTED: dict[str, list[dict[str, Any]]] = json.loads((FIXTURES / "seeds.json").read_text(encoding="utf-8"))
@@ -35,7 +34,7 @@ def nlp() -> Language:
 @pytest.fixture(scope="module")
 def seeds(nlp: Language) -> dict[str, tuple[str, Extraction]]:
     out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in SEED_FILES:
         text = clean(path.read_text(encoding="utf-8"))
         out[path.name[:3]] = (text, extract_doc(nlp(text)))
     return out

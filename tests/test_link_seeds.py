@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEEDS, register
+from tests.conftest import SEED_FILES, register
 from worker.pipeline.extract import extract_doc
 from worker.pipeline.parse import parse_document
 from worker.settings import sqlalchemy_url
@@ -40,7 +40,7 @@ def corpus(database_url: str, nlp: Any) -> Iterator[tuple[Session, dict[str, int
         # a marker keeps the content distinct from any seed the e2e tests ingested in this database
         ids = {
             p.name[:3]: ingest(session, nlp, p.read_bytes() + f"\n\n{uuid.uuid4()}".encode(), p.name)
-            for p in sorted(SEEDS.glob("*.txt"))
+            for p in SEED_FILES
         }
         yield session, ids
         session.close()

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEED_FILES
 from worker.pipeline.parse import BadInput, ParsedArticle, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "parse"
 
 
 def seed(prefix: str) -> ParsedArticle:
-    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    path = next(p for p in SEED_FILES if p.name.startswith(f"{prefix}_"))
     return parse_document(path.read_bytes(), path.name)
 
 
@@ -268,7 +268,7 @@ def test_large_but_allowed_file_is_fast() -> None:
 
 
 def test_normal_article_is_fast() -> None:
-    path = next(SEEDS.glob("003_*.txt"))
+    path = next(p for p in SEED_FILES if p.name.startswith("003_"))
     raw = path.read_bytes()
     parse_document(raw, path.name)
     t0 = time.perf_counter()

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import SEEDS, register
+from tests.conftest import SEED_FILES, register
 from worker import tasks
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, files
@@ -27,7 +27,7 @@ def _parsed_file(raw: bytes, name: str) -> int:
 
 
 def test_one_extract_task_batches_the_articles_waiting_behind_it() -> None:
-    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    seeds = SEED_FILES[:3]
     ids = [_parsed_file(p.read_bytes() + f"\n\n{uuid.uuid4()}".encode(), p.name) for p in seeds]
     tasks.extract(ids[0])
     with get_sessionmaker()() as session:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 from tests.services import executable, free_port, wait_for
 
 
@@ -40,7 +40,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
 
 
 def test_up_ingests_seeds_stops_on_ctrl_c_and_resumes_without_duplicates(tmp_path: Path) -> None:
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "seeds").mkdir()
+    for seed in SEED_FILES:
+        shutil.copy(seed, tmp_path / "seeds" / seed.name)
     port, log = free_port(), tmp_path / "up.log"
     api = f"http://127.0.0.1:{port}"
     started = time.monotonic()
@@ -50,7 +52,7 @@ def test_up_ingests_seeds_stops_on_ctrl_c_and_resumes_without_duplicates(tmp_pat
             lambda: (f := _files(api)) and len(f) == 5 and set(f.values()) == {"done"} and f, 180, "seeds via up"
         )
         print(f"\nwirewatch up, start to five seeds done (embedded): {time.monotonic() - started:.1f}s")
-        assert sorted(done) == sorted(p.name for p in SEEDS.glob("*.txt"))
+        assert sorted(done) == sorted(p.name for p in SEED_FILES)
     finally:
         code = _stop(proc)
     assert code == 0, log.read_text()[-3000:]

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from celery import Celery
 from kombu import Queue
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from worker.settings import broker_url, get_settings
 
 STAGES = ("parse", "extract", "link")
 # the task that moves a file on from each in-progress status (used to re-queue lost work)
+# errors of an unavailable database or broker: retried, never recorded against the file
+TRANSIENT = (OperationalError, DBAPIError, BrokerError, RedisConnectionError, RedisTimeoutError, ConnectionError)
+# the longest a task waits between retries; the watcher counts a delivered message older than this
+# (plus its grace period) whose file no task holds as lost
+RETRY_BACKOFF_MAX = 10
 TASK_FOR_STATUS = {"queued": "wirewatch.parse", "parsed": "wirewatch.extract", "extracted": "wirewatch.link"}
 
 settings = get_settings()
@@ -24,6 +33,8 @@ app.conf.update(
     accept_content=["json"],
     broker_transport_options={"visibility_timeout": settings.visibility_timeout},
     broker_connection_retry_on_startup=True,
+    broker_connection_max_retries=None,  # a worker outlives any broker outage: reconnect forever
+    task_publish_retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
     worker_hijack_root_logger=False,
     # task events for Flower and `celery events`: received/started/succeeded from workers, sent from producers
     worker_send_task_events=True,

@@ -100,7 +100,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
 
     queues = ",".join(settings.queue(stage.strip()) for stage in args.stages.split(","))
     concurrency = args.concurrency or settings.worker_concurrency
-    app.worker_main(
+    code = app.start(
         [
             "worker",
             "-Q",
@@ -115,6 +115,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
             "--without-mingle",
         ]
     )
+    if code:  # Ctrl-C and SIGTERM end with 0
+        restart_worker(code)
+
+
+def restart_worker(code: int) -> None:
+    """Celery ends a worker on an "unrecoverable" error (kombu has raised some while a broker
+    connection was being lost): start afresh in the same process, so the worker outlives any
+    outage and whoever watches the pid sees it running."""
+    log.error("the Celery worker stopped on an error; starting it again", code=code)
+    time.sleep(2)
+    os.execv(sys.executable, [sys.executable, "-m", "worker", *sys.argv[1:]])
 
 
 def cmd_api(args: argparse.Namespace, settings: Settings) -> None:
@@ -249,14 +260,21 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def supervise(children: list[subprocess.Popen[bytes]]) -> int:
+    """Keep the services running until Ctrl-C: one that exits (a crash, an OOM kill) is started
+    again after a backoff instead of taking the others down with it."""
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
+    restarts = [0] * len(children)
     while not stopping.is_set():
-        for child in children:
-            if child.poll() is not None:
-                log.error("a service stopped; stopping the rest", args=child.args, code=child.returncode)
-                return 1
+        for i, child in enumerate(children):
+            if child.poll() is not None and not stopping.is_set():
+                delay = min(30, 2 ** restarts[i])
+                log.error("a service stopped; restarting it", args=child.args, code=child.returncode, after=delay)
+                if stopping.wait(delay):
+                    break
+                restarts[i] += 1
+                children[i] = subprocess.Popen(child.args)
         stopping.wait(0.5)
     return 0
 

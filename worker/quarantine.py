@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -28,5 +30,25 @@ def quarantine(path: Path, file_id: int, quarantine_dir: Path, sha256: str | Non
             return None
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     target = quarantine_dir / f"{file_id}-{path.name}"
+    n = 1
+    while target.exists() or target.is_symlink():  # the same name from another subfolder
+        target = quarantine_dir / f"{file_id}-{n}-{path.name}"
+        n += 1
     shutil.move(str(path), str(target))
     return target.absolute()
+
+
+def db_path(path: Path) -> str:
+    """The path as text Postgres accepts: bytes that are not UTF-8 in a file name (kept by Python
+    as surrogates) are shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def fs_path(stored: str) -> Path:
+    """The file a stored path names: the path itself, or, when it holds \\xNN escapes made by
+    ``db_path``, the name with those bytes."""
+    path = Path(stored)
+    if path.exists() or path.is_symlink() or "\\x" not in stored:
+        return path
+    raw = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m.group(1), 16)]), stored.encode("utf-8"))
+    return Path(os.fsdecode(raw))

@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     # watcher
     quiet_seconds: float = 1.0  # a file is complete once size and mtime stay unchanged this long
     scan_interval: float = 30.0  # full folder scan and database reconciliation
-    stale_after: float = 300.0  # a file stuck in one stage this long is queued again
+    # a file idle this long with no task holding it and no message for it in the broker is queued again
+    stale_after: float = 15.0
     polling: bool = False
     max_file_bytes: int = 10 * 1024 * 1024
 

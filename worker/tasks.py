@@ -10,22 +10,18 @@ from typing import Any
 import structlog
 from celery import Task
 from celery.signals import worker_process_init
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from worker.celery_app import app
+from worker.celery_app import RETRY_BACKOFF_MAX, TRANSIENT, app
 from worker.logs import configure_logging, get_logger
 from worker.pipeline.extract import extract_doc, load_nlp
 from worker.pipeline.parse import BadInput, parse_document
-from worker.quarantine import quarantine
+from worker.quarantine import db_path, fs_path, quarantine
 from worker.settings import get_settings
 from worker.storage import articles, files, linking
 from worker.storage.db import session_scope
 from worker.storage.models import Article, FileStatus, IngestedFile
 
-TRANSIENT = (OperationalError, DBAPIError, BrokerError, RedisConnectionError, ConnectionError)
 log = get_logger(__name__)
 
 
@@ -40,7 +36,7 @@ class StageTask(Task):
     autoretry_for = TRANSIENT
     dont_autoretry_for = (BadInput,)
     retry_backoff = 2
-    retry_backoff_max = 120
+    retry_backoff_max = RETRY_BACKOFF_MAX
     retry_jitter = True
     acks_late = True
     reject_on_worker_lost = True
@@ -58,7 +54,8 @@ class StageTask(Task):
     ) -> None:
         """An unexpected error (a bug met by one article) fails that file for good, with the error
         recorded and the file quarantined, instead of being re-queued forever. Transient errors
-        that outlived their retries are left to the watcher's re-queueing of stale files."""
+        that outlived their retries are left to the watcher, which re-queues files whose work
+        was lost (see Watcher.requeue_lost)."""
         if isinstance(exc, TRANSIENT) or not args:
             return
         log.error("stage failed unexpectedly", exc_info=exc)
@@ -73,8 +70,8 @@ def _bind_file(file: IngestedFile) -> None:
 def parse(file_id: int) -> None:
     with session_scope() as session:
         file = files.lock_file(session, file_id)
-        if file is None or file.status == FileStatus.FAILED:
-            return
+        if file is None or file.status != FileStatus.QUEUED:
+            return  # failed, or parsed already (a redelivered or re-queued message)
         _bind_file(file)
         raw = file.content.content if file.content else b""
         try:
@@ -152,12 +149,22 @@ def link(file_id: int) -> None:
 
 
 def fail_for_good(file_id: int, stage: str, error: str) -> None:
-    """Record the error where users can query it and move the file out of the watch folder."""
+    """Record the error where users can query it and move the file out of the watch folder, with
+    every other copy of the same content that arrived while it was in progress."""
     with session_scope() as session:
         file = files.lock_file(session, file_id)
         if file is None:
             return
-        quarantined = quarantine(Path(file.path), file.id, get_settings().quarantine_path, file.sha256)
-        files.record_failure(session, file_id, stage, error, str(quarantined) if quarantined else None)
+        quarantined = quarantine_copies(session, file)
+        files.record_failure(session, file_id, stage, error, db_path(quarantined) if quarantined else None)
         session.commit()
     log.warning("file failed for good", error=error, quarantine_path=str(quarantined) if quarantined else None)
+
+
+def quarantine_copies(session: Session, file: IngestedFile) -> Path | None:
+    """Quarantine the file under each name it was seen; the first move's target is returned."""
+    first = None
+    for path in [file.path, *files.sighting_paths(session, file.id)]:
+        moved = quarantine(fs_path(path), file.id, get_settings().quarantine_path, file.sha256)
+        first = first or moved
+    return first

@@ -8,6 +8,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +17,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from worker.celery_app import TASK_FOR_STATUS, app
+from worker import broker_state
+from worker.celery_app import RETRY_BACKOFF_MAX, TASK_FOR_STATUS, TRANSIENT, app
 from worker.logs import get_logger
 from worker.progress import ScanProgress
-from worker.quarantine import quarantine, sha256_of
+from worker.quarantine import db_path, quarantine, sha256_of
 from worker.settings import Settings
 from worker.storage import files
 from worker.storage.db import session_scope
@@ -72,6 +74,9 @@ class Watcher:
         self._pending: dict[Path, Pending] = {}
         self._lock = threading.Lock()
         self._last_beat = 0.0
+        self._next_scan = 0.0
+        self._next_requeue = 0.0
+        self._failures = 0  # consecutive failed steps (database or broker down), for the backoff
         self.progress = ScanProgress([], None)
 
     def run(self, stop: threading.Event) -> None:
@@ -80,19 +85,46 @@ class Watcher:
         observer.schedule(_Events(self), str(self.folder), recursive=True)
         observer.start()
         log.info("watching", folder=str(self.folder), polling=self.settings.polling)
-        next_scan = 0.0
         try:
             while not stop.is_set():
-                if time.monotonic() >= next_scan:
-                    self.scan_and_reconcile()
-                    next_scan = time.monotonic() + self.settings.scan_interval
-                self.settle()
-                self._heartbeat()
+                self.tick()
                 stop.wait(min(0.2, self.settings.quiet_seconds / 2))
         finally:
             observer.stop()
             observer.join(timeout=5)
             log.info("watcher stopped")
+
+    def tick(self) -> None:
+        """One turn of the loop. Nothing here may end the process: a database or broker outage is
+        logged, and the failed step runs again after a backoff (1 s doubling, capped at the scan
+        interval) until the servers are back."""
+        now = time.monotonic()
+        if now >= self._next_scan:
+            self._next_scan = now + self._guarded("folder scan", self.scan_folder, self.settings.scan_interval)
+        if now >= self._next_requeue:
+            self._next_requeue = now + self._guarded("re-queueing lost work", self.requeue_lost, self.requeue_every)
+        if self.settle():
+            self._next_scan = min(self._next_scan, now + self._backoff())
+        self._heartbeat()
+
+    @property
+    def requeue_every(self) -> float:
+        return max(1.0, min(self.settings.scan_interval, self.settings.stale_after / 3))
+
+    def _guarded(self, what: str, step: Callable[[], None], interval: float) -> float:
+        """Run one periodic step; the seconds until it runs again."""
+        try:
+            step()
+        except Exception as exc:
+            delay = self._backoff()
+            log.warning(f"{what} failed; retrying", error=_first_line(exc), retry_in=round(delay, 1))
+            return delay
+        self._failures = 0
+        return interval
+
+    def _backoff(self) -> float:
+        self._failures += 1
+        return float(min(self.settings.scan_interval, 2 ** min(self._failures - 1, 10)))
 
     def _heartbeat(self) -> None:
         # a liveness signal for container health checks: the loop is turning
@@ -110,7 +142,10 @@ class Watcher:
         with self._lock:
             self._pending.setdefault(path, Pending(-1, -1, time.monotonic()))
 
-    def settle(self) -> None:
+    def settle(self) -> bool:
+        """Ingest the files that have been quiet long enough; True when one of them failed (it is
+        found again by the next folder scan, which the caller brings forward)."""
+        failed = False
         now = time.monotonic()
         with self._lock:
             paths = list(self._pending)
@@ -133,9 +168,15 @@ class Watcher:
                 del self._pending[path]
             try:
                 self.ingest(path)
+            except TRANSIENT as exc:  # database or broker down: the next scan finds the file again
+                failed = True
+                log.warning("ingest failed; will retry", path=db_path(path), error=_first_line(exc))
             except Exception:  # one bad file must not stop the others; the next scan retries it
-                log.exception("ingest failed", path=str(path))
-            self.progress.settled(path)
+                failed = True
+                log.exception("ingest failed", path=db_path(path))
+            else:
+                self.progress.settled(path)
+        return failed
 
     def _forget(self, path: Path) -> None:
         with self._lock:
@@ -148,6 +189,10 @@ class Watcher:
         return path.is_relative_to(self.quarantine_dir)
 
     def scan_and_reconcile(self) -> None:
+        self.scan_folder()
+        self.requeue_lost()
+
+    def scan_folder(self) -> None:
         found: list[Path] = []
         for root, dirs, names in os.walk(self.folder):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -157,16 +202,30 @@ class Watcher:
         )
         for path in found:
             self.notice(path)
-        self.requeue_stale()
 
-    def requeue_stale(self) -> None:
-        with session_scope() as session:
-            stale = files.stale_files(session, timedelta(seconds=self.settings.stale_after))
-            files.touch(session, [file_id for file_id, _ in stale])
-            session.commit()
-        for file_id, status in stale:
-            app.send_task(TASK_FOR_STATUS[status], args=[file_id])
-            log.info("re-queued stale file", file_id=file_id, status=status)
+    def requeue_lost(self) -> None:
+        """Queue again the files whose work was lost: in progress, idle for ``stale_after``, no task
+        holding the row, no message for the next stage waiting in the broker, and no delivery to a
+        worker recent enough to be alive (a killed worker's, or one whose retries ran out during an
+        outage). Files waiting in the backlog have their message in the queue and are left alone."""
+        grace = self.settings.stale_after
+        r = broker_state.client(self.settings)
+        try:
+            with session_scope() as session:
+                idle = files.idle_unclaimed(session, timedelta(seconds=grace))
+                if not idle:
+                    return
+                in_flight = broker_state.read_in_flight(r, self.settings)
+                lost = [(file_id, status) for file_id, status in idle if _lost(in_flight, file_id, status, grace)]
+                files.touch(session, [file_id for file_id, _ in lost])
+                session.commit()
+            for file_id, status in lost:
+                task = TASK_FOR_STATUS[status]
+                app.send_task(task, args=[file_id])
+                broker_state.forget_deliveries(r, [tag for tag, _ in in_flight.delivered.get((task, file_id), [])])
+                log.info("re-queued lost work", file_id=file_id, status=status)
+        finally:
+            r.close()
 
     def ingest(self, path: Path) -> None:
         st = path.lstat()
@@ -190,7 +249,8 @@ class Watcher:
                 # a rejected file, or a copy of content that already failed: quarantine this copy too
                 moved = quarantine(path, reg.file_id, self.quarantine_dir)
                 if reg.created:
-                    files.record_failure(session, reg.file_id, "register", candidate.error or "", str(moved))
+                    moved_to = db_path(moved) if moved else None
+                    files.record_failure(session, reg.file_id, "register", candidate.error or "", moved_to)
             session.commit()
         bound = log.bind(file_id=reg.file_id, sha256=candidate.sha256, path=db_path(path))
         if reg.status == FileStatus.FAILED and not reg.created:
@@ -212,7 +272,12 @@ class Watcher:
         """Read a complete file, or describe why it is rejected before any stage runs."""
         st = path.lstat()
         if path.is_symlink():
-            target = path.resolve()
+            try:
+                target = path.resolve()
+            except (RuntimeError, OSError) as exc:  # a symlink loop: record it once, as a rejected file
+                marker = f"symlink loop {path} {st.st_mtime_ns}".encode(errors="surrogateescape")
+                error = f"symlink loop, not followed ({exc})"
+                return Candidate(path, 0, st.st_mtime_ns, None, hashlib.sha256(marker).hexdigest(), error)
             if target.is_relative_to(self.folder.resolve()):
                 return None  # the target is in the folder: it is ingested under its own name
             marker = f"symlink {path} -> {target}".encode(errors="surrogateescape")
@@ -238,7 +303,16 @@ class Watcher:
         return Candidate(path, len(content), st.st_mtime_ns, content, hashlib.sha256(content).hexdigest(), empty)
 
 
-def db_path(path: Path) -> str:
-    """The path as text Postgres accepts: bytes that are not UTF-8 in a file name (kept by Python
-    as surrogates) are shown as \\xNN escapes."""
-    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+def _lost(in_flight: broker_state.InFlight, file_id: int, status: str, grace: float) -> bool:
+    key = (TASK_FOR_STATUS[status], file_id)
+    if key in in_flight.waiting:
+        return False
+    age = in_flight.newest_delivery_age(key)
+    # a live worker holds a delivered message at most the retry backoff cap before running it
+    return age is None or age > grace + RETRY_BACKOFF_MAX
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]

@@ -135,3 +135,24 @@ def touch(session: Session, file_ids: list[int]) -> None:
             update(IngestedFile).where(IngestedFile.id.in_(file_ids)).values(attempts=IngestedFile.attempts + 1)
         )
         session.flush()
+
+
+def idle_unclaimed(session: Session, idle_for: timedelta, limit: int = 1000) -> list[tuple[int, str]]:
+    """In-progress files unchanged for ``idle_for`` that no transaction holds: a running stage
+    keeps its file's row locked, so a locked row is being worked on right now. The rows returned
+    stay locked by this session until it ends."""
+    cutoff = datetime.now(UTC) - idle_for
+    stmt = (
+        select(IngestedFile.id, IngestedFile.status)
+        .where(IngestedFile.status.in_(FileStatus.IN_PROGRESS), IngestedFile.updated_at < cutoff)
+        .order_by(IngestedFile.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [(row.id, row.status) for row in session.execute(stmt)]
+
+
+def sighting_paths(session: Session, file_id: int) -> list[str]:
+    """Every path this content arrived under, the first first."""
+    stmt = select(FileSighting.path).where(FileSighting.file_id == file_id).order_by(FileSighting.id)
+    return list(dict.fromkeys(session.execute(stmt).scalars()))

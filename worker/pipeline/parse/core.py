@@ -6,7 +6,10 @@ for files that can never become an article; see ``formats`` for the accepted JSO
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import statistics
 from pathlib import PurePath
 
 from worker.pipeline.parse import formats
@@ -46,7 +49,10 @@ UNSUPPORTED_EXT = {
     "epub": "e-book",
     "exe": "executable",
     "bin": "binary file",
+    "csv": "CSV table",
+    "tsv": "TSV table",
 }
+MIN_WORDS = 3  # below this a file is a fragment (one byte, a word, a name), not an article
 
 
 def parse_document(raw: bytes, filename: str) -> ParsedArticle:
@@ -66,6 +72,9 @@ def _parse(raw: bytes, filename: str) -> ParsedArticle:
         raise BadInput(f"unsupported file type .{ext} ({UNSUPPORTED_EXT[ext]}): only txt, md, html, json and eml")
     text, encoding = decode(raw)
     fmt = formats.sniff(text, ext)
+    if fmt == "txt":
+        _refuse_broken_json(text, ext)
+        _refuse_table(text, ext)
     hints = Hints()
     if fmt == "eml":
         body, is_html = formats.from_email(raw, hints)
@@ -88,7 +97,38 @@ def _parse(raw: bytes, filename: str) -> ParsedArticle:
     if not article.text.strip() and not article.title:
         raise BadInput("no article text: everything in the file is boilerplate (chrome, captions, footers)")
     _check_blocks(article)
+    words = len(re.findall(r"\w+", f"{article.title or ''} {article.text}"))
+    if words < MIN_WORDS:
+        raise BadInput(f"not an article: too short ({words} words; at least {MIN_WORDS} expected)")
     return article
+
+
+def _refuse_broken_json(text: str, ext: str) -> None:
+    """A .json file that starts like JSON but does not parse is a broken export, not prose."""
+    if ext == "json" and text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            raise BadInput(f"invalid JSON: {exc}") from None
+
+
+def _refuse_table(text: str, ext: str) -> None:
+    """CSV/TSV and other delimited tables: rows of short cells with a constant column count."""
+    lines = [ln for ln in text[:20_000].splitlines() if ln.strip()][:50]
+    if ext in ("csv", "tsv") and lines:
+        raise BadInput(f"not an article: .{ext} table ({UNSUPPORTED_EXT[ext]}); only txt, md, html, json and eml")
+    if len(lines) < 3:
+        return
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|")
+    except csv.Error:
+        return
+    rows = list(csv.reader(lines, dialect))
+    widths = [len(r) for r in rows]
+    width = statistics.mode(widths)
+    cells = [len(c) for r in rows for c in r]
+    if width >= 2 and widths.count(width) >= 0.9 * len(rows) and statistics.median(cells) < 40:
+        raise BadInput(f"not an article: a delimited table ({len(rows)} rows of {width} columns, like CSV)")
 
 
 def _check_blocks(article: ParsedArticle) -> None:

@@ -71,6 +71,9 @@ def decode(raw: bytes) -> tuple[str, str]:
                 return _check(raw.decode(enc), enc), enc
             except UnicodeDecodeError:
                 break
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in raw[:8192]:
         raise BadInput("binary file: NUL bytes found, not a text article")
     try:
@@ -95,11 +98,8 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
     has_utf8 = re.search(rb"[\xc2-\xf4][\x80-\xbf]", raw) is not None
     if has_utf8 and bad < len(lines):
         return "\n".join(out), "utf-8+cp1252"
-    best = from_bytes(raw[:200_000]).best() if len(raw) > 200_000 else from_bytes(raw).best()
-    if best is not None and best.encoding:
-        enc = best.encoding
-        if enc in ("latin_1", "iso8859_1", "ascii"):
-            enc = "cp1252"  # a superset for the printable range: curly quotes, dashes
+    enc = _legacy_encoding(raw[:200_000])
+    if enc is not None:
         try:
             return raw.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
@@ -108,6 +108,57 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         raise BadInput("undecodable bytes: no text encoding fits this file") from None
+
+
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte order mark: one byte of each pair is NUL for Latin text."""
+    sample = raw[:8192]
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 4:
+        return None
+    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) > 0.3 * len(zeros) and other.count(0) < 0.05 * len(other):
+            try:
+                text = raw[: len(raw) // 2 * 2].decode(enc)
+            except UnicodeDecodeError:
+                return None
+            return _check(text, enc), enc
+    return None
+
+
+# Western European legacy encodings; cp1252 is the superset for the printable range (curly quotes, dashes)
+_WESTERN = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"}
+_WESTERN_EXTRA = set("‘’‚“”„–—…•€£¥°«»§©®™¡¿·¢¤¦¨ª¬¯±²³´µ¶¸¹º¼½¾ \u00a0")
+
+
+def _legacy_encoding(raw: bytes) -> str | None:
+    """The legacy encoding of bytes that are not UTF-8. charset-normalizer ranks candidates, but
+    it often ties Western text between cp1252 and cp1250/cp775/cp1257 (or has no language evidence
+    at all for short text) and then picks another code page ("café" -> "cafķ"): on a tie, or
+    without evidence, Western text that reads plausibly as cp1252 is cp1252."""
+    results = from_bytes(raw)
+    best = results.best()
+    if best is None or not best.encoding:
+        return "cp1252" if _plausible_cp1252(raw) else None
+    if best.encoding in _WESTERN:
+        return "cp1252"
+    tied = best.coherence == 0 or any(
+        m.encoding in _WESTERN and m.chaos <= best.chaos and m.coherence >= best.coherence - 0.03 for m in results
+    )
+    return "cp1252" if tied and _plausible_cp1252(raw) else str(best.encoding)
+
+
+def _plausible_cp1252(raw: bytes) -> bool:
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    extra = [c for c in text if ord(c) > 127]
+    if any(not (c.isalpha() or c in _WESTERN_EXTRA) for c in extra):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    accented = sum(c.isalpha() for c in extra)
+    return accented <= 0.3 * max(letters, 1)  # Cyrillic or Greek read as cp1252 is all accented letters
 
 
 def _check(text: str, encoding: str) -> str:
