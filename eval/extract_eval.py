@@ -10,7 +10,9 @@ Gold kinds, from each attribution's Content (all its parts):
   partial  the content has a quoted part and words outside it;
   indirect no quotation marks.
 The row "said" is the subset of indirect contents whose cue is a verb of saying (SAYING): "X said
-(that) ...", "X told reporters ...". It has no predictions of its own: only recall and speaker.
+(that) ...", "X told reporters ...", leaving out contents quoted with two apostrophes ('', a quotation
+mark in NYT archive text that the kinds above do not count). It has no predictions of its own: only
+recall and speaker.
 
 Matching rule (character coverage, so one quote split in two parts by "he said" still matches):
   precision  a predicted quote (kind direct, partial or indirect; ``term`` is not a quote claim)
@@ -73,6 +75,7 @@ class Gold:
     speaker: str | None = None  # the resolved gold name (or the description)
     description: bool = False
     cue: str | None = None
+    text: str = ""  # the article text (the content is text[a:b] for its parts)
 
 
 @dataclass
@@ -159,7 +162,7 @@ def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[
                 source = " ".join(text[a:b] for a, b in sparts)
                 source_start = sparts[0][0]
             cue = " ".join(text[a:b] for a, b in sorted(spans[rel["Cue"]][1])) if rel.get("Cue") in spans else None
-            article.gold.append(Gold(parts, kind, measured, source, source_start, cue=cue))
+            article.gold.append(Gold(parts, kind, measured, source, source_start, cue=cue, text=text))
         _resolve_gold_speakers(article)
         articles.append(article)
     return articles
@@ -296,7 +299,9 @@ def score(articles: list[Article], predictions: dict[str, list[dict[str, Any]]])
 
 def _said(g: Gold) -> bool:
     """An indirect report whose cue is a verb of saying: "X said (that) ...", "X told reporters ..."."""
-    return g.kind == "indirect" and bool(g.cue) and any(w.casefold() in SAYING for w in _words(g.cue or ""))
+    if g.kind != "indirect" or not g.cue or not any(w.casefold() in SAYING for w in _words(g.cue)):
+        return False
+    return not any("''" in g.text[a:b] for a, b in g.parts)  # '' is a quotation mark in some archives
 
 
 def _pct(a: int, b: int) -> str:

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.cues import Cue, subject_of
 from worker.pipeline.extract.quotes.marks import Segment
-from worker.pipeline.extract.quotes.rules import MAX_ANCESTOR_STEPS, SUBJECT_DEPS, TERM_CUES
+from worker.pipeline.extract.quotes.rules import DOUBLE_APOSTROPHE, MAX_ANCESTOR_STEPS, SUBJECT_DEPS, TERM_CUES
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
@@ -62,7 +62,7 @@ def introduced(
     mark = seg.start - 1
     while mark > 0 and text[mark].isspace():
         mark -= 1
-    if mark <= 0 or text[mark] not in '“"':
+    if mark <= 0 or text[mark] not in '“"' + DOUBLE_APOSTROPHE:
         return None
     before = text[:mark].rstrip()
     if not before.endswith(":"):
@@ -136,7 +136,7 @@ def continues(doc: Doc, text: str, p_hi: int, lo: int, in_quote: list[bool], cue
 def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cue | None:
     """A quote-only paragraph signed by the next one: "- Bernie Sanders." (fact-check layout)."""
     end = text.find("\n", seg.end)
-    if end < 0 or text[seg.end : end].strip() not in ("”", '"', ""):
+    if end < 0 or text[seg.end : end].strip() not in ("”", '"', DOUBLE_APOSTROPHE, ""):
         return None
     nxt_start = end
     while nxt_start < len(text) and text[nxt_start].isspace():

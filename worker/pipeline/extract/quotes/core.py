@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 
@@ -23,7 +24,45 @@ from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
-def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
+def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False) -> list[Quote]:
+    """The article's quotes in text order; quoted terms (scare quotes, titles) only when ``terms``."""
+    quotes = one_per_report(doc.text, _quotes(doc, entities))
+    return quotes if terms else [q for q in quotes if q.kind != "term"]
+
+
+def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A quoted fragment inside a reported clause is part of that report, not a second quote: "Nair said
+    ministers had “walked away from the table”" is one partial quote, the whole clause, with its speaker."""
+    fragments = [q for q in quotes if q.kind == "partial"]
+    out: list[Quote] = []
+    absorbed: set[int] = set()
+    for q in quotes:
+        if q.kind != "indirect":
+            continue
+        inside = [f for f in fragments if q.start <= f.start and f.end <= q.end + 1]
+        if not inside:
+            out.append(q)
+            continue
+        absorbed.update(id(f) for f in inside)
+        end = q.end
+        while end < len(text) and text[end] in "”\"'" and end < inside[-1].end + 3:
+            end += 1  # the clause ends with the fragment: keep its closing mark
+        speaker = q if q.speaker is not None else inside[0]
+        out.append(
+            replace(
+                speaker,
+                text=text[q.start : end],
+                start=q.start,
+                end=end,
+                kind="partial",
+            )
+        )
+    out.extend(q for q in quotes if q.kind != "indirect" and id(q) not in absorbed)
+    out.sort(key=lambda q: (q.start, q.end))
+    return out
+
+
+def _quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     text = doc.text
     if not text.strip():
         return []

@@ -74,12 +74,38 @@ def indirect_span(doc: Doc, cue: Cue, in_quote: list[bool], text: str | None = N
     elif token.lower_ in REPORTING_VERBS:
         comp = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if comp is None:
-            return None
-        lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+            before = _report_before(doc, cue)
+            if before is None:
+                return None
+            lo, hi = before
+        else:
+            lo, hi = comp.left_edge.i, comp.right_edge.i + 1
         if hi - lo < 3:
             return None
     else:
         return None
+    return _trimmed(doc, lo, hi, in_quote, para_lo, para_hi)
+
+
+def _report_before(doc: Doc, cue: Cue) -> tuple[int, int] | None:
+    """A report the attribution follows after a comma: "The service is stretched thin, argued Palvetzian",
+    "A girl was pepper-sprayed, police said": the sentence up to that comma; or the whole sentence
+    around an attribution set off by commas."""
+    token, subj = cue.token, cue.subject
+    start = token.i if subj is None or subj.i > token.i else min(token.i, subj.left_edge.i)
+    if subj is None or start < 1 or doc[start - 1].text not in (",", "—", "–"):
+        return None
+    if token.dep_ not in ("parataxis", "ccomp", "advcl", "conj", "ROOT") or any(
+        c.dep_ in ("dobj", "xcomp") for c in token.children
+    ):
+        return None
+    end = max(token.i, subj.right_edge.i) + 1
+    if end < token.sent.end - 2 and doc[end].text == ",":
+        return token.sent.start, token.sent.end  # "Otherwise, she said, countries may ...": the whole sentence
+    return token.sent.start, start - 1
+
+
+def _trimmed(doc: Doc, lo: int, hi: int, in_quote: list[bool], para_lo: int, para_hi: int) -> tuple[int, int] | None:
     while lo < hi and doc[lo].idx < para_lo:
         lo += 1
     while hi > lo and doc[hi - 1].idx >= para_hi:

@@ -119,6 +119,7 @@ TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "n
 OPEN_MARKS = "“"
 CLOSE_MARKS = "”"
 STRAIGHT = '"'
+DOUBLE_APOSTROPHE = "''"
 OPENERS_BEFORE = " \t\n([{—–-/"
 MAX_TERM_TOKENS = 5
 MAX_ANCESTOR_STEPS = 40
