@@ -18,7 +18,7 @@ from worker.pipeline.extract.quotes.attach import (
     signed,
     subject_cue,
 )
-from worker.pipeline.extract.quotes.cues import Cue, find_cues, nearby_name
+from worker.pipeline.extract.quotes.cues import Cue, find_cues, nearby_name, subject_in_paragraph
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.speakers import Resolver
@@ -89,6 +89,8 @@ def _quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     resolver = Resolver(doc, entities, in_quote)
     cues = [c for c in find_cues(doc) if not in_quote[c.token.i]]
     for c in cues:
+        if c.subject is not None and "\n" in text[min(c.subject.idx, c.token.idx) : max(c.subject.idx, c.token.idx)]:
+            c.subject = subject_in_paragraph(c.subject, c.token, text)
         if c.subject is None or in_quote[c.subject.i]:
             c.subject = nearby_name(doc, c.token, in_quote)
     for c in cues:

@@ -12,6 +12,7 @@ from worker.pipeline.extract.quotes.rules import (
     INHERIT_DEPS,
     NAME_DEPS,
     NOMINAL_CUES,
+    NON_SPEAKERS,
     PERSON_NOUNS,
     POINT_FORMS,
     READERS,
@@ -107,6 +108,20 @@ def person_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and (
         low in PERSON_NOUNS or (low.endswith(("ist", "ian", "man", "woman", "person")) and low not in ("human",))
     )
+
+
+def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:
+    """A subject never reaches into another paragraph (a subheading or a line of page furniture the parse
+    joined to the sentence): the last noun of the subject inside the verb's paragraph, if any."""
+    para = text.rfind("\n", 0, verb.idx) + 1
+    nouns = [t for t in subject.subtree if t.idx >= para and t.i < verb.i and t.pos_ in ("NOUN", "PROPN")]
+    return nouns[-1] if nouns else None
+
+
+def can_speak(token: Token) -> bool:
+    """A noun that can say something: not an event or state ("the arrest", "a firestorm" never speak)."""
+    low = token.lower_
+    return low not in NON_SPEAKERS and not (low.endswith("s") and low[:-1] in NON_SPEAKERS)
 
 
 def indefinite(token: Token) -> bool:

@@ -123,3 +123,14 @@ DOUBLE_APOSTROPHE = "''"
 OPENERS_BEFORE = " \t\n([{—–-/"
 MAX_TERM_TOKENS = 5
 MAX_ANCESTOR_STEPS = 40
+# events and states, which never say anything: "the arrest", "a firestorm", "the crisis"
+NON_SPEAKERS = frozenset(
+    """
+    arrest arrests firestorm storm backlash outcry uproar furor furore controversy scandal crisis fight battle
+    war attack attacks shooting incident accident crash fire blaze explosion flood drought protest riot
+    election vote race move decision levy tax budget deal talks meeting hearing trial investigation probe
+    rise fall increase decrease cut change growth crunch problem issue question criticism reaction debate
+    conflict dispute clash row feud spat turmoil chaos unrest violence death deaths killing murder
+    collapse shutdown strike strikes walkout lockout recession boom slump surge spike drop decline
+    """.split()
+)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, honorific_gender
-from worker.pipeline.extract.quotes.cues import Cue, indefinite, person_noun, speaker_span, subject_of
+from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
@@ -86,7 +86,7 @@ class Resolver:
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
                 self._set(cue, n)
-            elif subj.pos_ in ("NOUN", "PROPN"):
+            elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
                 cue.is_person = (
