@@ -44,8 +44,8 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
             out.append(q)
             continue
         absorbed.update(id(f) for f in inside)
-        end = q.end
-        while end < len(text) and text[end] in "”\"'" and end < inside[-1].end + 3:
+        end = max(q.end, inside[-1].end)
+        if end == inside[-1].end and text[end : end + 1] in ("”", '"'):
             end += 1  # the clause ends with the fragment: keep its closing mark
         speaker = q if q.speaker is not None else inside[0]
         out.append(
@@ -58,8 +58,14 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
             )
         )
     out.extend(q for q in quotes if q.kind != "indirect" and id(q) not in absorbed)
-    out.sort(key=lambda q: (q.start, q.end))
-    return out
+    out.sort(key=lambda q: (q.start, -q.end))
+    kept: list[Quote] = []
+    for q in out:
+        if kept and q.kind == "indirect" and kept[-1].kind in ("indirect", "partial") and q.start == kept[-1].start:
+            continue  # a report inside a report already kept (two cues of one sentence)
+        kept.append(q)
+    kept.sort(key=lambda q: (q.start, q.end))
+    return kept
 
 
 def _quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:

@@ -100,7 +100,7 @@ def _report_before(doc: Doc, cue: Cue) -> tuple[int, int] | None:
     ):
         return None
     end = max(token.i, subj.right_edge.i) + 1
-    if end < token.sent.end - 2 and doc[end].text == ",":
+    if end < token.sent.end - 3 and doc[end].text == "," and not any(t.is_quote for t in doc[end : token.sent.end]):
         return token.sent.start, token.sent.end  # "Otherwise, she said, countries may ...": the whole sentence
     return token.sent.start, start - 1
 
