@@ -143,11 +143,25 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     subj = subject_of(verb)
     if subj is not None and subj.i > verb.i:
         return subj
-    if after_quote(doc, verb) or (subj is None and verb.i == verb.sent.start):
+    if after_quote(doc, verb) or (subj is None and verb.i == verb.sent.start) or _inverted(doc, verb):
         after = _subject_after(doc, verb)
         if after is not None:
             return after
     return subj
+
+
+def _inverted(doc: Doc, verb: Token) -> bool:
+    """An attribution after a report, verb first, that the parse made a conjunct of the report's verb
+    (and so gave it the report's subject): "..., argued Palvetzian", "..., insisted Patel"."""
+    i = verb.i
+    return (
+        verb.tag_ == "VBD"
+        and verb.dep_ == "conj"
+        and 0 < i < len(doc) - 2
+        and doc[i - 1].text == ","
+        and doc[i + 1].pos_ == "PROPN"
+        and doc[i + 2].is_punct
+    )
 
 
 def _subject_after(doc: Doc, verb: Token) -> Token | None:

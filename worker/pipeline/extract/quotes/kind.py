@@ -96,7 +96,7 @@ def _report_before(doc: Doc, cue: Cue) -> tuple[int, int] | None:
     if subj is None or start < 1 or doc[start - 1].text not in (",", "—", "–"):
         return None
     if token.dep_ not in ("parataxis", "ccomp", "advcl", "conj", "ROOT") or any(
-        c.dep_ in ("dobj", "xcomp") for c in token.children
+        c.dep_ in ("dobj", "xcomp") and c.i != subj.i for c in token.children
     ):
         return None
     end = max(token.i, subj.right_edge.i) + 1
