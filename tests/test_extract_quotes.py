@@ -172,3 +172,47 @@ def test_speaker_attribution(nlp: Language, text: str, quote: str, speaker: str)
     found = [q for q in quotes if q.text == quote]
     assert found, [q.text for q in quotes]
     assert found[0].speaker == speaker, found[0]
+
+
+OUTLETS = FIXTURES / "outlets"
+OUTLET_EXPECTED: dict[str, list[dict[str, Any]]] = json.loads((OUTLETS / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(OUTLET_EXPECTED))
+def test_non_us_outlets_through_the_real_parse(nlp: Language, name: str) -> None:
+    """Canadian, British and Australian layouts: page furniture, post-posed attributions, pull quotes."""
+    text = parsed_text(OUTLETS / name)
+    extraction = extract_doc(nlp(text))
+    for expected in OUTLET_EXPECTED[name]:
+        _check(text, extraction, expected)
+    for q in extraction.quotes:
+        assert q.kind != "term"  # terms only when asked for
+        assert q.speaker is None or not {"arrest", "firestorm", "crisis", "budget"} & set(q.speaker.casefold().split())
+    # one quote per report: no fragment left inside a reported clause
+    reports = [q for q in extraction.quotes if q.kind in ("indirect", "partial") and " " in q.text.strip()]
+    for q in extraction.quotes:
+        assert not any(r is not q and r.start <= q.start and q.end <= r.end for r in reports), q
+
+
+def test_furniture_is_removed_by_parse_with_its_reason() -> None:
+    from worker.pipeline.parse.core import parse_document
+
+    path = OUTLETS / "ca_transit_levy.txt"
+    article = parse_document(path.read_bytes(), path.name)
+    assert "continue" not in article.text.casefold()
+    assert [r.text for r in article.removed if r.reason == "furniture"] == [
+        "Story continues below advertisement",
+        "Article Continued Below",
+    ]
+
+
+def test_terms_only_when_asked(nlp: Language) -> None:
+    text = "The group calls it the so-called “winter crunch” every year."
+    assert [q.kind for q in extract_doc(nlp(text), terms=True).quotes] == ["term"]
+    assert extract_doc(nlp(text)).quotes == []
+
+
+def test_events_never_speak(nlp: Language) -> None:
+    text = "The arrest says a lot about the city, critics say.\n\n“It was a mistake,” the arrest showed."
+    for q in extract_doc(nlp(text)).quotes:
+        assert q.speaker is None or "arrest" not in q.speaker.casefold(), q
