@@ -216,3 +216,16 @@ def test_events_never_speak(nlp: Language) -> None:
     text = "The arrest says a lot about the city, critics say.\n\n“It was a mistake,” the arrest showed."
     for q in extract_doc(nlp(text)).quotes:
         assert q.speaker is None or "arrest" not in q.speaker.casefold(), q
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "“We cannot keep raising fares every year and expect riders to stay.” — Anne Kovac, mayor of Oakville",
+        "“We cannot keep raising fares every year and expect riders to stay.”\n\n— Mayor Anne Kovac",
+    ],
+)
+def test_pull_quote_signed_with_a_name(nlp: Language, layout: str) -> None:
+    text = "The council met on Tuesday to discuss the levy.\n\n" + layout + "\n\nThe vote is next month."
+    quotes = extract_doc(nlp(text)).quotes
+    assert [(q.kind, q.speaker) for q in quotes] == [("direct", "Anne Kovac")]

@@ -134,11 +134,17 @@ def continues(doc: Doc, text: str, p_hi: int, lo: int, in_quote: list[bool], cue
 
 
 def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cue | None:
-    """A quote-only paragraph signed by the next one: "- Bernie Sanders." (fact-check layout)."""
+    """A quote-only paragraph signed by the next one ("- Bernie Sanders." in fact-check layout), or a
+    pull quote signed on its own line: "“...” — Anne Kovac, mayor of Oakville"."""
     end = text.find("\n", seg.end)
-    if end < 0 or text[seg.end : end].strip() not in ("”", '"', DOUBLE_APOSTROPHE, ""):
+    end = len(text) if end < 0 else end
+    after = text[seg.end : end].strip()
+    if after[:1] in ("”", '"', "'") and after.lstrip("”\"'").lstrip()[:1] in ("-", "–", "—"):
+        nxt_start = seg.end + text[seg.end : end].index(after) + len(after) - len(after.lstrip("”\"'").lstrip())
+    elif end >= len(text) or after not in ("”", '"', DOUBLE_APOSTROPHE, ""):
         return None
-    nxt_start = end
+    else:
+        nxt_start = end
     while nxt_start < len(text) and text[nxt_start].isspace():
         nxt_start += 1
     nxt_end = text.find("\n", nxt_start)
