@@ -113,6 +113,8 @@ def register(session: Session, raw: bytes, path: str, mtime_ns: int = 1) -> file
     )
 
 
-def clean(raw: str) -> str:
-    """Roughly the parse stage's output: one paragraph per non-empty line, joined by blank lines."""
-    return "\n\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
+def parsed_text(path: Path) -> str:
+    """The clean text the parse stage gives the extract stage for a file (what extraction really sees)."""
+    from worker.pipeline.parse.core import parse_document
+
+    return parse_document(path.read_bytes(), path.name).text

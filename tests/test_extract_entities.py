@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Span
 
-from tests.conftest import SEED_FILES, SEEDS, clean
+from tests.conftest import SEED_FILES, SEEDS, parsed_text
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, is_name_variant, name_key
@@ -28,7 +28,7 @@ def nlp() -> Language:
 def seeds(nlp: Language) -> dict[str, tuple[str, list[Entity]]]:
     out = {}
     for name in SEED_NAMES:
-        text = clean((SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
+        text = parsed_text(SEEDS / f"{name}.txt")
         out[name[:3]] = (text, extract_entities(nlp(text)))
     return out
 
@@ -59,6 +59,12 @@ def entities_with_mention(entities: list[Entity], surface: str) -> list[Entity]:
 # -- the seeds -------------------------------------------------------------------------------------
 
 
+def test_seed_001_names_xi_once_without_first_name(seeds: dict) -> None:
+    _, entities = seeds["001"]
+    xi = [e for e in entities if any(m.text == "Xi" for m in e.mentions)]
+    assert [(e.name, e.type) for e in xi] == [("Xi", "person")]
+
+
 def test_five_seeds_are_there() -> None:
     assert len(SEED_NAMES) == 5
 
@@ -78,7 +84,8 @@ def test_offsets_point_at_the_surface_text(seeds: dict, seed: str) -> None:
     assert starts == sorted(starts)
 
 
-@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+# seed 001 names Xi and Trump in full only in its deck, which the parse stage keeps out of the body
+@pytest.mark.parametrize("seed", ["000", "002", "003", "004"])
 def test_xi_is_one_entity_named_xi_jinping(seeds: dict, seed: str) -> None:
     text, entities = seeds[seed]
     xi = persons(entities)["Xi Jinping"]
@@ -93,7 +100,7 @@ def test_xi_is_one_entity_named_xi_jinping(seeds: dict, seed: str) -> None:
     assert not names & {"Mr. Xi", "President Xi", "Xi"}
 
 
-@pytest.mark.parametrize("seed", ["000", "001", "002", "004"])
+@pytest.mark.parametrize("seed", ["000", "002", "004"])
 def test_trump_is_one_entity_named_donald_trump(seeds: dict, seed: str) -> None:
     _, entities = seeds[seed]
     trump = persons(entities)["Donald Trump"]
@@ -127,7 +134,7 @@ def test_nyt_honorifics_and_appositives(seeds: dict) -> None:
     }
     assert not set(people) & {"Leavitt", "Takaichi", "Biden", "Putin", "Rollins", "Lutnick"}
     leavitt = people["Karoline Leavitt"]
-    assert roles(leavitt).count("the White House press secretary") == 2
+    assert roles(leavitt).count("the White House press secretary") == 1  # the other is in a caption parse removes
     assert [m.attributes.get("honorific") for m in leavitt.mentions if m.text == "Leavitt"] == ["Ms.", "Ms."]
     assert roles(people["Howard Lutnick"]) == ["the commerce secretary"]
     assert roles(people["Brooke Rollins"]) == ["the agriculture secretary"]
@@ -139,9 +146,10 @@ def test_nyt_honorifics_and_appositives(seeds: dict) -> None:
     assert putin.mentions[0].attributes == {"role": "President", "affiliation": "Russia"}
     takaichi = people["Sanae Takaichi"]
     assert "Japan’s new prime minister" in roles(takaichi)
-    assert {"role": "Prime Minister", "affiliation": "Japan"} in [m.attributes for m in takaichi.mentions]
+    # "Prime Minister Sanae Takaichi of Japan" is only in captions, which the parse stage removes
+    assert {"role": "Japan’s new prime minister"} in [m.attributes for m in takaichi.mentions]
     assert "China’s leader" in roles(people["Xi Jinping"])
-    assert "the leader of China" in roles(people["Xi Jinping"])
+    # "Xi Jinping, the leader of China" is in the deck, which is not body text
     # mentions exclude the honorific: "Mr. Xi" is the mention "Xi" with its honorific kept aside
     for entity in entities:
         for m in entity.mentions:

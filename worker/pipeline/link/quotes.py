@@ -55,8 +55,19 @@ def is_indexable(text: str) -> bool:
     return len(content_words(text)) >= MIN_WORDS
 
 
+def quoted_parts(text: str) -> list[str]:
+    """The words inside quotation marks of a partial quote that is a whole report ("Japan “crossed a red
+    line” and ..."): the speaker's own words, which another article may quote alone."""
+    return [p for p in re.findall(r"[“\"]([^“”\"]+)(?:[”\"]|$)", text) if is_indexable(p)]
+
+
 def same_statement(a: str, b: str) -> float:
-    """A score in [0, 100] when a and b are the same statement, else 0."""
+    """A score in [0, 100] when a and b are the same statement, else 0; a report with quoted words
+    inside is also compared by each of those parts."""
+    return max(_same_statement(x, y) for x in [a, *quoted_parts(a)] for y in [b, *quoted_parts(b)])
+
+
+def _same_statement(a: str, b: str) -> float:
     na, nb = normalize(a), normalize(b)
     if not na or not nb:
         return 0.0

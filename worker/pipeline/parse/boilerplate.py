@@ -41,6 +41,19 @@ _CREDIT_TAIL = re.compile(
     r"|(?:Photo(?:graph)?|Image|Credit|Photo credit|Illustration|Video)\s*(?:by|:)\s*.{2,80}"
     r"|\bGetty Images(?: for [\w ]+)?|\bShutterstock|\bAlamy(?: Stock Photo)?)\s*\.?$"
 )
+# Page furniture inside the body: a pointer past an ad or a break, never a sentence of the story.
+# "Article Continued Below", "Story continues below advertisement", "Continue reading the main story",
+# "Advertisement - scroll to continue", "(Story continues below)", "Sponsored content", "Ad Feedback".
+_FURNITURE = re.compile(
+    r"^[\[(]?\s*(?:(?:the\s+)?(?:article|story|content|text|post|report|page|reading)\s+continu(?:es|ed|ing)\b"
+    r"(?:\s+(?:below|after|on|under|underneath|beneath|here|following))?(?:\s+(?:the|this))?"
+    r"(?:\s+(?:advertisement|advert|ad|ads|video|image|photo|gallery|break|page|sponsored\s+content))?"
+    r"|continue\s+reading\b.{0,40}|(?:advertisement|advert|ad|sponsored|sponsored content|paid content|"
+    r"partner content|ad feedback|scroll to continue(?: with content)?|skip advertisement|"
+    r"report an (?:error|ad|issue)|editorial standards|trending now)"
+    r"(?:\s*[-–—:|]\s*(?:scroll|story|article|continue|skip)\b.{0,40})?)\s*[\])]?\s*[.:…]?$",
+    re.I,
+)
 _ALT_START = re.compile(
     r"^(?:An?|The|Two|Three|Several)?\s*(?:[\w.'’-]+\s+){0,10}(?:standing|sitting|walking|speaking|"
     r"shaking|holding|waving|smiling|looking|arriving|gesturing|talking|pictured|seen|posing)\b",
@@ -75,6 +88,11 @@ def has_photo_credit(line: str) -> bool:
         if len(before) < 2 or not all(w[:1].isupper() for w in before[-2:]) or "://" in line:
             return False
     return True
+
+
+def is_furniture(line: str) -> bool:
+    """A pointer past an ad or a page break inside the story ("Story continues below advertisement")."""
+    return len(line) <= 120 and bool(_FURNITURE.match(line.strip()))
 
 
 def looks_like_alt_text(line: str) -> bool:

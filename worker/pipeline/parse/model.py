@@ -30,7 +30,8 @@ class RemovedBlock:
     """Text dropped from the body, kept so a user can audit why."""
 
     text: str
-    reason: str  # e.g. "email-chrome", "photo-caption", "author-bio", "related-link", "footer"
+    reason: str  # e.g. "email-chrome", "photo-caption", "author-bio", "related-link", "footer",
+    # "furniture" (a pointer past an ad or a page break: "Story continues below advertisement")
 
 
 @dataclass

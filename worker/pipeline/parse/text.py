@@ -435,6 +435,8 @@ class TextParser:
                 self.remove(u, "email-chrome")
             elif bp.is_related(t):
                 self.remove(u, "related-link")
+            elif bp.is_furniture(t):
+                self.remove(u, "furniture")
             elif bp.is_footer(t):
                 w = md.wire_from_credit(t)
                 if w:

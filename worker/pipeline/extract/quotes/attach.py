@@ -1,0 +1,264 @@
+"""Step 4, attaching a quote to its cue: the attribution right after it, the cue that governs it, a
+split quote's cue, a colon introduction, a signature line, the subject of the verb that governs it."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from worker.pipeline.extract.model import Entity
+from worker.pipeline.extract.quotes.cues import Cue, subject_of
+from worker.pipeline.extract.quotes.marks import Segment
+from worker.pipeline.extract.quotes.rules import DOUBLE_APOSTROPHE, MAX_ANCESTOR_STEPS, SUBJECT_DEPS, TERM_CUES
+from worker.pipeline.extract.quotes.speakers import Resolver
+
+
+def subject_cue(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver) -> Cue | None:
+    """The subject of the verb that governs a quote, when that verb is no speech cue."""
+    node = doc[(lo + hi - 1) // 2]
+    for _ in range(MAX_ANCESTOR_STEPS):
+        if node.head is node:
+            break
+        node = node.head
+        if lo <= node.i < hi or in_quote[node.i]:
+            continue
+        if node.pos_ in ("VERB", "AUX"):
+            break
+    else:
+        return None
+    if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
+        return None
+    subj = subject_of(node)
+    if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    cue = Cue(node, node.idx + len(node), subj)
+    resolver.resolve(cue, record=False)
+    return cue if cue.speaker is not None else None
+
+
+def characterized_by(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]
+) -> Cue | None:
+    """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
+    the person's words, unless a term marker ("so-called", "titled") stands before it."""
+    if lo >= 2 and doc[lo - 2].lower_ in TERM_CUES:
+        return None
+    cue = subject_cue(doc, lo, hi, in_quote, resolver)
+    if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
+        return None
+    return cue
+
+
+def introduced(
+    doc: Doc,
+    text: str,
+    seg: Segment,
+    lo: int,
+    cues_by_sent: dict[int, list[Cue]],
+    sent_of: list[int],
+    resolver: Resolver,
+) -> Cue | None:
+    """The clause before a colon that opens the quote, in its paragraph or closing the one before:
+    "Cruz continued:", "Republican pollster Daron Shaw: “...”", "Trump issued the following statement:"."""
+    mark = seg.start - 1
+    while mark > 0 and text[mark].isspace():
+        mark -= 1
+    if mark <= 0 or text[mark] not in '“"' + DOUBLE_APOSTROPHE:
+        return None
+    before = text[:mark].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = resolver.tokens(len(before) - 1, len(before))[0]
+    if colon >= len(doc) or doc[colon].text != ":":
+        return None
+    k = sent_of[colon]
+    for cands in (cues_by_sent.get(k, []), cues_by_sent.get(k - 1, [])):
+        named = [
+            c
+            for c in cands
+            if c.speaker is not None
+            and c.token.i < colon
+            and not any(doc[i].text in (".", "?", "!") for i in range(c.token.i, colon))
+        ]
+        if named:
+            return named[-1]
+        if cands:
+            break
+    # a name right before the colon: "Rep. Trey Gowdy (R-S.C.): “...”", "doesn't surprise pollster Daron Shaw:"
+    t = colon - 1
+    if t >= 0 and doc[t].text == ")":
+        t = next((u - 1 for u in range(t - 1, max(-1, t - 10), -1) if doc[u].text == "("), t)
+    if t >= 0 and resolver.ent_of[t] >= 0 and resolver.entities[resolver.ent_of[t]].type in ("person", "organization"):
+        cue = Cue(doc[colon], doc[colon].idx + 1, doc[t])
+        resolver.resolve(cue)
+        if cue.speaker is not None:
+            return cue
+    # "Trump issued the following statement:": the subject of the introducing sentence, when a name
+    root = _clause_verb(doc, colon - 1, resolver.in_quote)
+    subj = subject_of(root) if root is not None else None
+    if root is None or subj is None or subj.pos_ not in ("PROPN", "NOUN") or resolver.in_quote[subj.i]:
+        return None
+    cue = Cue(root, root.idx + len(root), subj)
+    resolver.resolve(cue, record=False)
+    if cue.speaker is None or (subj.pos_ == "NOUN" and cue.speaker_entity is None):
+        return None  # "The message was clear:" names nobody
+    resolver.history.append(cue)
+    return cue
+
+
+def _clause_verb(doc: Doc, i: int, in_quote: list[bool]) -> Token | None:
+    """The verb of the clause that token ``i`` ends (the parse may join it to the quote after it)."""
+    node = doc[i]
+    for _ in range(12):
+        if node.pos_ in ("VERB", "AUX") and not in_quote[node.i]:
+            return node
+        if node.head is node or node.head.i > i:
+            break
+        node = node.head
+    return None
+
+
+def continues(doc: Doc, text: str, p_hi: int, lo: int, in_quote: list[bool], cue_sent: int, sent_of: list[int]) -> bool:
+    """Only the last attribution lies between the last attributed quote and this one (quote-only
+    paragraphs, "“X,” she said. “Y.”"), or both are in one paragraph: the same speaker goes on."""
+    if "\n" not in text[doc[p_hi - 1].idx : doc[lo].idx]:
+        return True
+    for i in range(p_hi, lo):
+        if in_quote[i] or doc[i].is_punct or doc[i].is_space or sent_of[i] == cue_sent:
+            continue
+        # a sentence about the speaker in between: "“We will build a wall,” Trump added. He then had a
+        # question for the crowd. / “Who's going to pay for it?”"
+        subj = next((c for c in doc[i].sent.root.children if c.dep_ in SUBJECT_DEPS), None)
+        if subj is None or subj.lower_ not in ("he", "she") or doc[i].sent.end > lo:
+            return False
+    return True
+
+
+def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cue | None:
+    """A quote-only paragraph signed by the next one ("- Bernie Sanders." in fact-check layout), or a
+    pull quote signed on its own line: "“...” — Anne Kovac, mayor of Oakville"."""
+    end = text.find("\n", seg.end)
+    end = len(text) if end < 0 else end
+    after = text[seg.end : end].strip()
+    if after[:1] in ("”", '"', "'") and after.lstrip("”\"'").lstrip()[:1] in ("-", "–", "—"):
+        nxt_start = seg.end + text[seg.end : end].index(after) + len(after) - len(after.lstrip("”\"'").lstrip())
+    elif end >= len(text) or after not in ("”", '"', DOUBLE_APOSTROPHE, ""):
+        return None
+    else:
+        nxt_start = end
+    while nxt_start < len(text) and text[nxt_start].isspace():
+        nxt_start += 1
+    nxt_end = text.find("\n", nxt_start)
+    nxt_end = len(text) if nxt_end < 0 else nxt_end
+    line = text[nxt_start:nxt_end].strip()
+    signer = line.split(",")[0]  # "-President Obama, tweeting after Clinton's speech."
+    if line[:1] not in ("-", "–", "—") or len(signer.split()) > 6:
+        return None
+    lo_t, hi_t = resolver.tokens(nxt_start, nxt_start + len(signer))
+    names = [i for i in range(lo_t, hi_t) if doc[i].pos_ == "PROPN"]
+    if not names:
+        return None
+    head = doc[names[-1]]
+    cue = Cue(doc[lo_t], doc[lo_t].idx + len(doc[lo_t]), head)
+    resolver.resolve(cue)
+    return cue if cue.speaker is not None else None
+
+
+def same_or_next_paragraph(text: str, a: int, b: int) -> bool:
+    return text.count("\n\n", a, b) <= 1
+
+
+def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, Cue]) -> Cue | None:
+    """ "“...,” Trump said" / "“...?” said Trump": the attribution right after the closing mark, which
+    the parse may hang under a later verb ("..., Trump said, after Quick said ...")."""
+    ending = text[seg.end - 1]
+    if ending not in ",?!—–":
+        return None
+    n = len(doc)
+    j = hi
+    while j < n and j <= hi + 1 and (doc[j].is_quote or doc[j].text == ","):
+        j += 1
+    if j >= n or (ending in "?!" and doc[j].is_title and doc[j].pos_ != "PROPN"):
+        return None  # “Why now?” She replied ...: a new sentence
+    for k in range(j, min(n, j + 10)):
+        tok = doc[k]
+        if "\n" in tok.text or tok.is_quote or tok.text in (".", ";", ":", "(", ")"):
+            return None
+        cue = cue_at.get(k)
+        if cue is not None and not cue.nominal:
+            subj = cue.subject
+            if cue.token.tag_ == "VBG" or not (k == j or (subj is not None and subj.i < k and subj.left_edge.i >= j)):
+                return None
+            if ending in "?!" and _introduces_quote(doc, k):
+                return None  # “Why now?” Mills then writes back, “You look cute.”
+            return cue
+    # a long subject: "“...,” Texas delegate Bill Eastland, wearing a cowboy hat and “Ted Cruz” pins, said"
+    for k in range(j + 10, min(n, j + 40)):
+        if "\n" in doc[k].text:
+            break
+        cue = cue_at.get(k)
+        if cue is not None and not cue.nominal:
+            subj = cue.subject
+            return cue if subj is not None and subj.i < k and subj.left_edge.i == j else None
+    return None
+
+
+def _introduces_quote(doc: Doc, k: int) -> bool:
+    for i in range(k + 1, min(len(doc), k + 12)):
+        if doc[i].text in (".", "\n") or "\n" in doc[i].text:
+            return False
+        if doc[i].is_quote:
+            return True
+    return False
+
+
+def governing_cue(
+    doc: Doc,
+    lo: int,
+    hi: int,
+    cue_at: dict[int, Cue],
+    cues_by_sent: dict[int, list[Cue]],
+    sent_range: range,
+    text: str,
+    seg: Segment,
+    standalone: bool,
+) -> Cue | None:
+    # a cue among the ancestors of the quote's tokens; a fragment inside nested reported speech
+    # belongs to the outermost report ("Israel said Clinton called on members to be “closely coordinated”")
+    for i in (lo, (lo + hi) // 2, hi - 1):
+        node = doc[i]
+        found: Cue | None = None
+        for _ in range(MAX_ANCESTOR_STEPS):
+            if node.i in cue_at and not (lo <= node.i < hi):
+                cue = cue_at[node.i]
+                if "\n" in text[min(cue.token.idx, seg.start) : max(cue.token.idx, seg.end)]:
+                    break
+                if standalone:
+                    return cue
+                if found is None or cue.speaker is not None:
+                    found = cue
+            if node.head is node or (
+                found is not None and found.speaker is not None and node.dep_ not in ("ccomp", "xcomp")
+            ):
+                break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
+            node = node.head
+        if found is not None:
+            return found
+    # else the nearest cue in the quote's sentences, within its paragraph; a quoted fragment only
+    # takes a main-clause cue: "The two spoke about Ukraine, she said, but “the focus was ...”"
+    best: tuple[int, Cue] | None = None
+    for k in sent_range:
+        for cue in cues_by_sent.get(k, []):
+            if cue.nominal:
+                continue
+            framing = cue.token.lower_ in ("put", "puts", "according")  # "as X put it, “...”"
+            if not standalone and not framing and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
+                continue
+            ci = cue.token.i
+            dist = lo - ci if ci < lo else ci - hi
+            if cue.speaker is None:
+                dist += 1000  # a cue that names its speaker first
+            if "\n" in text[min(cue.token.idx, seg.start) : max(cue.token.idx, seg.end)]:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, cue)
+    return best[1] if best else None

@@ -1,0 +1,240 @@
+"""Steps 1-5 run in order over one Doc: quotation marks, cues, speakers, attachment, kind."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span
+
+from worker.pipeline.extract.model import Entity, Quote
+from worker.pipeline.extract.quotes.attach import (
+    adjacent_cue,
+    characterized_by,
+    continues,
+    governing_cue,
+    introduced,
+    same_or_next_paragraph,
+    signed,
+    subject_cue,
+)
+from worker.pipeline.extract.quotes.cues import Cue, find_cues, nearby_name, subject_in_paragraph
+from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
+from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
+from worker.pipeline.extract.quotes.speakers import Resolver
+
+
+def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False) -> list[Quote]:
+    """The article's quotes in text order; quoted terms (scare quotes, titles) only when ``terms``."""
+    quotes = one_per_report(doc.text, _quotes(doc, entities))
+    return quotes if terms else [q for q in quotes if q.kind != "term"]
+
+
+def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A quoted fragment inside a reported clause is part of that report, not a second quote: "Nair said
+    ministers had “walked away from the table”" is one partial quote, the whole clause, with its speaker."""
+    fragments = [q for q in quotes if q.kind == "partial"]
+    out: list[Quote] = []
+    absorbed: set[int] = set()
+    for q in quotes:
+        if q.kind != "indirect":
+            continue
+        inside = [f for f in fragments if q.start <= f.start and f.end <= q.end + 1]
+        if not inside:
+            out.append(q)
+            continue
+        absorbed.update(id(f) for f in inside)
+        end = max(q.end, inside[-1].end)
+        if end == inside[-1].end and text[end : end + 1] in ("”", '"'):
+            end += 1  # the clause ends with the fragment: keep its closing mark
+        speaker = q if q.speaker is not None else inside[0]
+        out.append(
+            replace(
+                speaker,
+                text=text[q.start : end],
+                start=q.start,
+                end=end,
+                kind="partial",
+            )
+        )
+    out.extend(q for q in quotes if q.kind != "indirect" and id(q) not in absorbed)
+    out.sort(key=lambda q: (q.start, -q.end))
+    kept: list[Quote] = []
+    for q in out:
+        if kept and q.kind == "indirect" and kept[-1].kind in ("indirect", "partial") and q.start == kept[-1].start:
+            continue  # a report inside a report already kept (two cues of one sentence)
+        kept.append(q)
+    kept.sort(key=lambda q: (q.start, q.end))
+    return kept
+
+
+def _quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
+    text = doc.text
+    if not text.strip():
+        return []
+    segments = pair_marks(text)
+    starts = [t.idx for t in doc]
+    n_tok = len(doc)
+
+    def tok_range(start: int, end: int) -> tuple[int, int]:
+        return bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+
+    in_quote = [False] * n_tok
+    seg_tokens: list[tuple[int, int]] = []
+    for seg in segments:
+        lo, hi = tok_range(seg.start, seg.end)
+        seg_tokens.append((lo, hi))
+        for i in range(lo, hi):
+            in_quote[i] = True
+    sent_of = [0] * n_tok
+    sents: list[Span] = list(doc.sents)
+    for k, sent in enumerate(sents):
+        for i in range(sent.start, sent.end):
+            sent_of[i] = k
+
+    resolver = Resolver(doc, entities, in_quote)
+    cues = [c for c in find_cues(doc) if not in_quote[c.token.i]]
+    for c in cues:
+        if c.subject is not None and "\n" in text[min(c.subject.idx, c.token.idx) : max(c.subject.idx, c.token.idx)]:
+            c.subject = subject_in_paragraph(c.subject, c.token, text)
+        if c.subject is None or in_quote[c.subject.i]:
+            c.subject = nearby_name(doc, c.token, in_quote)
+    for c in cues:
+        resolver.resolve(c, record=not c.nominal)
+    cues_by_sent: dict[int, list[Cue]] = {}
+    for c in cues:
+        cues_by_sent.setdefault(sent_of[c.token.i], []).append(c)
+    cue_at = {c.token.i: c for c in cues}
+
+    quotes: list[Quote] = []
+    sent_speaker: dict[int, Cue] = {}
+    for c in cues:
+        if c.speaker is not None and not c.nominal:
+            sent_speaker[sent_of[c.token.i]] = c
+    prev_cue: Cue | None = None
+    last_seg: tuple[int, Cue | None, str] | None = None  # the previous quote: token end, cue, kind
+    last_attr: tuple[int, Cue] | None = None  # the last quote with a speaker: token end, cue
+    reported: dict[int, tuple[int, int]] = {}  # cue token -> the reported clause (char span)
+    for c in cues:
+        span = indirect_span(doc, c, in_quote, text)
+        if span is not None:
+            reported[c.token.i] = span
+    for seg, (lo, hi) in zip(segments, seg_tokens, strict=True):
+        if hi <= lo:
+            continue
+        s_first, s_last = sent_of[lo], sent_of[min(hi, n_tok) - 1]
+        if hi < n_tok and s_last + 1 < len(sents) and sent_of[hi] != s_last:
+            nxt = doc[hi] if doc[hi].is_quote else None
+            if nxt is not None and hi + 1 < n_tok and doc[hi + 1].is_lower:
+                s_last += 1
+        cue: Cue | None = None
+        if seg.continues and prev_cue is not None:
+            cue = prev_cue
+        else:
+            standalone = is_standalone(doc, text, seg, lo, hi, sents[s_first])
+            cue = adjacent_cue(doc, text, seg, hi, cue_at) or governing_cue(
+                doc, lo, hi, cue_at, cues_by_sent, range(s_first, s_last + 1), text, seg, standalone
+            )
+            if cue is None:
+                # a quoted fragment inside the reported clause of a cue: "X said history shows a “stable” ..."
+                for k in range(s_first, s_last + 1):
+                    for c in cues_by_sent.get(k, []):
+                        span = reported.get(c.token.i)
+                        if span is not None and span[0] <= seg.start and seg.end <= span[1] + 1:
+                            cue = c
+            if cue is None and s_last + 1 < len(sents) and hi < n_tok and doc[hi].is_quote:
+                # “... strong!” Trump posted on social media. After a full stop only a bare cue ("Trump
+                # said.") attributes the quote; "Ohio Gov. John Kasich said he would ..." is a new sentence.
+                for c in cues_by_sent.get(s_last + 1, []):
+                    near = c.token.i - hi <= 4 or (c.subject is not None and 0 < c.subject.left_edge.i - hi <= 3)
+                    bare = not any(ch.dep_ in ("ccomp", "xcomp", "dobj") for ch in c.token.children)
+                    if text[seg.end - 1] == "." and not bare:
+                        continue
+                    if near and c.token.i > hi and "\n" not in text[seg.end : c.token.idx]:
+                        cue = c
+                        break
+        split = False
+        if (cue is None or cue.speaker is None) and last_seg is not None:
+            # “X,” Axelrod tweeted, “Y”: the second part of a quote split by its cue
+            p_hi, p_cue, p_kind = last_seg
+            if (
+                p_cue is not None
+                and p_cue.speaker is not None
+                and p_hi <= p_cue.token.i < lo <= p_hi + 14
+                and "\n" not in text[doc[p_hi - 1].idx : seg.start]
+            ):
+                cue, split = p_cue, p_kind == "direct"
+        standalone = split or is_standalone(doc, text, seg, lo, hi, sents[s_first])
+        kind = quote_kind(doc, lo, hi, cue, standalone, seg)
+        if (cue is None or cue.speaker is None) and kind == "direct" and lo >= 2:
+            prev = sent_speaker.get(sent_of[lo - 2]) if sent_of[lo - 2] < s_first else sent_speaker.get(s_first - 1)
+            prev = prev if prev is not None and prev.token.i < lo else None
+            intro = introduced(doc, text, seg, lo, cues_by_sent, sent_of, resolver)
+            if intro is not None:
+                cue = intro
+            elif prev is not None and same_or_next_paragraph(text, prev.token.idx, seg.start):
+                cue = prev
+            else:
+                cue = signed(doc, text, seg, hi, resolver) or cue
+        if kind == "term":
+            said = characterized_by(doc, lo, hi, in_quote, resolver, entities)
+            if said is not None:
+                # "Weaver dismissed that suggestion as a sign of a campaign in “disarray”": a person's word
+                quotes.append(make_quote(text, seg.start, seg.end, "partial", said))
+            else:
+                quotes.append(Quote(text[seg.start : seg.end], seg.start, seg.end, "term"))
+            continue
+        weak = None
+        if cue is None or cue.speaker is None:
+            # no speech verb: the quote's words are the subject's ("Clinton supports “fair pay”",
+            # "Clinton has since apologized: “...”"); never carried on to later quotes
+            weak = subject_cue(doc, lo, hi, in_quote, resolver)
+        if weak is not None:
+            quotes.append(make_quote(text, seg.start, seg.end, kind, weak))
+            prev_cue, last_seg = None, None
+            continue
+        if (
+            (cue is None or cue.speaker is None)
+            and kind == "direct"
+            and last_attr is not None
+            and continues(doc, text, last_attr[0], lo, in_quote, sent_of[last_attr[1].token.i], sent_of)
+        ):
+            cue = last_attr[1]
+        if cue is not None and cue.speaker is not None:
+            last_attr = (hi, cue)
+        if cue is not None and cue.speaker is not None:
+            for k in (*range(s_first, s_last + 1), sent_of[cue.token.i]):
+                sent_speaker[k] = cue
+        prev_cue = cue
+        last_seg = (hi, cue, kind)
+        quotes.append(make_quote(text, seg.start, seg.end, kind, cue))
+
+    # indirect quotes: clausal complements of reporting verbs, and "according to X, ..."
+    for c in cues:
+        span = reported.get(c.token.i)
+        if span is None:
+            continue
+        s, e = strip_span(text, *span)
+        if e - s > 10:
+            quotes.append(make_quote(text, s, e, "indirect", c))
+        sent_speaker.setdefault(sent_of[c.token.i], c)
+    quotes.sort(key=lambda q: (q.start, q.end))
+    return quotes
+
+
+def make_quote(text: str, start: int, end: int, kind: str, cue: Cue | None) -> Quote:
+    if cue is None:
+        return Quote(text[start:end], start, end, kind)  # type: ignore[arg-type]
+    return Quote(
+        text[start:end],
+        start,
+        end,
+        kind,  # type: ignore[arg-type]
+        speaker=cue.speaker,
+        speaker_start=cue.speaker_start if cue.speaker else None,
+        speaker_end=cue.speaker_end if cue.speaker else None,
+        cue=text[cue.token.idx : cue.end],
+        cue_start=cue.token.idx,
+        cue_end=cue.end,
+        speaker_entity=cue.speaker_entity,
+    )

@@ -1,0 +1,242 @@
+"""Step 2, speech cues: verbs of saying ("said", "told", "added", "wrote", ...) with their subject from
+the dependency parse (inherited through "and"/"saying"), "according to X", nominal cues ("Trump's claim"),
+and the name next to a cue the parse gave no subject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from worker.pipeline.extract.quotes.rules import (
+    INHERIT_DEPS,
+    NAME_DEPS,
+    NOMINAL_CUES,
+    NON_SPEAKERS,
+    PERSON_NOUNS,
+    POINT_FORMS,
+    READERS,
+    SPEECH_VERBS,
+    SUBJECT_DEPS,
+)
+
+
+@dataclass
+class Cue:
+    token: Token  # the speech verb, or "according"
+    end: int  # char end of the cue ("according to")
+    subject: Token | None
+    speaker: str | None = None
+    speaker_entity: int | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    is_person: bool = False
+    gender: str | None = None
+    nominal: bool = False  # "Trump's claim": marks the words it governs, is no attribution of its own
+
+
+def subject_of(verb: Token) -> Token | None:
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS:
+                if child.dep_ == "nsubjpass" and node.lower_ in ("asked", "told"):
+                    # "Trump was asked" / "Reporters were told": the subject heard the words
+                    agent = next((c for c in node.children if c.dep_ == "agent"), None)
+                    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                if child.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
+                    return node.head  # "Sun Yun, who said ..."
+                return child
+        if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
+            return node.head  # "she released a statement saying ...": the statement, then its issuer
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
+            node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
+            continue
+        if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
+            return None
+        node = node.head
+    return None
+
+
+def find_cues(doc: Doc) -> list[Cue]:
+    cues: list[Cue] = []
+    for token in doc:
+        low = token.lower_
+        if low == "according":
+            to = next((c for c in token.children if c.lower_ == "to"), None)
+            if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                to = doc[token.i + 1]
+            if to is None:
+                continue
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            cues.append(Cue(token, to.idx + len(to), obj))
+        elif (
+            low in SPEECH_VERBS or (low in POINT_FORMS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "out")
+        ) and token.pos_ in ("VERB", "AUX"):
+            if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
+                continue
+            cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))
+        elif (
+            low in ("put", "puts")
+            and token.pos_ == "VERB"
+            and any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+        ):
+            cues.append(Cue(token, token.idx + len(token), subject_of(token)))  # "as prosecutor Marc Trévidic put it"
+        elif low in ("agree", "agrees", "agreed", "disagrees", "disagreed") and after_quote(doc, token):
+            cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))  # “...,” agrees Stevens
+        elif low in NOMINAL_CUES and token.pos_ == "NOUN":
+            poss = next((c for c in token.children if c.dep_ == "poss"), None)
+            if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
+                cues.append(Cue(token, token.idx + len(token), poss, nominal=True))
+        elif low in ("read", "reads") and token.pos_ == "VERB":
+            subj = cue_subject(doc, token)
+            if subj is not None and (subj.lower_ in READERS or after_quote(doc, token)):
+                cues.append(Cue(token, token.idx + len(token), subj))
+        elif (
+            low in ("went", "goes", "go", "going", "shot", "shoots", "fired", "fires")
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ in ("on", "back")
+        ):
+            on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
+            cues.append(Cue(token, on.idx + len(on), subject_of(token)))
+    return cues
+
+
+def person_noun(token: Token) -> bool:
+    """ "a reporter for AFP", "the Vermont senator": a description of a person, whom "he" may take up."""
+    low = token.lower_
+    return token.pos_ == "NOUN" and (
+        low in PERSON_NOUNS or (low.endswith(("ist", "ian", "man", "woman", "person")) and low not in ("human",))
+    )
+
+
+def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:
+    """A subject never reaches into another paragraph (a subheading or a line of page furniture the parse
+    joined to the sentence): the last noun of the subject inside the verb's paragraph, if any."""
+    para = text.rfind("\n", 0, verb.idx) + 1
+    nouns = [t for t in subject.subtree if t.idx >= para and t.i < verb.i and t.pos_ in ("NOUN", "PROPN")]
+    return nouns[-1] if nouns else None
+
+
+def can_speak(token: Token) -> bool:
+    """A noun that can say something: not an event or state ("the arrest", "a firestorm" never speak)."""
+    low = token.lower_
+    return low not in NON_SPEAKERS and not (low.endswith("s") and low[:-1] in NON_SPEAKERS)
+
+
+def indefinite(token: Token) -> bool:
+    """ "a reporter", "one district leader": a new person, not a description of one already named."""
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another") for c in token.lefts)
+
+
+def after_quote(doc: Doc, verb: Token) -> bool:
+    """The verb follows a closing quotation mark: "“...,” said Sara Walker", "“...!” beamed Hartley"."""
+    i = verb.i - 1
+    if verb.tag_ not in ("VBD", "VBZ", "VBP", "VB") or i < 1:
+        return False
+    return doc[i].text in ("”", '"', "''") and doc[i - 1].text in (",", "!", "?", "—", "–", "-", "…")
+
+
+def cue_subject(doc: Doc, verb: Token) -> Token | None:
+    """The cue's subject; after a quote, the words right after the verb ("“...,” said a person close
+    to the Clintons") win over a parse that took a subject from before the quote."""
+    subj = subject_of(verb)
+    if subj is not None and subj.i > verb.i:
+        return subj
+    if after_quote(doc, verb) or (subj is None and verb.i == verb.sent.start) or _inverted(doc, verb):
+        after = _subject_after(doc, verb)
+        if after is not None:
+            return after
+    return subj
+
+
+def _inverted(doc: Doc, verb: Token) -> bool:
+    """An attribution after a report, verb first, that the parse made a conjunct of the report's verb
+    (and so gave it the report's subject): "..., argued Palvetzian", "..., insisted Patel"."""
+    i = verb.i
+    return (
+        verb.tag_ == "VBD"
+        and verb.dep_ == "conj"
+        and 0 < i < len(doc) - 2
+        and doc[i - 1].text == ","
+        and doc[i + 1].pos_ == "PROPN"
+        and doc[i + 2].is_punct
+    )
+
+
+def _subject_after(doc: Doc, verb: Token) -> Token | None:
+    j = verb.i + 1
+    if j < len(doc) and doc[j].lower_ in ("on", "back", "in", "out"):
+        j += 1  # "chimed in", "shot back"
+    if j >= len(doc) or doc[j].pos_ not in ("DET", "ADJ", "NUM", "PROPN", "NOUN") or doc[j].is_quote:
+        return None
+    for k in range(j, min(len(doc), j + 8)):
+        if (doc[k].is_punct and doc[k].text not in (".", "-")) or doc[k].pos_ in ("VERB", "AUX", "PRON"):
+            break
+        if doc[k].ent_type_ == "PERSON":
+            while k + 1 < len(doc) and doc[k + 1].ent_type_ == "PERSON" and doc[k + 1].ent_iob_ == "I":
+                k += 1
+            if not (doc[k].dep_ == "compound" and doc[k].head.pos_ == "NOUN"):
+                return doc[k]  # "mused Blaze co-host Stu Burguiere", not "a Trump supporter"
+    node = doc[j]
+    while node.head is not node and node.head.i != verb.i and j <= node.head.i <= j + 10:
+        node = node.head
+    if node.pos_ not in ("PROPN", "NOUN") or node.ent_type_ in ("DATE", "TIME") or node.is_quote:
+        return None
+    return node
+
+
+def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """A name next to a cue the parse gave no subject: "“...,” Ramos, 58, told AFP", "said Ramos"."""
+    if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    sent = verb.sent
+    found: Token | None = None
+    i = verb.i - 1
+    while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
+        i -= 1
+    node = doc[i]
+    for _ in range(8):  # "a White House official who spoke anonymously to discuss strategy said"
+        if node.dep_ == "relcl" and node.head.i < node.i and node.head.pos_ in ("NOUN", "PROPN"):
+            if not in_quote[node.head.i]:
+                return node.head
+            break
+        if node.head is node or node.head.i > verb.i:
+            break
+        node = node.head
+    i = verb.i - 1
+    while i >= max(sent.start, verb.i - 20):
+        tok = doc[i]
+        if in_quote[i] or tok.is_quote or tok.text in (";", ":") or (tok.pos_ in ("VERB", "AUX") and i < verb.i - 1):
+            break
+        if _name_like(tok):
+            found = tok  # keep the leftmost: the subject comes before its appositive
+        i -= 1
+    if found is None:
+        for j in range(verb.i + 1, min(sent.end, verb.i + 4)):
+            tok = doc[j]
+            if in_quote[j] or tok.is_quote:
+                break
+            if _name_like(tok):
+                found = tok
+                break
+    if found is None:
+        return None
+    while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
+        found = found.head
+    return found
+
+
+def _name_like(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "") and not tok.is_quote
+
+
+def speaker_span(head: Token) -> tuple[int, int]:
+    left, right = head.i, head.i
+    for child in head.lefts:
+        if child.dep_ in NAME_DEPS and child.dep_ != "punct":
+            left = min(left, child.left_edge.i)
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
+            right = max(right, child.right_edge.i)
+    return left, right + 1

@@ -1,0 +1,122 @@
+"""Step 1, quotation marks: pair opening and closing marks over the whole text, paragraph by paragraph.
+
+A quote never spans a paragraph break except by the news convention: the closing mark is omitted at the
+paragraph's end and the next paragraph reopens, which chains the two parts. Straight marks are told
+opening from closing by the characters around them; unmatched marks never make a whole text give up.
+Two apostrophes ('') are a straight double mark, the convention of many newspaper archives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from worker.pipeline.extract.quotes.rules import CLOSE_MARKS, DOUBLE_APOSTROPHE, OPEN_MARKS, OPENERS_BEFORE, STRAIGHT
+
+
+@dataclass
+class Mark:
+    pos: int
+    opening: bool | None  # None: cannot tell (a straight mark between two spaces)
+    width: int = 1  # 2 for two apostrophes
+
+
+@dataclass
+class Segment:
+    start: int  # char offsets of the quoted text, marks excluded
+    end: int
+    continues: bool = False  # reopens a quote left open at the previous paragraph's end
+
+
+def _classify(text: str, i: int, width: int = 1) -> bool | None:
+    ch = text[i] if width == 1 else STRAIGHT
+    prev = text[i - 1] if i > 0 else "\n"
+    nxt = text[i + width] if i + width < len(text) else "\n"
+    prev_open = prev.isspace() or prev in OPENERS_BEFORE
+    next_space = nxt.isspace() or nxt in ".,;:!?)]}—–"
+    if ch in OPEN_MARKS:
+        return not (not prev_open and next_space)
+    if ch in CLOSE_MARKS:
+        return prev_open and not next_space
+    if prev_open and not next_space:
+        return True
+    if next_space and not prev_open:
+        return False
+    return None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def pair_marks(text: str) -> list[Segment]:
+    """The quoted segments of ``text``; never gives up on unbalanced marks."""
+    segments: list[Segment] = []
+    left_open = False  # the previous paragraph ended inside a quote
+    for pstart, pend in _paragraphs(text):
+        marks = _marks(text, pstart, pend)
+        open_at: int | None = None
+        width = 1
+        first = True
+        reopened = False
+        for mark in marks:
+            opening = mark.opening if mark.opening is not None else open_at is None
+            if opening:
+                if open_at is not None:
+                    # two openings: keep the first part when it reads as a finished quote
+                    s, e = strip_span(text, open_at + width, mark.pos)
+                    if e > s and text[e - 1] in ".,?!":
+                        segments.append(Segment(s, e))
+                if first and left_open and text[pstart : mark.pos].strip() == "":
+                    reopened = True
+                open_at, width = mark.pos, mark.width
+            elif open_at is not None:
+                s, e = strip_span(text, open_at + width, mark.pos)
+                if e - s >= 1:
+                    segments.append(Segment(s, e, reopened and open_at == _first_mark(text, pstart)))
+                open_at = None
+            first = False
+        left_open = False
+        if open_at is not None:
+            before = text[pstart:open_at].rstrip()
+            # open to the paragraph's end: the quote continues in the next paragraph, or the closing
+            # mark is missing; accepted when the quote starts a clause
+            if before == "" or before[-1] in ":,.?!—–":
+                s, e = strip_span(text, open_at + width, pend)
+                nxt = text[pend:].lstrip()[:2]
+                if e > s and (nxt.startswith(("“", '"', DOUBLE_APOSTROPHE)) or text[e - 1] in ".?!,…"):
+                    segments.append(Segment(s, e, reopened and open_at == _first_mark(text, pstart)))
+                    left_open = True
+    return segments
+
+
+def _marks(text: str, pstart: int, pend: int) -> list[Mark]:
+    marks: list[Mark] = []
+    i = pstart
+    while i < pend:
+        if text[i] in '"“”':
+            marks.append(Mark(i, _classify(text, i)))
+        elif text.startswith(DOUBLE_APOSTROPHE, i) and not text.startswith(DOUBLE_APOSTROPHE, i + 2):
+            marks.append(Mark(i, _classify(text, i, 2), 2))
+            i += 1
+        i += 1
+    return marks
+
+
+def _first_mark(text: str, pstart: int) -> int:
+    i = pstart
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i

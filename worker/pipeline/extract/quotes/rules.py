@@ -1,0 +1,136 @@
+"""Rule lists of quote extraction, as data: the words that cue speech, describe people, mark terms.
+
+Change a list here to change what the steps recognise; no list is tied to one article."""
+
+from __future__ import annotations
+
+
+def _forms(spec: str) -> frozenset[str]:
+    """Inflected forms of regular verbs ("say" -> say, says, sayed, saying) plus irregular ones given as is."""
+    out: set[str] = set()
+    for word in spec.split():
+        out.add(word)
+        stem = word[:-1] if word.endswith("e") else word
+        out.update({word + "s", word + "es", stem + "ed", stem + "ing", word + "d"})
+        if word.endswith("y"):
+            out.update({word[:-1] + "ies", word[:-1] + "ied"})
+        if len(word) >= 3 and word[-1] in "bdgklmnprt" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+            out.update({word + word[-1] + "ed", word + word[-1] + "ing"})  # admitted, quipped
+    return frozenset(out)
+
+
+IRREGULAR = frozenset("said told wrote written writing saying tells telling says quipped quipping".split())
+# verbs that attribute a quote or reported speech
+SPEECH_VERBS = (
+    _forms(
+        """
+        say tell add note write post argue explain state warn insist ask announce describe observe stress
+        emphasize emphasise call claim declare remark reply respond comment acknowledge admit suggest predict
+        conclude recall complain contend assert tweet testify urge report confirm deny
+        reiterate caution lament quip joke boast vow pledge promise tout concede counter allege
+        accuse praise criticize criticise underscore reveal disclose recount muse
+        mention declare shout scream yell whisper propose inform assure explain retort demand
+        wonder estimate repeat add acknowledge highlight exclaim quote opine interject
+        chime thunder rail blast slam gush scoff plead beg advise instruct recite summarize summarise rant
+        tweet retweet email message brag fume bark cheer concur interrupt murmur mutter
+        continue characterize characterise coach chide scold mock taunt lecture snap sneer sigh laugh
+        rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
+        clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
+        implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
+        tease wail exhort
+        """
+    )
+    | IRREGULAR
+)
+# "X points out": a speech verb with its particle
+POINT_FORMS = _forms("point")
+# of those, verbs whose clausal complement is reported speech (an indirect quote)
+REPORTING_VERBS = (
+    _forms(
+        """
+        say tell add note write post argue explain state warn insist announce observe stress emphasize
+        emphasise claim declare remark reply respond comment acknowledge admit suggest predict conclude
+        recall complain contend assert maintain tweet testify report confirm deny reiterate caution
+        lament boast vow pledge promise concede counter allege charge reveal disclose mention assure
+        estimate repeat signal
+        """
+    )
+    | IRREGULAR
+) - {"call", "called", "calling", "calls"}
+DOCUMENT_NOUNS = frozenset(
+    "statement statements readout report reports release communique communiqué transcript filing letter post "
+    "tweet interview memo notice piece story article editorial op-ed column study poll survey book paper "
+    "email video ad".split()
+)
+# nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
+NOMINAL_CUES = frozenset(
+    "accusation accusations claim claims assertion remark remarks comment comments suggestion pledge promise "
+    "warning insistence argument description words view quote charge vow admission complaint criticism "
+    "response reply answer message tweet tweets post letter email memo statement testimony prediction "
+    "declaration announcement boast".split()
+)
+ORG_WORDS = frozenset(
+    "ministry department house party news times post press agency office council committee association "
+    "institute university college bank company corp inc group network campaign administration government "
+    "court senate congress commission board union foundation center centre service journal daily".split()
+)
+PERSON_NOUNS = frozenset(
+    "reporter writer worker leader member voter supporter organizer owner manager teacher lawyer officer farmer "
+    "player speaker founder partner researcher volunteer minister senator governor director editor author investor "
+    "donor mayor advisor adviser counselor professor doctor sponsor protester protestor observer retiree resident "
+    "parent student veteran nurse aide official source candidate nominee president secretary ambassador judge "
+    "attorney prosecutor sheriff commissioner congressman congresswoman lawmaker legislator strategist pollster "
+    "analyst economist diplomat executive chairman chairwoman chair spokesperson representative delegate "
+    "activist scientist journalist columnist commentator host anchor correspondent mother father wife husband son "
+    "daughter sister brother friend neighbor neighbour man woman girl boy immigrant refugee owner operator "
+    "consultant adviser aide staffer insider".split()
+)
+# "Sen. Marco Rubio" is "the Florida senator"
+TITLE_EXPANSIONS = {
+    "sen": "senator",
+    "rep": "congressman",
+    "gov": "governor",
+    "gen": "general",
+    "lt": "lieutenant",
+    "atty": "attorney",
+    "sec": "secretary",
+    "pres": "president",
+    "supt": "superintendent",
+    "amb": "ambassador",
+    "cmdr": "commander",
+    "col": "colonel",
+    "capt": "captain",
+}
+GENERIC_ROLES = frozenset({"leader", "official", "president", "minister", "head", "chief", "politician", "lawmaker"})
+MALE_PRONOUNS = frozenset({"he", "him", "his"})
+FEMALE_PRONOUNS = frozenset({"she", "her"})
+ORG_PRONOUNS = frozenset({"it", "they"})
+PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# the part of a subject that names it: "the White House press secretary", "Commerce Secretary Howard Lutnick"
+NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat", "punct"})
+# "the statement read", "“America is great!” read one": "read" is a cue only for such subjects
+READERS = DOCUMENT_NOUNS | frozenset(
+    "sign signs message messages banner headline headlines ad ads email caption note it one another which that".split()
+)
+INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "parataxis", "acl", "relcl"})
+# words before a quoted phrase that make it a term: the so-called “X”, a book titled “X”
+TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "named", "word", "term", "phrase"})
+OPEN_MARKS = "“"
+CLOSE_MARKS = "”"
+STRAIGHT = '"'
+DOUBLE_APOSTROPHE = "''"
+OPENERS_BEFORE = " \t\n([{—–-/"
+MAX_TERM_TOKENS = 5
+MAX_ANCESTOR_STEPS = 40
+# events and states, which never say anything: "the arrest", "a firestorm", "the crisis"
+NON_SPEAKERS = frozenset(
+    """
+    arrest arrests firestorm storm backlash outcry uproar furor furore controversy scandal crisis fight battle
+    war attack attacks shooting incident accident crash fire blaze explosion flood drought protest riot
+    election vote race move decision levy tax budget deal talks meeting hearing trial investigation probe
+    rise fall increase decrease cut change growth crunch problem issue question criticism reaction debate
+    conflict dispute clash row feud spat turmoil chaos unrest violence death deaths killing murder
+    collapse shutdown strike strikes walkout lockout recession boom slump surge spike drop decline
+    """.split()
+)

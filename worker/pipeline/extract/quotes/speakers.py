@@ -1,0 +1,343 @@
+"""Step 3, speakers: every cue's subject resolved, in text order, to an entity of the article.
+
+A name inside the subject; an appositive name; "he"/"she" to the previous attribution's speaker when
+compatible, else the nearest preceding person of that gender; a description ("the White House press
+secretary", "the ministry") to the nearest preceding entity whose role or name carries its head noun;
+a document ("the statement said") to its issuer. A description nothing resolves stays as its own text;
+an unresolved pronoun gives no speaker."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc, Token
+
+from worker.pipeline.extract.model import Entity
+from worker.pipeline.extract.names import first_name_gender, honorific_gender
+from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
+from worker.pipeline.extract.quotes.rules import (
+    DOCUMENT_NOUNS,
+    FEMALE_PRONOUNS,
+    GENERIC_ROLES,
+    MALE_PRONOUNS,
+    ORG_PRONOUNS,
+    ORG_WORDS,
+    PRONOUNS,
+    READERS,
+    SUBJECT_DEPS,
+    TITLE_EXPANSIONS,
+)
+
+
+class Resolver:
+    """Speakers to entities, in text order."""
+
+    def __init__(self, doc: Doc, entities: list[Entity], in_quote: list[bool]) -> None:
+        self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.entities = entities
+        self.in_quote = in_quote
+        self.starts = [t.idx for t in doc]
+        self.ent_of = [-1] * len(doc)
+        self.person_at: list[tuple[int, int]] = []  # (token index, entity) of person mentions outside quotes
+        self.gender: dict[int, str] = {}
+        for n, ent in enumerate(entities):
+            g = first_name_gender(ent.name) if ent.type == "person" else None
+            for m in ent.mentions:
+                lo, hi = self.tokens(m.start, m.end)
+                for i in range(lo, hi):
+                    self.ent_of[i] = n
+                if ent.type == "person":
+                    if lo < len(doc) and not in_quote[lo]:
+                        self.person_at.append((lo, n))
+                    g = g or honorific_gender(m.attributes.get("honorific", ""))
+            if g:
+                self.gender[n] = g
+        self.person_at.sort()
+        self.history: list[Cue] = []
+
+    def tokens(self, start: int, end: int) -> tuple[int, int]:
+        return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+
+    def resolve(self, cue: Cue, record: bool = True) -> None:
+        subj = cue.subject
+        if subj is None:
+            return
+        low = subj.lower_
+        if low in PRONOUNS:
+            cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
+            self._pronoun(cue, low)
+        else:
+            lo, hi = speaker_span(subj)
+            if self.doc[lo].lower_ in ("the", "a", "an") and lo < hi - 1:
+                cue.speaker_start = self.doc[lo + 1].idx
+            else:
+                cue.speaker_start = self.doc[lo].idx
+            cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
+            n = self._entity_in(subj, lo, hi)
+            if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
+                issued = self._issued_by(subj, cue.token)
+                # "the statement said": the speaker is who issued it
+                if issued is not None and self._speak_for(cue, issued):
+                    if record:
+                        self.history.append(cue)
+                    return
+            if n is None:
+                n = self._description(cue, subj, lo, hi)
+            if n is not None:
+                self._set(cue, n)
+            elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
+                # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
+                cue.is_person = (
+                    subj.pos_ == "PROPN"
+                    and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
+                    and not ORG_WORDS & set(cue.speaker.casefold().split())
+                ) or (person_noun(subj) and indefinite(subj))
+        if record:
+            self.history.append(cue)
+
+    def _issued_by(self, noun: Token, cue: Token) -> Token | None:
+        """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
+        it is the object of ("Fox News said in a statement", "Henry added the caption"), here or at an
+        earlier mention of the same noun within two paragraphs."""
+        floor = self._paragraph_floor(noun.i)
+        forms = {noun.lower_, noun.lower_.rstrip("s"), noun.lower_ + "s"}
+        for i in range(noun.i, floor - 1, -1):
+            tok = self.doc[i]
+            if tok.lower_ not in forms or self.in_quote[i]:
+                continue
+            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if poss is not None and poss.pos_ in ("PROPN", "NOUN") and not self.in_quote[poss.i]:
+                return poss
+            by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            if author is not None and not self.in_quote[author.i]:
+                return author  # "a story by the website Politico says"
+            node = tok.head if tok.dep_ in ("pobj", "compound") else tok  # "sent out an email appeal"
+            node = node.head if node.dep_ == "pobj" else node
+            if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
+                subj = subject_of(node.head)
+                if subj is not None and subj.i != tok.i and not self.in_quote[subj.i] and subj.lower_ not in READERS:
+                    return subj
+            if i != noun.i:
+                break  # only the last mention before: an older "email" may be someone else's
+        return None
+
+    def _set(self, cue: Cue, n: int) -> None:
+        ent = self.entities[n]
+        cue.speaker, cue.speaker_entity = ent.name, n
+        cue.is_person = ent.type == "person" or (
+            # a surname the small model calls an organization ("Bozell says"): "he" may take it up
+            ent.type == "organization"
+            and cue.subject is not None
+            and cue.subject.pos_ == "PROPN"
+            and len(ent.name.split()) <= 2
+            and not ent.name.isupper()
+            and not ORG_WORDS & set(ent.name.casefold().split())
+        )
+        cue.gender = self.gender.get(n)
+
+    def _entity_in(self, head: Token, lo: int, hi: int) -> int | None:
+        if self.ent_of[head.i] >= 0:
+            return self.ent_of[head.i]
+        for child in head.children:
+            if child.dep_ == "appos" and self.ent_of[child.i] >= 0:
+                return self.ent_of[child.i]
+        nxt = head.i + 2
+        if (
+            head.pos_ == "NOUN"
+            and nxt < len(self.doc)
+            and self.doc[head.i + 1].text == ","
+            and self.ent_of[nxt] >= 0
+            and self.entities[self.ent_of[nxt]].type == "person"
+        ):
+            return self.ent_of[nxt]  # "the presumptive GOP nominee, Donald Trump, tweeted"
+        if head.pos_ != "PROPN" and head.lower_ not in DOCUMENT_NOUNS:
+            return None  # "the U.S. president", "the Chinese leader": a description, not "U.S."
+        hits = [self.ent_of[i] for i in range(lo, hi) if self.ent_of[i] >= 0]
+        if hits:
+            usable = [n for n in hits if self.entities[n].type in ("person", "organization", "group", "place")]
+            return (usable or hits)[-1]
+        return None
+
+    def _pronoun(self, cue: Cue, low: str) -> None:
+        if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
+            want = "m" if low in MALE_PRONOUNS else "f"
+            para_floor = self._paragraph_floor(cue.token.i)
+            # the last attribution's speaker, when compatible
+            last: Cue | None = None
+            for prev in reversed(self.history[-4:]):
+                if prev.token.i < para_floor:
+                    break
+                if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
+                    last = prev
+                    break
+            # the nearest person named as a subject since then: a newly introduced speaker
+            k = bisect.bisect_left(self.person_at, (cue.token.i, -1))
+            recent = [(pos, n) for pos, n in self.person_at[max(0, k - 40) : k] if pos >= para_floor]
+            recent = [(pos, n) for pos, n in recent if self.gender.get(n) in (None, want)]
+            subjects = [(pos, n) for pos, n in recent if self._is_subject(pos)]
+            # a newly introduced speaker: the main-clause subject of a sentence since the last attribution
+            # ("Asked whether Clinton wins, she replied" keeps the last speaker)
+            sent_start = self.doc[cue.token.i].sent.start
+            newer = [
+                (pos, n)
+                for pos, n in recent
+                if (last is None or pos > last.token.i)
+                and pos < sent_start
+                and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
+            ]
+            asked = self._asked(last, cue, want)
+            if asked is not None:
+                self._set(cue, asked)
+            elif last is not None and not (
+                newer and (last.speaker_entity is None or newer[-1][1] != last.speaker_entity)
+            ):
+                if last.speaker_entity is not None:
+                    self._set(cue, last.speaker_entity)
+                else:
+                    cue.speaker, cue.is_person = last.speaker, True  # a name the entity pass missed
+            elif subjects or recent:
+                self._set(cue, (subjects or recent)[-1][1])
+            else:
+                # nothing in reach: the last compatible speaker, else the nearest compatible person
+                for prev in reversed(self.history[-12:]):
+                    if prev.speaker_entity is not None and prev.is_person and prev.gender in (None, want):
+                        self._set(cue, prev.speaker_entity)
+                        break
+                else:
+                    older = [n for _, n in self.person_at[max(0, k - 40) : k] if self.gender.get(n) in (None, want)]
+                    if older:
+                        self._set(cue, older[-1])
+            if cue.speaker is not None and cue.gender is None:
+                cue.gender = want
+        elif low in ORG_PRONOUNS:
+            for prev in reversed(self.history[-2:]):
+                if prev.speaker_entity is not None and not prev.is_person:
+                    self._set(cue, prev.speaker_entity)
+                    return
+                break
+            if low == "it":
+                self._document_pronoun(cue)
+
+    def _document_pronoun(self, cue: Cue) -> None:
+        """ "The email includes a photo ... At the bottom it reads, “...”": the issuer of the document last named."""
+        floor = self._paragraph_floor(cue.token.i)
+        for i in range(cue.token.i - 1, floor - 1, -1):
+            tok = self.doc[i]
+            if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS and not self.in_quote[i]:
+                issued = self._issued_by(tok, cue.token)
+                if issued is not None and issued.lower_ not in PRONOUNS:
+                    self._speak_for(cue, issued)
+                return
+
+    def _speak_for(self, cue: Cue, issuer: Token) -> bool:
+        """Give ``cue`` the speaker ``issuer`` resolves to (a document's issuer); False if none."""
+        by = Cue(cue.token, cue.end, issuer)
+        self.resolve(by, record=False)
+        if by.speaker is None:
+            return False
+        cue.speaker, cue.speaker_entity = by.speaker, by.speaker_entity
+        cue.is_person, cue.gender = by.is_person, by.gender
+        return True
+
+    def _asked(self, last: Cue | None, cue: Cue, want: str) -> int | None:
+        """ "A reporter asked Sanders ... He replied": the person asked answers."""
+        if (
+            last is None
+            or last.token.lower_ not in ("asked", "asks", "asking")
+            or not cue.token.lower_.startswith(("repl", "respond", "answer"))
+        ):
+            return None
+        for child in last.token.children:
+            n = self.ent_of[child.i] if child.dep_ == "dobj" else -1
+            if n >= 0 and self.entities[n].type == "person" and self.gender.get(n) in (None, want):
+                return n
+        return None
+
+    def _opens_sentence(self, i: int) -> bool:
+        """The name opens its sentence ("And Obama, for all the progress ..., seems to agree"): a subject
+        even where the parse says otherwise."""
+        doc = self.doc
+        for k in range(doc[i].sent.start, i):
+            tok = doc[k]
+            if self.ent_of[k] == self.ent_of[i] or tok.is_punct or tok.is_space:
+                continue
+            if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
+                continue
+            return False
+        return True
+
+    def _main_subject(self, i: int) -> bool:
+        node = self.doc[i]
+        for _ in range(4):
+            if node.dep_ in SUBJECT_DEPS:
+                verb = node.head
+                return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
+                return False
+            node = node.head
+        return False
+
+    def _is_subject(self, i: int) -> bool:
+        node = self.doc[i]
+        for _ in range(4):
+            if node.dep_ in SUBJECT_DEPS:
+                return True
+            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
+                return False
+            node = node.head
+        return False
+
+    def _paragraph_floor(self, i: int) -> int:
+        """Token index two paragraphs back: a pronoun reaches back no further for the last speaker."""
+        breaks = 0
+        text = self.text
+        pos = self.doc[i].idx
+        floor_char = 0
+        while pos > 0:
+            j = text.rfind("\n\n", 0, pos)
+            if j < 0:
+                break
+            breaks += 1
+            if breaks == 3:
+                floor_char = j
+                break
+            pos = j
+        return bisect.bisect_left(self.starts, floor_char)
+
+    def _description(self, cue: Cue, head: Token, lo: int, hi: int) -> int | None:
+        word = head.lower_
+        if head.pos_ == "PROPN":
+            return None
+        if word in DOCUMENT_NOUNS:
+            for prev in reversed(self.history[-6:]):
+                if prev.subject is not None and prev.subject.lower_ == word and prev.speaker_entity is not None:
+                    return prev.speaker_entity
+            return None
+        mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
+        best: tuple[int, int] | None = None
+        for n, ent in enumerate(self.entities):
+            if ent.type == "organization":
+                if word not in ent.name.casefold().split():
+                    continue
+                last = max((m.start for m in ent.mentions if m.start < head.idx), default=None)
+            elif ent.type == "person":
+                last = None
+                for m in ent.mentions:
+                    if m.start >= head.idx:
+                        break
+                    words = set(" ".join(m.attributes.values()).casefold().replace(",", " ").split())
+                    words |= {w.strip(".") for w in words}
+                    words |= {TITLE_EXPANSIONS[w] for w in words if w in TITLE_EXPANSIONS}
+                    if word not in words and not (word in GENERIC_ROLES and mods & words):
+                        continue
+                    if mods and m.attributes.get("affiliation") and not mods & words:
+                        continue  # "the U.S. president" is not the Chinese one
+                    last = m.start
+            else:
+                continue
+            if last is not None and (best is None or last > best[0]):
+                best = (last, n)
+        return best[1] if best else None
