@@ -109,3 +109,27 @@ def test_weekday_year_comes_only_from_a_bound_on_publication() -> None:
     assert infer_year(12, 11, 3, [2009]) == 2008
     assert infer_year(12, 11, 3, [2010]) is None  # 2010 and 2009 do not fit: unknown, not a guess
     assert infer_year(3, 5, 1, []) is None  # never the year the file happens to arrive
+
+
+def test_a_nickname_and_a_shortened_given_name_find_the_person() -> None:
+    nick = _person(3, "Rolo Vantreese", {"county jail", "gang unit"})
+    article = ArticleEntity('Rolando "Rolo" Vantreese', "person", {}, frozenset({"county jail", "gang unit"}))
+    assert decide(article, [nick]).entity_id == 3
+    fred = _person(4, "Fredrik C. Lamarr", {"watergate", "nixon"})
+    with_company = ArticleEntity("Fred Lamarr", "person", {}, frozenset({"watergate", "nixon", "mitchell"}))
+    assert decide(with_company, [fred]).entity_id == 4
+    assert decide(ArticleEntity("Fred Lamarr", "person", {}), [fred]).entity_id is None  # no shared company
+
+
+def test_a_son_is_not_his_father() -> None:
+    father = _person(6, "W. Orrin Pell Sr.", {"bureau"})
+    assert decide(ArticleEntity("Orrin Pell", "person", {}), [father]).entity_id == 6  # "Sr." is often dropped
+    assert decide(ArticleEntity("Orrin Pell Jr.", "person", {}), [father]).entity_id is None
+
+
+def test_two_spellings_in_one_article_are_one_new_person() -> None:
+    from worker.pipeline.link.entities import Decision, same_person_in_article
+
+    entities = [ArticleEntity("W. Orrin Pell", "person"), ArticleEntity("W. Orrin Pell Sr.", "person")]
+    decisions = same_person_in_article(entities, [Decision(None, "new"), Decision(None, "new")])
+    assert decisions[0].same_as == 1 and decisions[1].same_as is None

@@ -24,6 +24,7 @@ from worker.pipeline.link.entities import (
     Candidate,
     decide,
     lookup_keys,
+    same_person_in_article,
 )
 from worker.pipeline.link.names import is_full_name, name_key, person_names_compatible, surname
 from worker.storage.models import (
@@ -207,10 +208,13 @@ def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
 def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], int]:
     entities = article_entities(session, article_id)
     decisions = [decide(e, found) for e, found in zip(entities, find_candidates(session, entities), strict=True)]
-    created = create_entities(
-        session, [(e.name, e.type) for e, d in zip(entities, decisions, strict=True) if d.entity_id is None]
-    )
-    ids = [d.entity_id or created[(name_key(e.name), e.type)] for e, d in zip(entities, decisions, strict=True)]
+    decisions = same_person_in_article(entities, decisions)
+    fresh = [
+        (e.name, e.type) for e, d in zip(entities, decisions, strict=True) if d.entity_id is None and d.same_as is None
+    ]
+    created = create_entities(session, fresh)
+    owner = [entities[d.same_as] if d.same_as is not None else e for e, d in zip(entities, decisions, strict=True)]
+    ids = [d.entity_id or created[(name_key(o.name), o.type)] for o, d in zip(owner, decisions, strict=True)]
     add_aliases(session, list(zip(ids, entities, strict=True)))
     if ids:
         session.execute(update(Entity).where(Entity.id.in_(set(ids))).values(article_count=Entity.article_count + 1))

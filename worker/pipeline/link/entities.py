@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from worker.pipeline.link.names import is_full_name, name_key, person_names_compatible, person_tokens
+from worker.pipeline.link.names import (
+    given_name_shortened,
+    is_full_name,
+    name_key,
+    name_variants,
+    person_names_compatible,
+    person_tokens,
+)
 
 # types worth a corpus-wide entity; dates and amounts are kept as mentions only
 LINKED_TYPES = frozenset({"person", "organization", "place", "group", "event", "work", "law", "product"})
@@ -50,6 +57,7 @@ class Candidate:
 class Decision:
     entity_id: int | None  # None: create a new entity
     evidence: str
+    same_as: int | None = None  # index of another entity of the article that this one is
 
 
 def lookup_keys(entity: ArticleEntity) -> list[str]:
@@ -57,6 +65,7 @@ def lookup_keys(entity: ArticleEntity) -> list[str]:
     family name (or the one word it is)."""
     keys = [entity.key]
     if entity.type in PERSON_LIKE:
+        keys += sorted(name_variants(entity.name) - {entity.key})
         tokens = person_tokens(entity.key)
         if tokens and tokens[-1] not in keys:
             keys.append(tokens[-1])
@@ -103,7 +112,8 @@ def _retyped(entity: ArticleEntity, people: list[Candidate]) -> Decision:
 def _full_name(entity: ArticleEntity, people: list[Candidate]) -> Decision:
     """A full name joins the person it spells (an alias, or compatible given and family names);
     among several, the one whose articles share the most company, if any does."""
-    aliased = [c for c in people if entity.key in c.alias_keys and is_full_name(c.key)]
+    keys = {entity.key} | name_variants(entity.name)
+    aliased = [c for c in people if keys & c.alias_keys and is_full_name(c.key)]
     compatible = [c for c in people if is_full_name(c.key) and person_names_compatible(entity.key, c.key)]
     for group, why in ((aliased, "full-name alias of"), (compatible, "full names agree:")):
         if len(group) == 1:
@@ -111,6 +121,10 @@ def _full_name(entity: ArticleEntity, people: list[Candidate]) -> Decision:
         best = _best_by_context(entity, group)
         if best is not None:
             return Decision(best.entity_id, f"{why} {best.name!r}, shared context")
+    shortened = [c for c in people if given_name_shortened(entity.key, c.key)]
+    best = _best_by_context(entity, shortened)
+    if best is not None:
+        return Decision(best.entity_id, f"given name shortened: {best.name!r}, shared context")
     return Decision(None, "new full name" if not compatible else "ambiguous full name: kept apart")
 
 
@@ -136,3 +150,24 @@ def _best_by_context(entity: ArticleEntity, candidates: list[Candidate]) -> Cand
     if best_score < MIN_SHARED_CONTEXT or (len(scored) > 1 and scored[-2][0] == best_score):
         return None
     return best
+
+
+def same_person_in_article(entities: list[ArticleEntity], decisions: list[Decision]) -> list[Decision]:
+    """New full names of one article that spell one person ("W. Mark Felt", "W. Mark Felt Sr.")
+    become one entity: each later spelling points at the index of the longest one."""
+    fresh = sorted(
+        (i for i, (e, d) in enumerate(zip(entities, decisions, strict=True)) if d.entity_id is None),
+        key=lambda i: -len(entities[i].name),
+    )
+    kept: list[int] = []
+    out = list(decisions)
+    for i in fresh:
+        e = entities[i]
+        if e.type != "person" or not is_full_name(e.key):
+            continue
+        rep = next((j for j in kept if person_names_compatible(e.key, entities[j].key)), None)
+        if rep is None:
+            kept.append(i)
+        else:
+            out[i] = Decision(None, f"same person as {entities[rep].name!r} in this article", same_as=rep)
+    return out
