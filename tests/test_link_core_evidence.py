@@ -133,3 +133,10 @@ def test_two_spellings_in_one_article_are_one_new_person() -> None:
     entities = [ArticleEntity("W. Orrin Pell", "person"), ArticleEntity("W. Orrin Pell Sr.", "person")]
     decisions = same_person_in_article(entities, [Decision(None, "new"), Decision(None, "new")])
     assert decisions[0].same_as == 1 and decisions[1].same_as is None
+
+
+def test_a_span_running_past_a_known_name_links_on_shared_company() -> None:
+    runner = _person(8, "Kip Dorrance", {"saints", "superdome"})
+    heading = ArticleEntity("Kip Dorrance on Injured Reserve", "person", {}, frozenset({"saints", "superdome"}))
+    assert decide(heading, [runner]).entity_id == 8
+    assert decide(ArticleEntity("Kip Dorrance on Injured Reserve", "person"), [runner]).entity_id is None

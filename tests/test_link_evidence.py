@@ -61,7 +61,7 @@ def test_a_bridging_article_merges_two_stories_and_the_merge_can_be_undone(db_se
 
 
 def test_headline_names_are_extracted_and_linked(db_session: Session, nlp) -> None:  # type: ignore[no-untyped-def]
-    tag = uuid.uuid4().hex[:6].capitalize()
+    tag = "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:4])  # letters: still a name
     raw = f"Orla Venn{tag} checks into clinic\n\nThe actress Orla Venn{tag} entered a clinic in Palm Desert on Friday."
     reg = register(db_session, raw.encode(), f"/x/{uuid.uuid4()}")
     parsed = parse_document(raw.encode(), "x.txt")

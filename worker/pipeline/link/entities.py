@@ -69,7 +69,17 @@ def lookup_keys(entity: ArticleEntity) -> list[str]:
         tokens = person_tokens(entity.key)
         if tokens and tokens[-1] not in keys:
             keys.append(tokens[-1])
+        keys += [k for k in embedded_names(entity) if k not in keys]
     return keys
+
+
+def embedded_names(entity: ArticleEntity) -> list[str]:
+    """A tagged person span that runs past the name ("Chris Ivory on Injured Reserve", a
+    title-case heading) may hold a known name at its start or end."""
+    words = entity.key.split()
+    if entity.type != "person" or len(person_tokens(entity.key)) < 3:
+        return []
+    return [" ".join(words[:2]), " ".join(words[-2:])]
 
 
 def shared_context(entity: ArticleEntity, candidate: Candidate) -> int:
@@ -125,6 +135,10 @@ def _full_name(entity: ArticleEntity, people: list[Candidate]) -> Decision:
     best = _best_by_context(entity, shortened)
     if best is not None:
         return Decision(best.entity_id, f"given name shortened: {best.name!r}, shared context")
+    inside = set(embedded_names(entity))
+    best = _best_by_context(entity, [c for c in people if c.key in inside])
+    if best is not None:
+        return Decision(best.entity_id, f"holds the name {best.name!r}, shared context")
     return Decision(None, "new full name" if not compatible else "ambiguous full name: kept apart")
 
 
