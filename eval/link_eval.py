@@ -211,7 +211,7 @@ def load_results(file_ids: dict[str, int]) -> tuple[dict[str, dict[str, object]]
 
     from worker.storage.db import session_scope
     from worker.storage.linking import canonical_id
-    from worker.storage.models import Article, EntityMention, IngestedFile
+    from worker.storage.models import Article, EntityMention, IngestedFile, Story
 
     by_file = {v: k for k, v in file_ids.items()}
     articles: dict[str, dict[str, object]] = {}
@@ -233,6 +233,13 @@ def load_results(file_ids: dict[str, int]) -> tuple[dict[str, dict[str, object]]
             name = by_file[r.file_id]
             article_file[r.id] = name
             articles[name] = {"story": r.story_id, "clean": r.clean_text, "title": r.title, "date": r.published_date}
+        member_dates: dict[int, set[object]] = defaultdict(set)
+        for r in rows:
+            member_dates[r.story_id].add(r.published_date)
+        stories = session.execute(select(Story.id, Story.first_date, Story.last_date)).all()
+        stories = [s for s in stories if s.id in member_dates]  # not merged away
+        unwritten = sum(1 for s in stories if s.first_date is not None and s.first_date not in member_dates[s.id])
+        articles["__stories__"] = {"count": len(stories), "unwritten": unwritten}
         canon: dict[int, int] = {}
         for m in session.execute(select(EntityMention)).scalars():
             eid = m.entity_id
@@ -308,7 +315,12 @@ def report(
         dated = [f for f in files if articles[f]["date"] is not None]
         print(f"  dated articles {len(dated)}/{len(files)}")
 
+    dated_by_nobody = articles.pop("__stories__")
     figures(None, "all")
+    print(
+        f"  stories whose first date no article of theirs carries: {dated_by_nobody['unwritten']} "
+        f"of {dated_by_nobody['count']}"
+    )
     if holdout:
         figures(holdout, f"held-out topics {','.join(sorted(holdout, key=int))}")
         figures(set(topic_of.values()) - holdout, "other topics")
