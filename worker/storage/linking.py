@@ -700,9 +700,12 @@ def candidate_stories(session: Session, profile: stories.ArticleProfile) -> list
             {"probe": probe, "depth": STORY_POSTINGS},
         ).all()
         hits.update(r.story_id for r in rows)
+    merged = set(
+        session.execute(select(Story.id).where(Story.id.in_(list(hits)), Story.merged_into_id.is_not(None))).scalars()
+    )
     canonical: Counter[int] = Counter()
     for story_id, n in hits.items():
-        canonical[canonical_story(session, story_id)] += n
+        canonical[canonical_story(session, story_id) if story_id in merged else story_id] += n
     wanted = [sid for sid, _ in canonical.most_common(MAX_STORY_CANDIDATES)]
     return load_story_profiles(session, wanted)
 
