@@ -120,8 +120,9 @@ def quote_cluster(quote_id: IdPath, session: SessionDep) -> ClusterOut:
 
 @router.get("/stories", response_model=ListOf[StorySummary])
 def list_stories(session: SessionDep, page: PageDep) -> ListOf[StorySummary]:
-    stmt = select(Story).order_by(Story.last_date.desc(), Story.id.desc())
-    total = session.execute(select(func.count()).select_from(Story)).scalar_one()
+    live = Story.merged_into_id.is_(None)  # a merged story lives on in the one it joined
+    stmt = select(Story).where(live).order_by(Story.last_date.desc().nulls_last(), Story.id.desc())
+    total = session.execute(select(func.count()).select_from(Story).where(live)).scalar_one()
     items = [
         StorySummary.model_validate(s) for s in session.execute(stmt.limit(page.limit).offset(page.offset)).scalars()
     ]

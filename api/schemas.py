@@ -175,8 +175,8 @@ class ClusterOut(BaseModel):
 class StorySummary(ORM):
     id: int
     title: str | None
-    first_date: date
-    last_date: date
+    first_date: date | None  # None: no article of the story carries a date
+    last_date: date | None
     article_count: int
 
 

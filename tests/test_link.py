@@ -18,12 +18,17 @@ from worker.storage.models import Entity as EntityRow
 from worker.storage.models import EntityLink, EntityMerge
 
 
-def _extraction(name: str, surfaces: list[str]) -> Extraction:
+def _extraction(name: str, surfaces: list[str], company: tuple[str, ...] = ()) -> Extraction:
+    """One person, and the organizations named around it (the company it keeps)."""
     mentions, pos = [], 0
     for s in surfaces:
         mentions.append(Mention(pos, pos + len(s), s))
         pos += len(s) + 1
-    return Extraction(quotes=[], entities=[Entity(name=name, type="person", mentions=mentions)])
+    entities = [Entity(name=name, type="person", mentions=mentions)]
+    for org in company:
+        entities.append(Entity(name=org, type="organization", mentions=[Mention(pos, pos + len(org), org)]))
+        pos += len(org) + 1
+    return Extraction(quotes=[], entities=entities)
 
 
 def _article_with(session: Session, extraction: Extraction) -> int:
@@ -36,22 +41,56 @@ def _article_with(session: Session, extraction: Extraction) -> int:
 
 def test_surname_only_entity_merges_into_a_full_name_and_splits_back(db_session: Session) -> None:
     family = f"Quorvath{uuid.uuid4().hex[:6]}"
-    first = _article_with(db_session, _extraction(family, [family, family]))
+    company = (f"Lantern Harbor Board {family}", f"Ostrava Ferry Union {family}")
+    first = _article_with(db_session, _extraction(family, [family, family], company))
     linking.link_article(db_session, first)
     lone = db_session.execute(select(EntityRow).where(EntityRow.name == family)).scalar_one()
-    second = _article_with(db_session, _extraction(f"Mara {family}", [f"Mara {family}", family]))
+    second = _article_with(db_session, _extraction(f"Mara {family}", [f"Mara {family}", family], company))
     linking.link_article(db_session, second)
     full = db_session.execute(select(EntityRow).where(EntityRow.name == f"Mara {family}")).scalar_one()
     db_session.refresh(lone)
     assert lone.merged_into_id == full.id
-    first_links = db_session.execute(select(EntityLink.entity_id).where(EntityLink.article_id == first)).scalars().all()
+    first_links = (
+        db_session.execute(
+            select(EntityLink.entity_id).where(EntityLink.article_id == first, EntityLink.entity_type == "person")
+        )
+        .scalars()
+        .all()
+    )
     assert first_links == [full.id], "mentions follow the merge"
     merge = db_session.execute(select(EntityMerge).where(EntityMerge.from_entity_id == lone.id)).scalar_one()
     linking.unmerge(db_session, merge.id)
     db_session.refresh(lone)
     assert lone.merged_into_id is None
-    first_links = db_session.execute(select(EntityLink.entity_id).where(EntityLink.article_id == first)).scalars().all()
+    first_links = (
+        db_session.execute(
+            select(EntityLink.entity_id).where(EntityLink.article_id == first, EntityLink.entity_type == "person")
+        )
+        .scalars()
+        .all()
+    )
     assert first_links == [lone.id], "a split restores the original links"
+
+
+def test_a_surname_in_other_company_stays_apart(db_session: Session) -> None:
+    """'Bush' in a text about a ranch and a war is not the running back named in football texts."""
+    family = f"Bushel{uuid.uuid4().hex[:6]}"
+    football = (f"Saints {family}", f"Superdome {family}")
+    politics = (f"White House {family}", f"Crawford Ranch {family}")
+    athlete = _article_with(db_session, _extraction(f"Reggie {family}", [f"Reggie {family}"], football))
+    linking.link_article(db_session, athlete)
+    alone = _article_with(db_session, _extraction(family, [family], politics))
+    linking.link_article(db_session, alone)
+    sport = _article_with(db_session, _extraction(family, [family], football))
+    linking.link_article(db_session, sport)
+    full = db_session.execute(select(EntityRow).where(EntityRow.name == f"Reggie {family}")).scalar_one()
+    person = EntityLink.entity_type == "person"
+    linked = dict(
+        db_session.execute(
+            select(EntityLink.article_id, EntityLink.entity_id).where(EntityLink.article_id.in_([alone, sport]), person)
+        ).all()
+    )
+    assert linked[sport] == full.id and linked[alone] != full.id
 
 
 def test_two_people_sharing_a_surname_are_not_merged(db_session: Session) -> None:
@@ -121,15 +160,19 @@ def test_knowledge_base_seeds_and_steers_linking(db_session: Session) -> None:
 def test_family_name_first_is_absorbed_too(db_session: Session) -> None:
     """'Xi' seen alone first, 'Xi Jinping' (family name first) later: one person."""
     family = f"Xi{uuid.uuid4().hex[:6]}"
-    first = _article_with(db_session, _extraction(family, [family]))
+    company = (f"Politburo {family}", f"Zhongnanhai {family}")
+    first = _article_with(db_session, _extraction(family, [family], company))
     linking.link_article(db_session, first)
-    second = _article_with(db_session, _extraction(f"{family} Jinping", [f"{family} Jinping", family]))
+    second = _article_with(db_session, _extraction(f"{family} Jinping", [f"{family} Jinping", family], company))
     linking.link_article(db_session, second)
     lone = db_session.execute(select(EntityRow).where(EntityRow.name == family)).scalar_one()
     full = db_session.execute(select(EntityRow).where(EntityRow.name == f"{family} Jinping")).scalar_one()
     assert lone.merged_into_id == full.id
-    third = _article_with(db_session, _extraction(family, [family]))
+    third = _article_with(db_session, _extraction(family, [family], company))
     linking.link_article(db_session, third)
     assert (
-        db_session.execute(select(EntityLink.entity_id).where(EntityLink.article_id == third)).scalar_one() == full.id
+        db_session.execute(
+            select(EntityLink.entity_id).where(EntityLink.article_id == third, EntityLink.entity_type == "person")
+        ).scalar_one()
+        == full.id
     )

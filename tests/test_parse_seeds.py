@@ -67,13 +67,14 @@ def test_seed_001_deck_glued_to_date_and_reuters_caption() -> None:
     assert art.paragraphs[-1].text.endswith("He will decide whether we go forward with that or not.”")
 
 
-def test_seed_002_title_headings_single_newlines_inferred_date() -> None:
+def test_seed_002_title_headings_single_newlines_undated() -> None:
     art = seed("002")
     check_blocks(art)
     assert art.title == "Trump and Xi discuss Taiwan, trade, and Ukraine in phone call"
     assert not art.text.startswith(art.title)
-    assert art.published == "2025-11-24" and art.published_inferred
-    assert art.sources["published"] == "inferred"
+    # "Monday, November 24" with no year written: unknown. (This used to take a year from the
+    # text, which dates a 2008 obituary naming 1947 to 1947; issue 10.)
+    assert art.published is None and "published" not in art.sources
     headings = [b.text for b in art.blocks if b.kind == "heading"]
     assert headings == [
         "Taiwan at the center of the conversation",
@@ -350,10 +351,11 @@ def test_closing_sentence_about_a_quoted_person_is_not_a_bio() -> None:
     assert art.paragraphs[-1].text == "Jane Miller is a professor of economics at Yale University."
 
 
-def test_weekday_year_inference_uses_years_in_text() -> None:
+def test_weekday_date_without_a_written_year_stays_undated() -> None:
+    # years the text mentions are not the year it was written (was: inferred 2024, issue 10)
     raw = "Summit ends\n\nThe leaders met on Tuesday, March 5, ahead of the 2024 elections.\n\nMore text."
     art = parse_document(raw.encode(), "a.txt")
-    assert art.published == "2024-03-05" and art.published_inferred
+    assert art.published is None and not art.published_inferred
 
 
 def test_ap_uppercase_byline_and_photo_credit_not_outlet() -> None:

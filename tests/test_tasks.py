@@ -58,7 +58,7 @@ def test_an_unexpected_error_fails_the_file_for_good(monkeypatch: pytest.MonkeyP
     raw = f"Headline\n\nThe mayor said on Monday the plan “will work.” {uuid.uuid4()}".encode()
     file_id = _parsed_file(raw, "bug.txt")
 
-    def broken(doc: object) -> None:
+    def broken(doc: object, title: object = None) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(tasks, "extract_doc", broken)

@@ -107,9 +107,11 @@ def extract(file_id: int) -> None:
 def extract_articles(session: Session, batch: list[IngestedFile], model: str, batch_size: int) -> None:
     by_file = {a.file_id: a for a in session.query(Article).filter(Article.file_id.in_([f.id for f in batch]))}
     english = [f for f in batch if by_file[f.id].language in (None, "en")]
-    docs = load_nlp(model).pipe((by_file[f.id].clean_text for f in english), batch_size=batch_size)
-    for file, doc in zip(english, docs, strict=True):
-        extraction = extract_doc(doc)
+    nlp = load_nlp(model)
+    docs = nlp.pipe((by_file[f.id].clean_text for f in english), batch_size=batch_size)
+    titles = nlp.pipe((by_file[f.id].title or "" for f in english), batch_size=batch_size)
+    for file, doc, title in zip(english, docs, titles, strict=True):
+        extraction = extract_doc(doc, title)
         articles.replace_extraction(session, by_file[file.id].id, extraction)
         log.info(
             "extracted",

@@ -14,7 +14,8 @@ def run_local(raw: bytes, filename: str, model: str) -> dict[str, Any]:
     result = parsed.to_dict()
     result["quotes"], result["entities"] = [], []
     if parsed.language in (None, "en"):
-        extraction = extract_doc(load_nlp(model)(parsed.text))
+        nlp = load_nlp(model)
+        extraction = extract_doc(nlp(parsed.text), nlp(parsed.title or ""))
         result["quotes"] = [asdict(q) for q in extraction.quotes]
         result["entities"] = [asdict(e) for e in extraction.entities]
     return result

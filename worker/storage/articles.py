@@ -80,6 +80,7 @@ def replace_extraction(session: Session, article_id: int, extraction: Extraction
                 end=m.end,
                 text=m.text,
                 attributes=dict(m.attributes),
+                in_title=m.in_title,
             )
             for m in _distinct_spans(entity.mentions)
         )
@@ -107,8 +108,8 @@ def replace_extraction(session: Session, article_id: int, extraction: Extraction
 
 
 def _distinct_spans(mentions: Iterable[Mention]) -> Iterable[Mention]:
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[bool, int, int]] = set()
     for m in mentions:
-        if (m.start, m.end) not in seen:
-            seen.add((m.start, m.end))
+        if (m.in_title, m.start, m.end) not in seen:
+            seen.add((m.in_title, m.start, m.end))
             yield m

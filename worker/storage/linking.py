@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Text, column, delete, func, select, text, tuple_, update, values
+from sqlalchemy import BigInteger, Text, column, delete, func, literal, select, text, tuple_, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from worker.pipeline.link import dedup, quotes, stories
 from worker.pipeline.link.entities import (
     LINKED_TYPES,
+    MIN_SHARED_CONTEXT,
+    PERSON_LIKE,
     ArticleEntity,
     Candidate,
     decide,
     lookup_keys,
+    same_person_in_article,
 )
 from worker.pipeline.link.names import is_full_name, name_key, person_names_compatible, surname
 from worker.storage.models import (
@@ -39,13 +42,18 @@ from worker.storage.models import (
     QuoteTerm,
     Story,
     StoryEntity,
+    StoryMerge,
+    StoryTerm,
+    TermStat,
 )
 
 LINK_LOCK = 0x6C696E6B  # "link"
 QUOTE_KINDS = ("direct", "partial")
 MAX_QUOTE_CANDIDATES = 200
 PROBE_TERMS = 4  # a quote is looked up by its longest (rarest) content words
-MAX_UNDATED_CANDIDATES = 500  # (story, entity) pairs an undated article is compared with
+CONTEXT_ARTICLES = 30  # a person's company: the entities of its newest articles
+STORY_POSTINGS = 200  # per probe word or entity: the newest stories holding it
+MAX_STORY_CANDIDATES = 50
 SPEAKER_TYPES = ("person", "organization", "group")
 RECENT_POSTINGS = 300  # per probe word: same-statement reports arrive close together
 
@@ -82,8 +90,9 @@ def article_entities(session: Session, article_id: int) -> list[ArticleEntity]:
     surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for name, etype, surface in rows:
         surfaces[(name, etype)][surface] += 1
+    keys = {name_key(name) for name, _ in surfaces} - {""}
     return [
-        ArticleEntity(name=name, type=etype, surfaces=dict(counts))
+        ArticleEntity(name=name, type=etype, surfaces=dict(counts), context=frozenset(keys - {name_key(name)}))
         for (name, etype), counts in sorted(surfaces.items())
         if name_key(name)
     ]
@@ -100,7 +109,8 @@ def canonical_id(session: Session, entity_id: int) -> int:
 
 
 def find_candidates(session: Session, entities: list[ArticleEntity]) -> list[list[Candidate]]:
-    """Candidates for each of an article's entities, in one indexed query over the alias table."""
+    """Candidates for each of an article's entities, in one indexed query over the alias table:
+    entities of its type, and people for a name the tagger may have mistyped."""
     keys = {k for e in entities for k in lookup_keys(e)}
     if not keys:
         return [[] for _ in entities]
@@ -117,18 +127,59 @@ def find_candidates(session: Session, entities: list[ArticleEntity]) -> list[lis
         .join(EntityAlias, EntityAlias.entity_id == Entity.id)
         .where(EntityAlias.alias_key.in_(keys), Entity.merged_into_id.is_(None))
     ).all()
+    contexts = entity_contexts(session, {r.id for r in rows if r.type == "person"})
     found: list[list[Candidate]] = []
     for entity in entities:
         wanted = set(lookup_keys(entity))
-        by_id: dict[int, Candidate] = {}
+        matched: dict[int, set[str]] = defaultdict(set)
+        kb_ids: set[int] = set()
+        info = {}
         for r in rows:
-            if r.type != entity.type or r.alias_key not in wanted:
+            if r.alias_key not in wanted:
                 continue
-            kb = r.source == "kb" and r.alias_key == entity.key
-            if r.id not in by_id or kb:
-                by_id[r.id] = Candidate(r.id, r.name, r.key, r.type, r.article_count, kb)
-        found.append(list(by_id.values()))
+            if r.type != entity.type and not (r.type == "person" and entity.type in PERSON_LIKE):
+                continue
+            matched[r.id].add(r.alias_key)
+            info[r.id] = r
+            if r.source == "kb" and r.alias_key == entity.key:
+                kb_ids.add(r.id)
+        found.append(
+            [
+                Candidate(
+                    i,
+                    info[i].name,
+                    info[i].key,
+                    info[i].type,
+                    info[i].article_count,
+                    i in kb_ids,
+                    frozenset(keys_),
+                    contexts.get(i, frozenset()),
+                )
+                for i, keys_ in matched.items()
+            ]
+        )
     return found
+
+
+def entity_contexts(session: Session, entity_ids: set[int]) -> dict[int, frozenset[str]]:
+    """For each entity, the keys of the entities named in its CONTEXT_ARTICLES newest articles
+    (one indexed lookup per entity, bounded however famous it is)."""
+    if not entity_ids:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT p.eid, e.key FROM unnest(CAST(:ids AS bigint[])) AS p(eid) "
+            "CROSS JOIN LATERAL (SELECT article_id FROM entity_links WHERE entity_id = p.eid "
+            "ORDER BY article_id DESC LIMIT :depth) AS a "
+            "JOIN entity_links l ON l.article_id = a.article_id AND l.entity_id <> p.eid "
+            "JOIN entities e ON e.id = l.entity_id"
+        ),
+        {"ids": sorted(entity_ids), "depth": CONTEXT_ARTICLES},
+    ).all()
+    found: dict[int, set[str]] = defaultdict(set)
+    for entity_id, key in rows:
+        found[entity_id].add(key)
+    return {i: frozenset(keys) for i, keys in found.items()}
 
 
 @dataclass(frozen=True)
@@ -157,10 +208,13 @@ def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
 def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], int]:
     entities = article_entities(session, article_id)
     decisions = [decide(e, found) for e, found in zip(entities, find_candidates(session, entities), strict=True)]
-    created = create_entities(
-        session, [(e.name, e.type) for e, d in zip(entities, decisions, strict=True) if d.entity_id is None]
-    )
-    ids = [d.entity_id or created[(name_key(e.name), e.type)] for e, d in zip(entities, decisions, strict=True)]
+    decisions = same_person_in_article(entities, decisions)
+    fresh = [
+        (e.name, e.type) for e, d in zip(entities, decisions, strict=True) if d.entity_id is None and d.same_as is None
+    ]
+    created = create_entities(session, fresh)
+    owner = [entities[d.same_as] if d.same_as is not None else e for e, d in zip(entities, decisions, strict=True)]
+    ids = [d.entity_id or created[(name_key(o.name), o.type)] for o, d in zip(owner, decisions, strict=True)]
     add_aliases(session, list(zip(ids, entities, strict=True)))
     if ids:
         session.execute(update(Entity).where(Entity.id.in_(set(ids))).values(article_count=Entity.article_count + 1))
@@ -181,6 +235,7 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
     absorb_one_word_names(
         session, [i for e, i in zip(entities, ids, strict=True) if e.type == "person" and is_full_name(e.key)]
     )
+    absorb_retyped(session, [i for e, i in zip(entities, ids, strict=True) if e.type == "person"])
     session.flush()
     return {(e.name, e.type): i for e, i in zip(entities, ids, strict=True)}
 
@@ -232,8 +287,8 @@ def add_aliases(session: Session, linked: list[tuple[int, ArticleEntity]], sourc
         if entity.type == "person" and is_full_name(entity.key):
             family = surname(entity.key)
             spelled = [t for t in entity.name.split() if name_key(t) == family]
-            if spelled:
-                add(entity_id, spelled[-1], 0, "derived")
+            if spelled:  # a knowledge-base entry's family name is the user's word too
+                add(entity_id, spelled[-1], 0, "kb" if source == "kb" else "derived")
     if rows:
         stmt = insert(EntityAlias).values(list(rows.values()))
         session.execute(
@@ -349,8 +404,33 @@ def absorb_one_word_names(session: Session, full_ids: list[int]) -> None:
                 Entity.key != short,
             )
         ).scalar_one()
-        if owners == 1:
-            merge_entities(session, lone.pop(short), full_id, f"one-word name {short!r} used only for {full.name!r}")
+        if owners != 1:
+            continue
+        contexts = entity_contexts(session, {lone[short], full_id})
+        shared = contexts.get(lone[short], frozenset()) & contexts.get(full_id, frozenset())
+        if len(shared) >= MIN_SHARED_CONTEXT:  # the same company, not just the same word
+            merge_entities(session, lone.pop(short), full_id, f"one-word name {short!r} used for {full.name!r}")
+
+
+def absorb_retyped(session: Session, person_ids: list[int]) -> None:
+    """Entities the tagger typed organization or place under a person's full name are that person."""
+    people = dict(
+        session.execute(
+            select(Entity.key, Entity.id).where(Entity.id.in_(person_ids), Entity.merged_into_id.is_(None))
+        ).all()
+    )
+    full = [k for k in people if is_full_name(k)]
+    if not full:
+        return
+    retyped = session.execute(
+        select(Entity.id, Entity.key, Entity.type).where(
+            Entity.type.in_(sorted(PERSON_LIKE - {"person"})),
+            Entity.key.in_(full),
+            Entity.merged_into_id.is_(None),
+        )
+    ).all()
+    for entity_id, key, etype in retyped:
+        merge_entities(session, entity_id, people[key], f"full name of a person, typed {etype}")
 
 
 def merge_entities(session: Session, from_id: int, into_id: int, reason: str) -> int:
@@ -539,27 +619,58 @@ def article_date(article: Article | None) -> date:
 
 def assign_story(session: Session, article: Article, copies: list[tuple[int, float]]) -> int | None:
     if article.story_id is not None:
-        return article.story_id
-    day = article.published_date  # None: undated, compared with the most recent stories
-    weighted = article_weighted_entities(session, article.id)
-    corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
-    top = stories.top_entities(weighted, corpus)
-    story_id, score = None, 1.0
-    copied = [s for (other, _) in copies if (s := session.get(Article, other)) and s.story_id]
+        return canonical_story(session, article.story_id)
+    profile = article_profile(session, article)
+    copied = [s.story_id for (other, _) in copies if (s := session.get(Article, other)) and s.story_id]
     if copied:
-        story_id = copied[0].story_id
-    elif top:
-        choice = stories.choose_story(top, candidate_stories(session, list(top), day))
-        if choice:
-            story_id, score = choice
+        choice = stories.Choice(canonical_story(session, copied[0]), 1.0, [])
+    else:
+        choice = stories.choose_story(profile, candidate_stories(session, profile))
+    story_id = choice.story_id
     if story_id is None:
-        start = day or article_date(article)
-        story = Story(title=article.title, first_date=start, last_date=start, article_count=0)
+        story = Story(title=article.title, first_date=profile.day, last_date=profile.day, article_count=0)
         session.add(story)
         session.flush()
         story_id = story.id
-    join_story(session, article, story_id, score, top, day)
+    join_story(session, article, story_id, choice.score, profile)
+    for other in choice.bridged:
+        merge_stories(session, other, story_id, f"article {article.id} matches both ({choice.score:.2f})")
     return story_id
+
+
+def canonical_story(session: Session, story_id: int) -> int:
+    seen = set()
+    while True:
+        into = session.execute(select(Story.merged_into_id).where(Story.id == story_id)).scalar_one()
+        if into is None or into in seen:
+            return story_id
+        seen.add(story_id)
+        story_id = into
+
+
+def article_profile(session: Session, article: Article) -> stories.ArticleProfile:
+    """The article's entity and word vectors; counts its words into term_stats the first time."""
+    corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
+    entities = stories.top_entities(article_weighted_entities(session, article.id), corpus)
+    counts = stories.content_terms(f"{article.title or ''}\n{article.clean_text}")
+    if counts and not article.terms_counted:
+        stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["term"], set_={"document_frequency": TermStat.document_frequency + 1}
+            )
+        )
+        article.terms_counted = True
+    frequency = (
+        dict(
+            session.execute(
+                select(TermStat.term, TermStat.document_frequency).where(TermStat.term.in_(list(counts)))
+            ).all()
+        )
+        if counts
+        else {}
+    )
+    return stories.ArticleProfile(entities, stories.term_vector(counts, frequency, corpus), article.published_date)
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
@@ -572,37 +683,67 @@ def article_weighted_entities(session: Session, article_id: int) -> list[stories
     return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1)) for r in rows]
 
 
-def candidate_stories(session: Session, entity_ids: list[int], day: date | None) -> dict[int, set[int]]:
-    stmt = (
-        select(StoryEntity.story_id, StoryEntity.entity_id)
-        .join(Story, Story.id == StoryEntity.story_id)
-        .where(StoryEntity.entity_id.in_(entity_ids))
+def candidate_stories(session: Session, profile: stories.ArticleProfile) -> list[stories.StoryProfile]:
+    """Stories sharing the article's heaviest words or entities: each posting list is read newest
+    first and only STORY_POSTINGS deep, so a lookup costs the same in a corpus of millions."""
+    terms, entities = stories.probes(profile)
+    hits: Counter[int] = Counter()
+    for table, key, probe in (("story_terms", "term", terms), ("story_entities", "entity_id", entities)):
+        if not probe:
+            continue
+        rows = session.execute(
+            text(
+                f"SELECT t.story_id FROM unnest(CAST(:probe AS bigint[])) AS p(k) "
+                f"CROSS JOIN LATERAL (SELECT story_id FROM {table} WHERE {key} = p.k "
+                "ORDER BY story_id DESC LIMIT :depth) AS t"
+            ),
+            {"probe": probe, "depth": STORY_POSTINGS},
+        ).all()
+        hits.update(r.story_id for r in rows)
+    merged = set(
+        session.execute(select(Story.id).where(Story.id.in_(list(hits)), Story.merged_into_id.is_not(None))).scalars()
     )
-    if day is not None:
-        window = timedelta(days=stories.WINDOW_DAYS)
-        stmt = stmt.where(StoryEntity.last_date >= day - window, Story.first_date <= day + window)
-    else:  # an undated article: the most recently active stories that share its entities
-        stmt = stmt.order_by(StoryEntity.last_date.desc()).limit(MAX_UNDATED_CANDIDATES)
-    rows = session.execute(stmt).all()
-    found: dict[int, set[int]] = defaultdict(set)
-    for story_id, entity_id in rows:
-        found[story_id].add(entity_id)
-    return found
+    canonical: Counter[int] = Counter()
+    for story_id, n in hits.items():
+        canonical[canonical_story(session, story_id) if story_id in merged else story_id] += n
+    wanted = [sid for sid, _ in canonical.most_common(MAX_STORY_CANDIDATES)]
+    return load_story_profiles(session, wanted)
+
+
+def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.StoryProfile]:
+    if not story_ids:
+        return []
+    found = {
+        r.id: stories.StoryProfile(r.id, first_date=r.first_date, last_date=r.last_date)
+        for r in session.execute(select(Story.id, Story.first_date, Story.last_date).where(Story.id.in_(story_ids)))
+    }
+    for story_id, entity_id, weight in session.execute(
+        select(StoryEntity.story_id, StoryEntity.entity_id, StoryEntity.weight).where(
+            StoryEntity.story_id.in_(story_ids)
+        )
+    ):
+        found[story_id].entities[entity_id] = weight
+    for story_id, term, weight in session.execute(
+        select(StoryTerm.story_id, StoryTerm.term, StoryTerm.weight).where(StoryTerm.story_id.in_(story_ids))
+    ):
+        found[story_id].terms[term] = weight
+    return [found[sid] for sid in story_ids if sid in found]
 
 
 def join_story(
-    session: Session, article: Article, story_id: int, score: float, top: dict[int, float], day: date | None
+    session: Session, article: Article, story_id: int, score: float, profile: stories.ArticleProfile
 ) -> None:
     article.story_id, article.story_score = story_id, round(score, 4)
     story = session.get(Story, story_id)
     assert story is not None
     story.article_count += 1
+    day = profile.day
     if day is not None:  # an undated article does not move the story in time
-        story.first_date, story.last_date = min(story.first_date, day), max(story.last_date, day)
-    day = day or story.last_date
-    if top:
+        story.first_date = min(story.first_date or day, day)
+        story.last_date = max(story.last_date or day, day)
+    if profile.entities:
         stmt = insert(StoryEntity).values(
-            [{"story_id": story_id, "entity_id": e, "weight": w, "last_date": day} for e, w in top.items()]
+            [{"story_id": story_id, "entity_id": e, "weight": w, "last_date": day} for e, w in profile.entities.items()]
         )
         session.execute(
             stmt.on_conflict_do_update(
@@ -613,4 +754,77 @@ def join_story(
                 },
             )
         )
+    if profile.terms:
+        terms = insert(StoryTerm).values(
+            [{"story_id": story_id, "term": t, "weight": w} for t, w in profile.terms.items()]
+        )
+        session.execute(
+            terms.on_conflict_do_update(
+                index_elements=["term", "story_id"], set_={"weight": StoryTerm.weight + terms.excluded.weight}
+            )
+        )
     session.flush()
+
+
+def merge_stories(session: Session, from_id: int, into_id: int, reason: str) -> int | None:
+    """Merge story ``from_id`` into ``into_id``: its articles, entities and words follow. Reversible."""
+    from_id = canonical_story(session, from_id)
+    if from_id == into_id:
+        return None
+    source, target = session.get(Story, from_id), session.get(Story, into_id)
+    assert source is not None and target is not None
+    moved = list(session.execute(select(Article.id).where(Article.story_id == from_id)).scalars())
+    session.execute(update(Article).where(Article.story_id == from_id).values(story_id=into_id))
+    _add_story_rows(session, from_id, into_id, 1.0)
+    target.article_count += len(moved)
+    dates = [d for d in (source.first_date, source.last_date, target.first_date, target.last_date) if d]
+    target.first_date, target.last_date = (min(dates), max(dates)) if dates else (None, None)
+    source.merged_into_id = into_id
+    merge = StoryMerge(from_story_id=from_id, into_story_id=into_id, article_ids=moved, reason=reason)
+    session.add(merge)
+    session.flush()
+    return merge.id
+
+
+def unmerge_story(session: Session, merge_id: int) -> None:
+    """Split a story merge: the articles it moved go back, with their entities and words."""
+    merge = session.get(StoryMerge, merge_id)
+    if merge is None or merge.undone_at is not None:
+        raise ValueError(f"no active story merge {merge_id}")
+    source, target = session.get(Story, merge.from_story_id), session.get(Story, merge.into_story_id)
+    assert source is not None and target is not None
+    session.execute(
+        update(Article)
+        .where(Article.id.in_(merge.article_ids), Article.story_id == target.id)
+        .values(story_id=source.id)
+    )
+    _add_story_rows(session, source.id, target.id, -1.0)
+    source.merged_into_id = None
+    for story in (source, target):
+        first, last, count = session.execute(
+            select(func.min(Article.published_date), func.max(Article.published_date), func.count()).where(
+                Article.story_id == story.id
+            )
+        ).one()
+        story.first_date, story.last_date, story.article_count = first, last, count
+    merge.undone_at = datetime.now(UTC)
+    session.flush()
+
+
+def _add_story_rows(session: Session, from_id: int, into_id: int, sign: float) -> None:
+    """Add (sign 1) or take back (sign -1) one story's entity and word weights into another."""
+    for model, key in ((StoryEntity, StoryEntity.entity_id), (StoryTerm, StoryTerm.term)):
+        source = select(literal(into_id).label("story_id"), key, (model.weight * sign).label("weight")).where(
+            model.story_id == from_id
+        )
+        columns = ["story_id", key.key, "weight"]
+        if model is StoryEntity:
+            source = source.add_columns(StoryEntity.last_date)
+            columns.append("last_date")
+        stmt = insert(model).from_select(columns, source)
+        set_ = {"weight": model.weight + stmt.excluded.weight}
+        if model is StoryEntity:
+            set_["last_date"] = func.greatest(StoryEntity.last_date, stmt.excluded.last_date)
+        session.execute(stmt.on_conflict_do_update(index_elements=["story_id", key.key], set_=set_))
+        if sign < 0:
+            session.execute(delete(model).where(model.story_id == into_id, model.weight <= 1e-9))

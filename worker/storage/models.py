@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -147,6 +148,7 @@ class Article(TimestampMixin, Base):
     clean_text: Mapped[str]
     story_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("stories.id"), index=True)
     story_score: Mapped[float | None] = mapped_column(Float)
+    terms_counted: Mapped[bool] = mapped_column(default=False, server_default=false())  # in term_stats
 
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="article", order_by="Paragraph.position", passive_deletes=True
@@ -207,7 +209,10 @@ class EntityLink(Base):
     """How one article's entity was linked to a corpus entity, with the evidence."""
 
     __tablename__ = "entity_links"
-    __table_args__ = (UniqueConstraint("article_id", "article_entity", "entity_type"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "article_entity", "entity_type"),
+        Index("ix_entity_links_entity_id_article_id", "entity_id", "article_id"),
+    )
 
     id: Mapped[int] = _id()
     article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"))
@@ -235,7 +240,7 @@ class EntityMerge(Base):
 
 class EntityMention(Base):
     __tablename__ = "entity_mentions"
-    __table_args__ = (UniqueConstraint("article_id", "start", "end"),)
+    __table_args__ = (UniqueConstraint("article_id", "in_title", "start", "end"),)
 
     id: Mapped[int] = _id()
     article_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("articles.id", ondelete="CASCADE"))
@@ -246,6 +251,7 @@ class EntityMention(Base):
     end: Mapped[int]
     text: Mapped[str]
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # roles, affiliations
+    in_title: Mapped[bool] = mapped_column(default=False, server_default=false())  # offsets into the title
 
     article: Mapped[Article] = relationship(back_populates="mentions")
 
@@ -302,22 +308,61 @@ class Story(Base):
 
     id: Mapped[int] = _id()
     title: Mapped[str | None]  # the first article's title
-    first_date: Mapped[date] = mapped_column(Date)
-    last_date: Mapped[date] = mapped_column(Date)
+    first_date: Mapped[date | None] = mapped_column(Date)  # None: no article of it carries a date
+    last_date: Mapped[date | None] = mapped_column(Date)
     article_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("stories.id"))
+
+
+class StoryTerm(Base):
+    """A story's content words (sum of its articles' tf-idf vectors): the story word index."""
+
+    __tablename__ = "story_terms"
+
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    weight: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
+class TermStat(Base):
+    """In how many articles each content word occurs (its idf)."""
+
+    __tablename__ = "term_stats"
+
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_frequency: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class StoryMerge(Base):
+    """Stories found to be one event by a bridging article; undoing it moves the articles back."""
+
+    __tablename__ = "story_merges"
+
+    id: Mapped[int] = _id()
+    from_story_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("stories.id"))
+    into_story_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("stories.id"))
+    article_ids: Mapped[list[int]] = mapped_column(JSONB)
+    reason: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    undone_at: Mapped[datetime | None]
 
 
 class StoryEntity(Base):
     """A story's telling entities, with the last date they were reported: the story index."""
 
     __tablename__ = "story_entities"
-    __table_args__ = (Index(None, "entity_id", "last_date"),)
+    __table_args__ = (
+        Index(None, "entity_id", "last_date"),
+        Index("ix_story_entities_entity_id_story_id", "entity_id", "story_id"),
+    )
 
     story_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
     entity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("entities.id"), primary_key=True)
     weight: Mapped[float] = mapped_column(Float, default=0.0)
-    last_date: Mapped[date] = mapped_column(Date)
+    last_date: Mapped[date | None] = mapped_column(Date)
 
 
 class ArticleFingerprint(Base):

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Extraction
 from worker.pipeline.extract.quotes import extract_quotes
+from worker.pipeline.extract.title import add_title_entities
 
 
 def extract_texts(nlp: Language, texts: Iterable[str], batch_size: int = 8) -> Iterator[Extraction]:
@@ -17,7 +18,9 @@ def extract_texts(nlp: Language, texts: Iterable[str], batch_size: int = 8) -> I
         yield extract_doc(doc)
 
 
-def extract_doc(doc: Doc, terms: bool = False) -> Extraction:
-    """Entities and quotes of one article; quoted terms (scare quotes, titles) only when ``terms``."""
+def extract_doc(doc: Doc, title: Doc | None = None, terms: bool = False) -> Extraction:
+    """Quotes come from the body; entities from the body and, when given, the headline. Quoted
+    terms (scare quotes, titles) only when ``terms``."""
     entities = extract_entities(doc)
-    return Extraction(quotes=extract_quotes(doc, entities, terms=terms), entities=entities)
+    quotes = extract_quotes(doc, entities, terms=terms)
+    return Extraction(quotes=quotes, entities=add_title_entities(entities, title))

@@ -17,6 +17,7 @@ class Mention:
     text: str
     # roles and affiliations stated at this mention, e.g. {"role": "Commerce Secretary"}
     attributes: dict[str, str] = field(default_factory=dict)
+    in_title: bool = False  # offsets into the headline, not the clean text
 
 
 @dataclass

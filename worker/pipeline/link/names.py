@@ -3,11 +3,24 @@ entity. Normalized keys are the extract stage's ``name_key``: one definition for
 
 from __future__ import annotations
 
+import re
+
 from worker.pipeline.extract.names import name_key
 
-__all__ = ["is_full_name", "name_key", "person_names_compatible", "person_tokens", "surname"]
+__all__ = [
+    "is_full_name",
+    "name_key",
+    "name_variants",
+    "person_names_compatible",
+    "person_tokens",
+    "surname",
+]
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+# a generation other than the first must be written on both names ("Mark Felt Jr." is the son);
+# "Sr." is often dropped, so it may be missing on one side
+_GENERATIONS = {"jr", "ii", "iii", "iv"}
+_NICKNAME = re.compile(r"""(?<=\s)(?:["“'‘]([^"“”'‘’]+)["”'’]|\(([^()]+)\))(?=\s)""")
 
 
 def person_tokens(key: str) -> list[str]:
@@ -24,13 +37,43 @@ def is_full_name(key: str) -> bool:
     return len(person_tokens(key)) >= 2
 
 
+def _generation(key: str) -> set[str]:
+    return {t for t in key.split() if t in _GENERATIONS}
+
+
 def person_names_compatible(a: str, b: str) -> bool:
-    """'donald trump' ~ 'donald j trump'; 'joseph r biden jr' ~ 'joseph biden'; 'trump' ~ 'donald trump'.
-    Two full names must agree on the family name and on the given name."""
+    """'donald trump' ~ 'donald j trump'; 'w mark felt sr' ~ 'mark felt'; 'trump' ~ 'donald trump'.
+    Two full names must agree on the family name, the given name and the generation
+    ('mark felt jr' is not 'mark felt')."""
     ta, tb = person_tokens(a), person_tokens(b)
     if not ta or not tb:
         return False
     if len(ta) == 1 or len(tb) == 1:
         short, full = (ta, tb) if len(ta) == 1 else (tb, ta)
         return short[0] in (full[-1], full[0])
-    return ta[-1] == tb[-1] and ta[0] == tb[0]
+    return ta[-1] == tb[-1] and ta[0] == tb[0] and _generation(a) == _generation(b)
+
+
+def given_name_shortened(a: str, b: str) -> bool:
+    """'fred larue' / 'frederick c larue': same family name, one given name a short form of the
+    other. Weaker than compatibility: the linker asks for shared context besides."""
+    ta, tb = person_tokens(a), person_tokens(b)
+    if len(ta) < 2 or len(tb) < 2 or ta[-1] != tb[-1] or _generation(a) != _generation(b):
+        return False
+    short, long_ = sorted((ta[0], tb[0]), key=len)
+    return len(short) >= 3 and short != long_ and long_.startswith(short)
+
+
+def name_variants(name: str) -> set[str]:
+    """Keys a name with a nickname also goes by: 'Luis Gerardo "Jerry" Ortiz' -> 'jerry ortiz',
+    'luis gerardo ortiz'."""
+    match = _NICKNAME.search(name)
+    if not match:
+        return set()
+    nickname = match.group(1) or match.group(2)
+    plain = name_key(name[: match.start()] + " " + name[match.end() :])
+    family = surname(plain)
+    found = {plain}
+    if family and len(nickname.split()) == 1:
+        found.add(name_key(f"{nickname} {family}"))
+    return {k for k in found if is_full_name(k)}

@@ -1,7 +1,7 @@
 """Dates written the ways news pages write them, to ISO 8601 strings.
 
 ``find_dates(text)`` yields every date with its span; ``parse_date(text)`` reads one date-only string;
-``infer_year(month, day, weekday, years)`` picks the year in which "Monday, November 24" was a Monday.
+``infer_year(month, day, weekday, bounds)`` picks the year in which "Monday, November 24" was a Monday.
 """
 
 from __future__ import annotations
@@ -129,25 +129,22 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def infer_year(month: int, day: int, weekday: int, years: Iterable[int], today: dt.date | None = None) -> int | None:
-    """The year in which month/day fell on weekday, closest to the years the text mentions."""
-    refs = sorted(set(years)) or [(today or dt.date.today()).year]
-    best: tuple[int, int] | None = None
-    for ref in refs:
-        for y in range(ref - 6, ref + 7):
-            try:
-                if dt.date(y, month, day).weekday() != weekday:
-                    continue
-            except ValueError:
-                continue
-            cost = min(abs(y - r) for r in refs) * 2 + (1 if y > max(refs) else 0)
-            if best is None or cost < best[0]:
-                best = (cost, y)
-    return best[1] if best else None
-
-
-def years_in(text: str) -> list[int]:
-    return [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)]
+def infer_year(month: int, day: int, weekday: int, bounds: Iterable[int]) -> int | None:
+    """The year in which month/day fell on weekday, given the years of dates the article cannot be
+    later than (when it was forwarded, corrected): the latest such year, or the one before for a
+    day later in the calendar than the bound. Years the text merely mentions are no evidence (a
+    2008 obituary names 1947; a weekday matches some year within six of any reference), and
+    neither is the day the file arrives: without a bound the date stays unknown."""
+    refs = sorted(set(bounds))
+    if not refs:
+        return None
+    for year in (refs[-1], refs[-1] - 1):
+        try:
+            if dt.date(year, month, day).weekday() == weekday:
+                return year
+        except ValueError:
+            continue
+    return None
 
 
 _LEAD_TIME = re.compile(

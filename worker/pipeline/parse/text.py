@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from worker.pipeline.parse import boilerplate as bp
 from worker.pipeline.parse import metadata as md
-from worker.pipeline.parse.dates import FoundDate, find_dates, infer_year, leading_time, parse_date, years_in
+from worker.pipeline.parse.dates import FoundDate, find_dates, infer_year, leading_time, parse_date
 from worker.pipeline.parse.model import Block, BlockKind, ParsedArticle, RemovedBlock
 
 _SENT_END = re.compile(r"[.!?…:;,]['\"’”)\]]*$")
@@ -582,8 +582,7 @@ class TextParser:
                 self.set("published", f.iso(), "dateline")
                 return
             if f.year is None and f.weekday is not None:
-                years = years_in(" ".join(u.text for u in live)) + [int(b[:4]) for b in self.bounds]
-                y = infer_year(f.month, f.day, f.weekday, years)
+                y = infer_year(f.month, f.day, f.weekday, [int(b[:4]) for b in self.bounds])
                 if y:
                     art.published = f.iso(y)
                     art.published_inferred = True

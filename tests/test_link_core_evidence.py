@@ -1,0 +1,142 @@
+"""The pure cores of story building and person linking: content, time and company as evidence.
+Hand-made fixtures; no database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from worker.pipeline.link import stories
+from worker.pipeline.link.entities import ArticleEntity, Candidate, decide
+from worker.pipeline.parse.dates import infer_year
+
+QUAKE_A = (
+    "A magnitude 6.1 earthquake struck the Marlow valley on Tuesday, collapsing the old granary and "
+    "cutting power to the valley towns. Rescuers searched the granary rubble through the night."
+)
+QUAKE_A_FOLLOWUP = (
+    "Aftershocks rattled the Marlow valley as rescuers cleared the rubble of the collapsed granary; "
+    "power returned to most valley towns after the 6.1 earthquake."
+)
+LAUNCH = (
+    "The company unveiled a thinner tablet with a brighter screen and a faster chip at its spring event, "
+    "and said preorders open on Friday."
+)
+
+
+def _profile(text: str, day: date | None, corpus: list[str], entities: dict[int, float] | None = None):  # type: ignore[no-untyped-def]
+    frequency: Counter[int] = Counter()
+    for doc in corpus:
+        frequency.update(set(stories.content_terms(doc)))
+    vector = stories.term_vector(stories.content_terms(text), dict(frequency), len(corpus))
+    return stories.ArticleProfile(entities or {}, vector, day)
+
+
+def _story(story_id: int, profile: stories.ArticleProfile) -> stories.StoryProfile:
+    return stories.StoryProfile(story_id, dict(profile.entities), dict(profile.terms), profile.day, profile.day)
+
+
+def test_same_event_joins_on_content_without_shared_entities() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    first = _profile(QUAKE_A, date(2021, 3, 2), corpus)
+    later = _profile(QUAKE_A_FOLLOWUP, date(2021, 3, 4), corpus)
+    launch = _profile(LAUNCH, date(2021, 3, 3), corpus)
+    choice = stories.choose_story(later, [_story(1, first), _story(2, launch)])
+    assert choice.story_id == 1 and choice.score >= stories.JOIN_THRESHOLD
+
+
+def test_time_is_evidence_not_a_window() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    first = _story(1, _profile(QUAKE_A, date(2021, 3, 2), corpus))
+    week_later = _profile(QUAKE_A_FOLLOWUP, date(2021, 3, 9), corpus)
+    years_later = _profile(QUAKE_A_FOLLOWUP, date(2025, 3, 9), corpus)
+    undated = _profile(QUAKE_A_FOLLOWUP, None, corpus)
+    assert stories.choose_story(week_later, [first]).story_id == 1  # a hard 3-day window split these
+    assert stories.choose_story(years_later, [first]).story_id is None  # the same kind of event, years apart
+    assert stories.choose_story(undated, [first]).story_id == 1  # no date: no evidence either way
+
+
+def test_a_bridging_article_names_the_other_story_to_merge() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    a = _profile(QUAKE_A, None, corpus)
+    b = _profile(QUAKE_A_FOLLOWUP, None, corpus)
+    both = _profile(QUAKE_A + " " + QUAKE_A_FOLLOWUP, None, corpus)
+    choice = stories.choose_story(both, [_story(1, a), _story(2, b), _story(3, _profile(LAUNCH, None, corpus))])
+    assert choice.story_id in (1, 2) and choice.bridged == [3 - choice.story_id]
+
+
+def test_numbers_and_words_are_terms_but_stop_words_are_not() -> None:
+    terms = stories.content_terms("The 6.1 quake and the quakes were said to be strong.")
+    assert stories.term_id("#6.1") in terms and terms[stories.term_id("quake")] == 2
+    assert stories.term_id("the") not in terms and stories.term_id("said") not in terms
+
+
+def _person(entity_id: int, name: str, context: set[str], count: int = 3, etype: str = "person") -> Candidate:
+    from worker.pipeline.link.names import name_key
+
+    key = name_key(name)
+    return Candidate(entity_id, name, key, etype, count, alias_keys=frozenset({key}), context=frozenset(context))
+
+
+def test_a_surname_goes_to_the_person_whose_company_the_article_keeps() -> None:
+    politician = _person(1, "Gareth Holm", {"senate", "white house", "iraq"}, count=2)
+    athlete = _person(2, "Dex Holm", {"saints", "superdome", "new orleans"}, count=9)
+    article = ArticleEntity("Holm", "person", {"Holm": 3}, frozenset({"white house", "iraq", "texas"}))
+    assert decide(article, [politician, athlete]).entity_id == 1  # not the most frequent Holm
+
+
+def test_a_surname_without_evidence_stays_apart() -> None:
+    athlete = _person(2, "Dex Holm", {"saints", "superdome"}, count=9)
+    article = ArticleEntity("Holm", "person", {"Holm": 2}, frozenset({"ranch", "crawford"}))
+    assert decide(article, [athlete]).entity_id is None
+
+
+def test_a_longer_spelling_of_a_full_name_is_the_same_person() -> None:
+    known = _person(5, "W. Orrin Pell", {"bureau"})
+    assert decide(ArticleEntity("Orrin Pell", "person", {"Orrin Pell": 1}), [known]).entity_id == 5
+
+
+def test_a_person_typed_organization_is_still_the_person() -> None:
+    known = _person(7, "Tessa Marrow", {"rehab clinic"})
+    article = ArticleEntity("Tessa Marrow", "organization", {"Tessa Marrow": 1})
+    decision = decide(article, [known])
+    assert decision.entity_id == 7 and "typed organization" in decision.evidence
+
+
+def test_weekday_year_comes_only_from_a_bound_on_publication() -> None:
+    # Thursday, December 11: 2008 when the copy was forwarded in 2008 or early 2009
+    assert infer_year(12, 11, 3, [2008]) == 2008
+    assert infer_year(12, 11, 3, [2009]) == 2008
+    assert infer_year(12, 11, 3, [2010]) is None  # 2010 and 2009 do not fit: unknown, not a guess
+    assert infer_year(3, 5, 1, []) is None  # never the year the file happens to arrive
+
+
+def test_a_nickname_and_a_shortened_given_name_find_the_person() -> None:
+    nick = _person(3, "Rolo Vantreese", {"county jail", "gang unit"})
+    article = ArticleEntity('Rolando "Rolo" Vantreese', "person", {}, frozenset({"county jail", "gang unit"}))
+    assert decide(article, [nick]).entity_id == 3
+    fred = _person(4, "Fredrik C. Lamarr", {"watergate", "nixon"})
+    with_company = ArticleEntity("Fred Lamarr", "person", {}, frozenset({"watergate", "nixon", "mitchell"}))
+    assert decide(with_company, [fred]).entity_id == 4
+    assert decide(ArticleEntity("Fred Lamarr", "person", {}), [fred]).entity_id is None  # no shared company
+
+
+def test_a_son_is_not_his_father() -> None:
+    father = _person(6, "W. Orrin Pell Sr.", {"bureau"})
+    assert decide(ArticleEntity("Orrin Pell", "person", {}), [father]).entity_id == 6  # "Sr." is often dropped
+    assert decide(ArticleEntity("Orrin Pell Jr.", "person", {}), [father]).entity_id is None
+
+
+def test_two_spellings_in_one_article_are_one_new_person() -> None:
+    from worker.pipeline.link.entities import Decision, same_person_in_article
+
+    entities = [ArticleEntity("W. Orrin Pell", "person"), ArticleEntity("W. Orrin Pell Sr.", "person")]
+    decisions = same_person_in_article(entities, [Decision(None, "new"), Decision(None, "new")])
+    assert decisions[0].same_as == 1 and decisions[1].same_as is None
+
+
+def test_a_span_running_past_a_known_name_links_on_shared_company() -> None:
+    runner = _person(8, "Kip Dorrance", {"saints", "superdome"})
+    heading = ArticleEntity("Kip Dorrance on Injured Reserve", "person", {}, frozenset({"saints", "superdome"}))
+    assert decide(heading, [runner]).entity_id == 8
+    assert decide(ArticleEntity("Kip Dorrance on Injured Reserve", "person"), [runner]).entity_id is None

@@ -1,0 +1,78 @@
+"""Entities of the headline, joined to the article's own entities.
+
+The headline is not part of the clean text, so its mentions carry offsets into the title and
+``in_title=True``. A headline name the body also uses ("Lohan" over a text about "Lindsay Lohan")
+is a mention of the body's entity: body names and their short forms are looked up in the title
+first, since headline capitalization misleads the tagger. Entities the tagger finds in the title
+and the body never names become entities of their own."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from worker.pipeline.extract.entities import extract_entities
+from worker.pipeline.extract.model import Entity, Mention
+from worker.pipeline.extract.names import is_name_variant, name_key, name_parts
+
+TITLE_TYPES = frozenset({"person", "organization", "place", "group", "event", "work", "law", "product"})
+
+
+def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity]:
+    """The body's entities with their headline mentions added, plus the headline's own."""
+    if title is None or not title.text.strip():
+        return entities
+    taken: list[tuple[int, int]] = []
+    for entity in entities:
+        if entity.type not in TITLE_TYPES:
+            continue
+        for start, end in _find_names(title.text, _title_forms(entity), taken):
+            entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
+            taken.append((start, end))
+    for found in extract_entities(title):
+        if found.type not in TITLE_TYPES:
+            continue
+        mentions = [m for m in found.mentions if not any(a < m.end and m.start < b for a, b in taken)]
+        if not mentions:
+            continue
+        owner = _body_owner(found, entities)
+        moved = [Mention(m.start, m.end, m.text, dict(m.attributes), in_title=True) for m in mentions]
+        if owner is not None:
+            owner.mentions.extend(moved)
+        else:
+            entities.append(Entity(found.name, found.type, moved))
+        taken.extend((m.start, m.end) for m in mentions)
+    return entities
+
+
+def _title_forms(entity: Entity) -> list[str]:
+    """The surfaces the body used, and for a person the family name, longest first."""
+    forms = {m.text for m in entity.mentions if not m.in_title} | {entity.name}
+    words, _ = name_parts(entity.name)
+    if entity.type == "person" and len(words) >= 2 and len(words[-1]) > 1:
+        forms.add(words[-1])
+    return sorted((f for f in forms if len(name_key(f)) > 1), key=len, reverse=True)
+
+
+def _find_names(title: str, forms: list[str], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    for form in forms:
+        pattern = r"(?<![\w'’])" + re.escape(form) + r"(?![\w])"
+        for m in re.finditer(pattern, title, re.IGNORECASE):
+            if not m.group()[0].isupper():
+                continue
+            span = (m.start(), m.end())
+            if not any(a < span[1] and span[0] < b for a, b in taken + found):
+                found.append(span)
+    return found
+
+
+def _body_owner(found: Entity, entities: list[Entity]) -> Entity | None:
+    """The body entity a headline name stands for: the same key, or a short form of one person."""
+    key = name_key(found.name)
+    same = [e for e in entities if name_key(e.name) == key and e.type in TITLE_TYPES]
+    if same:
+        return same[0]
+    people = [e for e in entities if e.type == "person" and is_name_variant(found.name, e.name)]
+    return people[0] if len(people) == 1 else None
