@@ -25,4 +25,13 @@ app.conf.update(
     broker_transport_options={"visibility_timeout": settings.visibility_timeout},
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
+    task_annotations={
+        f"wirewatch.{stage}": {
+            "soft_time_limit": settings.time_limit(stage),
+            "time_limit": settings.time_limit(stage) + settings.hard_time_limit_grace,
+        }
+        for stage in STAGES
+    },
+    worker_max_tasks_per_child=settings.worker_max_tasks_per_child,
+    worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # Celery counts kB
 )

@@ -1,8 +1,9 @@
 """The link stage's database side: candidate lookups through indexes, and the writes.
 
-Linking holds a transaction-level advisory lock, so two workers linking at the same moment
-take turns for the few milliseconds it lasts (extract, the expensive stage, runs in parallel);
-unique constraints back it up. Relinking an article first undoes its previous contributions,
+Linking takes transaction-level advisory locks per key (see ``link_lock_keys``): two workers
+take turns only when their articles could decide something together (the same new name, the
+same quote, an LSH bucket, a story's entities); all other articles link in parallel. Unique
+constraints back it up. Relinking an article first undoes its previous contributions,
 so a redelivered task changes nothing. Helpers flush; the task commits."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from worker.pipeline.link.entities import (
     lookup_keys,
 )
 from worker.pipeline.link.names import is_full_name, name_key, person_names_compatible, surname
+from worker.storage.locks import lock_keys
 from worker.storage.models import (
     Article,
     ArticleBucket,
@@ -41,7 +43,6 @@ from worker.storage.models import (
     StoryEntity,
 )
 
-LINK_LOCK = 0x6C696E6B  # "link"
 QUOTE_KINDS = ("direct", "partial")
 MAX_QUOTE_CANDIDATES = 200
 PROBE_TERMS = 4  # a quote is looked up by its longest (rarest) content words
@@ -59,15 +60,56 @@ class LinkResult:
 
 
 def link_article(session: Session, article_id: int) -> LinkResult:
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LINK_LOCK})
     article = session.get(Article, article_id)
     assert article is not None
+    lock_keys(session, "link", link_lock_keys(session, article))
     unlink_entities(session, article_id)
     linked = link_entities(session, article_id)
     clustered = cluster_quotes(session, article_id)
     copies = find_near_duplicates(session, article)
+    # a second, disjoint namespace taken after the first: no transaction holding a story lock
+    # ever waits for a link lock, so the two phases cannot deadlock
+    lock_keys(session, "story", story_lock_keys(session, article_id))
     story_id = assign_story(session, article, copies)
     return LinkResult(len(linked), clustered, copies, story_id)
+
+
+def link_lock_keys(session: Session, article: Article) -> list[str]:
+    """What two articles linked at the same moment could decide together:
+    - the lookup keys of names that are not an entity yet (two articles must not both create
+      "Jinping Xi", or "Xi" and "Jinping Xi" apart), and of one-word people (merged into full
+      names); a name that already is an entity is only read, so it takes no lock, and an
+      entity in every article ("United States") does not make all articles take turns;
+    - the probe words of its quotes not yet clustered (the same quote must not start two clusters);
+    - its LSH buckets (two syndicated copies must see each other)."""
+    entities = article_entities(session, article.id)
+    existing: set[tuple[str, str]] = set()
+    if entities:
+        names = {(e.type, e.key) for e in entities}
+        existing = {
+            (r.type, r.key)
+            for r in session.execute(select(Entity.type, Entity.key).where(tuple_(Entity.type, Entity.key).in_(names)))
+        }
+    keys = [
+        f"entity {e.type} {k}"
+        for e in entities
+        if (e.type, e.key) not in existing or (e.type == "person" and not is_full_name(e.key))
+        for k in lookup_keys(e)
+    ]
+    texts = session.execute(
+        select(Quote.text).where(
+            Quote.article_id == article.id, Quote.kind.in_(QUOTE_KINDS), Quote.cluster_id.is_(None)
+        )
+    ).scalars()
+    keys += [f"quote {t}" for q in texts if quotes.is_indexable(q) for t in probe_terms(q)]
+    keys += [f"bucket {b} {h}" for b, h in dedup.fingerprint(article.clean_text).buckets]
+    return keys
+
+
+def story_lock_keys(session: Session, article_id: int) -> list[int]:
+    """The entities a story is chosen by: two articles of one new story share some of them."""
+    corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
+    return list(stories.top_entities(article_weighted_entities(session, article_id), corpus))
 
 
 # entities ------------------------------------------------------------------------------------
@@ -143,7 +185,11 @@ class KnownEntity:
 
 def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
     """Seed entities and their aliases; linking then finds them like any other candidate."""
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LINK_LOCK})
+    lock_keys(
+        session,
+        "link",
+        [f"entity {r.type} {name_key(n)}" for r in records for n in (r.name, *r.aliases)],
+    )
     for record in records:
         entity_id = create_entity(session, record.name, record.type, record.external_id)
         if record.external_id:
