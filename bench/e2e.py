@@ -158,7 +158,7 @@ class Database:
 
     def admin(self, sql: str) -> None:
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     def create(self, template: str | None = None) -> None:
         self.admin(f'CREATE DATABASE "{self.name}"' + (f' TEMPLATE "{template}"' if template else ""))
@@ -168,7 +168,7 @@ class Database:
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.url) as conn:
-            return list(conn.execute(sql, params or {}))  # type: ignore[arg-type]
+            return list(conn.execute(sql, params or {}))
 
     def backend_cpu(self) -> dict[int, float]:
         """CPU seconds of the Postgres backends serving this database (same machine only)."""
@@ -176,7 +176,7 @@ class Database:
         return {pid: cpu_s(pid) for pid in pids}
 
     def counts(self) -> dict[str, int]:
-        return dict(self.query("SELECT status, count(*) FROM ingested_files GROUP BY status"))  # type: ignore[arg-type]
+        return dict(self.query("SELECT status, count(*) FROM ingested_files GROUP BY status"))
 
     def finished(self) -> dict[str, tuple[str, datetime | None]]:
         rows = self.query("SELECT path, status, finished_at FROM ingested_files")
@@ -354,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=150, help="articles dropped at once")
     parser.add_argument("--latency", type=int, default=20, help="articles dropped one at a time first")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--worker-concurrency", type=int, help="worker processes (default: --concurrency)")
     parser.add_argument("--batch-size", type=int, default=8, help="bare spaCy nlp.pipe batch size")
+    parser.add_argument("--bare-limit", type=int, default=0, help="bare spaCy on the first N of them (0: all)")
     parser.add_argument("--rss-every", type=int, default=0, help="sample worker RSS every N done articles")
     parser.add_argument("--link-scaling", type=int, nargs="*", help="only the link-stage scaling, these P")
     parser.add_argument(
@@ -366,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "e2e.json")
     args = parser.parse_args(argv)
+    workers = args.worker_concurrency or args.concurrency
 
     admin = make_url(args.database_url.replace("postgresql+psycopg://", "postgresql://"))
     db = Database(admin.render_as_string(hide_password=False), f"wirewatch_bench_{uuid.uuid4().hex[:8]}")
@@ -381,11 +384,12 @@ def main(argv: list[str] | None = None) -> int:
         "WIREWATCH_WATCH_DIR": str(inbox),
         "WIREWATCH_DATA_DIR": str(base / "state"),
         "WIREWATCH_QUARANTINE_DIR": str(base / "quarantine"),
-        "WIREWATCH_WORKER_CONCURRENCY": str(args.concurrency),
+        "WIREWATCH_WORKER_CONCURRENCY": str(workers),
         "WIREWATCH_LOG_FORMAT": "json",
     }
     docs = article_texts(args.texts, args.concurrency + args.latency + args.n)
     warm, lat, bulk = docs[: args.concurrency], docs[args.concurrency : -args.n], docs[-args.n :]
+    bare = bulk[: args.bare_limit] if args.bare_limit else bulk
     services = Services(env, logs)
     result: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -399,12 +403,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.link_scaling:
             result["link_scaling"] = link_scaling(db, services, env, bulk, args.link_scaling)
         else:
-            services.start("worker", "worker", "--concurrency", str(args.concurrency))
+            services.start("worker", "worker", "--concurrency", str(workers))
             services.start("watcher", "watch")
             for name, raw in warm:
                 write(inbox / name, raw)
             wait_until(lambda: settled(db, len(warm)), 300, "warm-up")
-            bare_before = bare_spacy(bulk, args.concurrency, args.batch_size)  # services idle
+            bare_before = bare_spacy(bare, args.concurrency, args.batch_size)  # services idle
             print(f"bare spaCy (before): {bare_before}", flush=True)
             if lat:
                 result["latency"] = measure_latency(db, inbox, lat, len(warm))
@@ -413,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             result["pipeline"]["task_times"] = services.task_times("worker")
             services.stop_all()
             print(f"pipeline: {result['pipeline']}", flush=True)
-            bare_after = bare_spacy(bulk, args.concurrency, args.batch_size)
+            bare_after = bare_spacy(bare, args.concurrency, args.batch_size)
             print(f"bare spaCy (after): {bare_after}", flush=True)
             result["bare_spacy"] = {"before": bare_before, "after": bare_after}
             bare_rate = statistics.fmean([bare_before["articles_per_s"], bare_after["articles_per_s"]])

@@ -101,15 +101,31 @@ def link_lock_keys(session: Session, article: Article) -> list[str]:
             Quote.article_id == article.id, Quote.kind.in_(QUOTE_KINDS), Quote.cluster_id.is_(None)
         )
     ).scalars()
-    keys += [f"quote {t}" for q in texts if quotes.is_indexable(q) for t in probe_terms(q)]
+    # one key per quote, its probe words together: the same quote (or one with a shorter word
+    # changed) takes turns, while quotes merely sharing a common long word do not
+    keys += [f"quote {sorted(probe_terms(q))}" for q in texts if quotes.is_indexable(q)]
     keys += [f"bucket {b} {h}" for b, h in dedup.fingerprint(article.clean_text).buckets]
     return keys
 
 
 def story_lock_keys(session: Session, article_id: int) -> list[int]:
-    """The entities a story is chosen by: two articles of one new story share some of them."""
+    """The heaviest of the entities a story is chosen by, up to more than 1 - JOIN_THRESHOLD of
+    their weight: an article joins a story only through entities holding at least JOIN_THRESHOLD
+    of its weight, so through at least one of these. Entities in every article weigh little
+    (low idf) and mostly stay out, so they do not make all articles take turns. Left open: two
+    first articles of one story linked at the same moment whose shared entities are heavy for
+    one and light for the other can start two stories."""
     corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
-    return list(stories.top_entities(article_weighted_entities(session, article_id), corpus))
+    top = sorted(
+        stories.top_entities(article_weighted_entities(session, article_id), corpus).items(), key=lambda kv: -kv[1]
+    )
+    total, covered, keys = sum(w for _, w in top), 0.0, []
+    for entity_id, weight in top:
+        keys.append(entity_id)
+        covered += weight
+        if covered > (1 - stories.JOIN_THRESHOLD) * total:
+            break
+    return keys
 
 
 # entities ------------------------------------------------------------------------------------

@@ -5,10 +5,16 @@ transactions wait for each other, never lets them both in)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from worker.logs import get_logger
+
+log = get_logger(__name__)
+SLOW_WAIT = 0.1  # seconds: a longer wait is logged, to show which keys workers contend for
 
 
 def advisory_key(namespace: str, key: object) -> int:
@@ -22,8 +28,12 @@ def lock_keys(session: Session, namespace: str, keys: Iterable[object]) -> int:
     Returns how many locks were taken."""
     ids = sorted({advisory_key(namespace, k) for k in keys})
     if ids:
+        start = time.monotonic()
         # volatile functions in a target list run after the ORDER BY (Postgres >= 9.6)
         session.execute(
             text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:ids AS bigint[])) AS k ORDER BY k"), {"ids": ids}
         )
+        waited = time.monotonic() - start
+        if waited > SLOW_WAIT:
+            log.info("waited for locks", namespace=namespace, locks=len(ids), waited_ms=round(1000 * waited))
     return len(ids)
