@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import platform
+import random
 import re
 import resource
 import signal
@@ -289,13 +290,21 @@ def bare_spacy(docs: list[tuple[str, bytes]], processes: int, batch_size: int) -
     }
 
 
-def link_scaling(
-    db: Database, services: Services, env: dict[str, str], docs: list[tuple[str, bytes]], procs: list[int]
-) -> dict[str, Any]:
-    """Parse and extract everything with nobody consuming the link queue, then per P: a clone of
-    that database, every file's link task sent, a link-only worker with P processes timed."""
+def send_links(broker: str, queue: str, file_ids: list[int]) -> None:
     from celery import Celery
 
+    with Celery(broker=broker) as app:
+        for file_id in file_ids:
+            app.send_task("wirewatch.link", args=[file_id], queue=queue)
+
+
+def link_scaling(
+    db: Database, services: Services, env: dict[str, str], docs: list[tuple[str, bytes]], procs: list[int], warm: int
+) -> dict[str, Any]:
+    """Parse and extract everything with nobody consuming the link queue; link the first ``warm``
+    articles (a corpus that already knows the common names, as a running service does); then per
+    P: a clone of that database, the other files' link tasks sent, a link-only worker with P
+    processes timed."""
     inbox = Path(env["WIREWATCH_WATCH_DIR"])
     services.start("extract-worker", "worker", "--stages", "parse,extract")
     services.start("watcher", "watch")
@@ -303,6 +312,12 @@ def link_scaling(
         write(inbox / name, raw)
     wait_until(lambda: db.counts().get("extracted", 0) + db.counts().get("failed", 0) >= len(docs), 3600, "extraction")
     services.stop_all()
+    if warm:
+        first = [r[0] for r in db.query("SELECT id FROM ingested_files WHERE status = 'extracted' ORDER BY id")][:warm]
+        send_links(env["REDIS_URL"], env["WIREWATCH_QUEUE_PREFIX"] + ".link", first)
+        services.start("warm-link-worker", "worker", "--stages", "link", "--concurrency", "2")
+        wait_until(lambda: settled(db, len(first)), 3600, "linking the first articles")
+        services.stop_all()
     out: dict[str, Any] = {}
     for p in procs:
         clone = Database(db.admin_dsn, f"{db.name}_p{p}")
@@ -310,15 +325,15 @@ def link_scaling(
         prefix = f"{env['WIREWATCH_QUEUE_PREFIX']}-p{p}"
         penv = {**env, "DATABASE_URL": clone.url, "WIREWATCH_QUEUE_PREFIX": prefix}
         ids = [r[0] for r in clone.query("SELECT id FROM ingested_files WHERE status = 'extracted' ORDER BY id")]
+        expected = len(ids) + sum(n for status, n in clone.counts().items() if status in ("done", "failed"))
         try:
-            with Celery(broker=env["REDIS_URL"]) as app:
-                for file_id in ids:
-                    app.send_task("wirewatch.link", args=[file_id], queue=f"{prefix}.link")
+            send_links(env["REDIS_URL"], f"{prefix}.link", ids)
             start = time.time()
             services.start(f"link-worker-p{p}", "worker", "--stages", "link", "--concurrency", str(p), env=penv)
-            wait_until(lambda clone=clone, ids=ids: settled(clone, len(ids)), 3600, f"linking with {p} processes")
-            last = clone.query("SELECT max(finished_at) FROM ingested_files")[0][0]
-            first = clone.query("SELECT min(finished_at) FROM ingested_files")[0][0]
+            wait_until(lambda clone=clone, n=expected: settled(clone, n), 3600, f"linking with {p} processes")
+            first, last = clone.query(
+                "SELECT min(finished_at), max(finished_at) FROM ingested_files WHERE id = ANY(%(ids)s)", {"ids": ids}
+            )[0]
             dupes = clone.query(
                 "SELECT (SELECT count(*) - count(DISTINCT (type, key)) FROM entities), "
                 "(SELECT count(*) FROM quote_clusters), (SELECT count(*) FROM stories), "
@@ -358,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8, help="bare spaCy nlp.pipe batch size")
     parser.add_argument("--bare-limit", type=int, default=0, help="bare spaCy on the first N of them (0: all)")
     parser.add_argument("--rss-every", type=int, default=0, help="sample worker RSS every N done articles")
+    parser.add_argument("--warm-link", type=int, default=0, help="link scaling: link this many first, untimed")
+    parser.add_argument("--shuffle", action="store_true", help="articles in random order (seeded), not by file name")
     parser.add_argument("--link-scaling", type=int, nargs="*", help="only the link-stage scaling, these P")
     parser.add_argument(
         "--database-url",
@@ -388,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         "WIREWATCH_LOG_FORMAT": "json",
     }
     docs = article_texts(args.texts, args.concurrency + args.latency + args.n)
+    if args.shuffle:  # file names sort by outlet and date: in order, neighbours share a story
+        random.Random(7).shuffle(docs)
     warm, lat, bulk = docs[: args.concurrency], docs[args.concurrency : -args.n], docs[-args.n :]
     bare = bulk[: args.bare_limit] if args.bare_limit else bulk
     services = Services(env, logs)
@@ -401,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         services.run("migrate")
         if args.link_scaling:
-            result["link_scaling"] = link_scaling(db, services, env, bulk, args.link_scaling)
+            result["link_scaling"] = link_scaling(db, services, env, bulk, args.link_scaling, args.warm_link)
         else:
             services.start("worker", "worker", "--concurrency", str(workers))
             services.start("watcher", "watch")
