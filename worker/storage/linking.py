@@ -67,11 +67,22 @@ def link_article(session: Session, article_id: int) -> LinkResult:
     linked = link_entities(session, article_id)
     clustered = cluster_quotes(session, article_id)
     copies = find_near_duplicates(session, article)
-    # a second, disjoint namespace taken after the first: no transaction holding a story lock
-    # ever waits for a link lock, so the two phases cannot deadlock
+    # a second, disjoint namespace taken after the first, and before any hot entity row: a
+    # transaction never waits for a lock of an earlier step while holding a later one
     lock_keys(session, "story", story_lock_keys(session, article_id))
+    count_article(session, set(linked.values()))
     story_id = assign_story(session, article, copies)
     return LinkResult(len(linked), clustered, copies, story_id)
+
+
+def count_article(session: Session, entity_ids: set[int]) -> None:
+    """One more article for each entity. Done late, just before the story step reads the counts:
+    an entity in most articles ("United States") is a row every link updates, and its row lock
+    lasts until commit, so taking it early would make all those links take turns. Rows are
+    locked in id order, so two links never wait for each other in a cycle."""
+    if entity_ids:
+        locked = select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update()
+        session.execute(update(Entity).where(Entity.id.in_(locked)).values(article_count=Entity.article_count + 1))
 
 
 def link_lock_keys(session: Session, article: Article) -> list[str]:
@@ -224,8 +235,6 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
     )
     ids = [d.entity_id or created[(name_key(e.name), e.type)] for e, d in zip(entities, decisions, strict=True)]
     add_aliases(session, list(zip(ids, entities, strict=True)))
-    if ids:
-        session.execute(update(Entity).where(Entity.id.in_(set(ids))).values(article_count=Entity.article_count + 1))
     session.add_all(
         EntityLink(
             article_id=article_id,
