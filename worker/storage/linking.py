@@ -62,7 +62,7 @@ class LinkResult:
 def link_article(session: Session, article_id: int) -> LinkResult:
     article = session.get(Article, article_id)
     assert article is not None
-    lock_keys(session, "link", link_lock_keys(session, article))
+    lock_keys(session, "link", *link_lock_keys(session, article))
     unlink_entities(session, article_id)
     linked = link_entities(session, article_id)
     clustered = cluster_quotes(session, article_id)
@@ -85,14 +85,17 @@ def count_article(session: Session, entity_ids: set[int]) -> None:
         session.execute(update(Entity).where(Entity.id.in_(locked)).values(article_count=Entity.article_count + 1))
 
 
-def link_lock_keys(session: Session, article: Article) -> list[str]:
-    """What two articles linked at the same moment could decide together:
-    - the lookup keys of names that are not an entity yet (two articles must not both create
-      "Jinping Xi", or "Xi" and "Jinping Xi" apart), and of one-word people (merged into full
-      names); a name that already is an entity is only read, so it takes no lock, and an
-      entity in every article ("United States") does not make all articles take turns;
-    - the probe words of its quotes not yet clustered (the same quote must not start two clusters);
-    - its LSH buckets (two syndicated copies must see each other)."""
+def link_lock_keys(session: Session, article: Article) -> tuple[list[str], list[str]]:
+    """What two articles linked at the same moment could decide together, as (exclusive, shared) keys:
+    - the lookup keys of names that are not an entity yet, exclusive: two articles must not both
+      create "Jinping Xi", or "Xi" and "Jinping Xi" apart, and a new full name may absorb a
+      one-word person;
+    - the keys of one-word people that are entities already, shared: many articles may link to
+      "Trump" at once, but not while a new full name is absorbing it;
+    - the probe words of its quotes not yet clustered, exclusive (the same quote must not start
+      two clusters), and its LSH buckets, exclusive (two syndicated copies must see each other).
+    A name that already is an entity is only read, so it takes no lock, and an entity in every
+    article ("United States") does not make all articles take turns."""
     entities = article_entities(session, article.id)
     existing: set[tuple[str, str]] = set()
     if entities:
@@ -101,11 +104,11 @@ def link_lock_keys(session: Session, article: Article) -> list[str]:
             (r.type, r.key)
             for r in session.execute(select(Entity.type, Entity.key).where(tuple_(Entity.type, Entity.key).in_(names)))
         }
-    keys = [
-        f"entity {e.type} {k}"
+    keys = [f"entity {e.type} {k}" for e in entities if (e.type, e.key) not in existing for k in lookup_keys(e)]
+    shared = [
+        f"entity {e.type} {e.key}"
         for e in entities
-        if (e.type, e.key) not in existing or (e.type == "person" and not is_full_name(e.key))
-        for k in lookup_keys(e)
+        if (e.type, e.key) in existing and e.type == "person" and not is_full_name(e.key)
     ]
     texts = session.execute(
         select(Quote.text).where(
@@ -116,7 +119,7 @@ def link_lock_keys(session: Session, article: Article) -> list[str]:
     # changed) takes turns, while quotes merely sharing a common long word do not
     keys += [f"quote {sorted(probe_terms(q))}" for q in texts if quotes.is_indexable(q)]
     keys += [f"bucket {b} {h}" for b, h in dedup.fingerprint(article.clean_text).buckets]
-    return keys
+    return keys, shared
 
 
 def story_lock_keys(session: Session, article_id: int) -> list[int]:

@@ -22,18 +22,25 @@ def advisory_key(namespace: str, key: object) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def lock_keys(session: Session, namespace: str, keys: Iterable[object]) -> int:
-    """Hold a transaction-level lock on each key until commit or rollback. All of them are taken
-    in one statement, in sorted order, so two transactions never wait for each other in a cycle.
-    Returns how many locks were taken."""
-    ids = sorted({advisory_key(namespace, k) for k in keys})
-    if ids:
+def lock_keys(session: Session, namespace: str, keys: Iterable[object], shared: Iterable[object] = ()) -> int:
+    """Hold a transaction-level lock on each key until commit or rollback: exclusive on ``keys``,
+    shared on ``shared`` (readers that must not overlap a writer of the same key, but may overlap
+    each other). All are taken in one statement, in sorted order, so two transactions never wait
+    for each other in a cycle. Returns how many locks were taken."""
+    modes = {advisory_key(namespace, k): True for k in shared}
+    modes.update({advisory_key(namespace, k): False for k in keys})
+    if modes:
+        ids = sorted(modes)
         start = time.monotonic()
         # volatile functions in a target list run after the ORDER BY (Postgres >= 9.6)
         session.execute(
-            text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:ids AS bigint[])) AS k ORDER BY k"), {"ids": ids}
+            text(
+                "SELECT CASE WHEN s THEN pg_advisory_xact_lock_shared(k) ELSE pg_advisory_xact_lock(k) END "
+                "FROM unnest(CAST(:ids AS bigint[]), CAST(:shared AS boolean[])) AS t(k, s) ORDER BY k"
+            ),
+            {"ids": ids, "shared": [modes[k] for k in ids]},
         )
         waited = time.monotonic() - start
         if waited > SLOW_WAIT:
             log.info("waited for locks", namespace=namespace, locks=len(ids), waited_ms=round(1000 * waited))
-    return len(ids)
+    return len(modes)
