@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import register
-from worker.pipeline.extract import Entity, Extraction, Mention
+from worker.pipeline.extract import Entity, Extraction, Mention, Quote
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, linking
+from worker.storage.models import Article, EntityLink, EntityMerge, QuoteCluster, Story
 from worker.storage.models import Entity as EntityRow
-from worker.storage.models import EntityLink, EntityMerge
+from worker.storage.models import Quote as QuoteRow
 
 
 def _extraction(name: str, surfaces: list[str], company: tuple[str, ...] = ()) -> Extraction:
@@ -31,8 +32,9 @@ def _extraction(name: str, surfaces: list[str], company: tuple[str, ...] = ()) -
     return Extraction(quotes=[], entities=entities)
 
 
-def _article_with(session: Session, extraction: Extraction) -> int:
-    raw = f"Headline\n\nBody {uuid.uuid4()} with enough words to be an article of its own.".encode()
+def _article_with(session: Session, extraction: Extraction, body: str = "") -> int:
+    body = body or f"Body {uuid.uuid4()} with enough words to be an article of its own."
+    raw = f"Headline\n\n{body}".encode()
     reg = register(session, raw, f"/x/{uuid.uuid4()}")
     article_id = articles.upsert_article(session, reg.file_id, parse_document(raw, "x.txt"))
     articles.replace_extraction(session, article_id, extraction)
@@ -136,6 +138,64 @@ def test_parallel_workers_link_one_name_to_one_entity(database_url: str) -> None
         assert len(entities) == 1 and entities[0].article_count == 4
         linked = session.execute(select(EntityLink.entity_id).where(EntityLink.article_id.in_(ids))).scalars().all()
         assert linked == [entities[0].id] * 4
+
+
+def _story_article(session: Session, tag: str, person: str) -> int:
+    """One article of a story: a person (full name, or the family name alone), an organization,
+    a place, and the same quote."""
+    said = f"We will finish the {tag} bridge before the winter floods reach the valley"
+    names = [(person, "person"), (f"Orvanta{tag} Holdings", "organization"), (f"Port Zelmar{tag}", "place")]
+    entities = [
+        Entity(name=n, type=t, mentions=[Mention(10 * i, 10 * i + len(n), n)]) for i, (n, t) in enumerate(names)
+    ]
+    quote = Quote(text=said, start=100, end=100 + len(said), kind="direct", speaker=person)
+    body = " ".join(uuid.uuid4().hex for _ in range(40))  # no near-copy of any other article
+    return _article_with(session, Extraction(quotes=[quote], entities=entities), body)
+
+
+def _link_many_in_process(database_url: str, article_ids: list[int], start: Any) -> None:
+    for article_id in article_ids:
+        _link_in_process(database_url, article_id, start)
+
+
+def test_four_processes_link_one_story_without_duplicates(database_url: str) -> None:
+    """Eight articles of one new story, linked by four processes at once: one entity per name
+    (the family name alone included), one quote cluster, one story."""
+    from worker.storage.db import get_sessionmaker
+
+    tag = uuid.uuid4().hex[:6]
+    full, family = f"Teodor Brask{tag}", f"Brask{tag}"
+    with get_sessionmaker()() as session:
+        ids = [_story_article(session, tag, family if i == 3 else full) for i in range(8)]
+        session.commit()
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_link_many_in_process, args=(database_url, ids[i::4], start)) for i in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with get_sessionmaker()() as session:
+        canonical = session.execute(
+            select(EntityRow.name).where(EntityRow.key.contains(tag), EntityRow.merged_into_id.is_(None))
+        ).scalars()
+        assert sorted(canonical) == sorted([full, f"Orvanta{tag} Holdings", f"Port Zelmar{tag}"])
+        linked = session.execute(
+            select(EntityLink.article_id, EntityLink.entity_id).where(EntityLink.article_id.in_(ids))
+        ).all()
+        assert len({entity_id for _, entity_id in linked}) == 3, "every article points at the canonical entities"
+        clusters = (
+            session.execute(select(QuoteRow.cluster_id).where(QuoteRow.article_id.in_(ids)).distinct()).scalars().all()
+        )
+        assert len(clusters) == 1 and clusters[0] is not None
+        assert session.get(QuoteCluster, clusters[0]) is not None
+        stories = session.execute(select(Article.story_id).where(Article.id.in_(ids)).distinct()).scalars().all()
+        assert len(stories) == 1 and stories[0] is not None
+        story = session.get(Story, stories[0])
+        members = session.execute(select(Article.id).where(Article.story_id == stories[0])).scalars().all()
+        assert story is not None and (story.article_count, sorted(members)) == (8, sorted(ids))
 
 
 def test_knowledge_base_seeds_and_steers_linking(db_session: Session) -> None:

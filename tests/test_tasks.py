@@ -69,3 +69,37 @@ def test_an_unexpected_error_fails_the_file_for_good(monkeypatch: pytest.MonkeyP
         assert file is not None
         assert file.status == FileStatus.FAILED and file.error_stage == "extract"
         assert file.error == "internal error: RuntimeError: simulated bug"
+
+
+def test_a_text_over_the_length_limit_fails_as_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "max_text_chars", 200)
+    raw = ("Headline\n\n" + "A sentence of a very long article. " * 20 + str(uuid.uuid4())).encode()
+    with get_sessionmaker()() as session:
+        file_id = register(session, raw, "/tasks/long.txt").file_id
+        session.commit()
+    tasks.parse.apply(args=[file_id])
+    with get_sessionmaker()() as session:
+        file = session.get(IngestedFile, file_id)
+        assert file is not None and file.status == FileStatus.FAILED and file.error_stage == "parse"
+        assert file.error is not None and file.error.startswith("article too long: ")
+        assert "limit 200" in file.error
+        assert session.execute(select(Article.id).where(Article.file_id == file_id)).first() is None
+
+
+def test_a_stage_past_its_soft_time_limit_fails_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    file_id = _parsed_file(f"Headline\n\nThe mayor said “it will work.” {uuid.uuid4()}".encode(), "slow.txt")
+
+    def too_slow(doc: object) -> None:
+        raise SoftTimeLimitExceeded()  # what Celery raises in the task when the soft limit passes
+
+    monkeypatch.setattr(tasks, "extract_doc", too_slow)
+    result = tasks.extract.apply(args=[file_id], kwargs={"alone": True})
+    assert result.failed()
+    with get_sessionmaker()() as session:
+        file = session.get(IngestedFile, file_id)
+        assert file is not None and file.status == FileStatus.FAILED and file.error_stage == "extract"
+        assert file.error == "time limit: extract took longer than 300 s"

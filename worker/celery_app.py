@@ -39,4 +39,13 @@ app.conf.update(
     # task events for Flower and `celery events`: received/started/succeeded from workers, sent from producers
     worker_send_task_events=True,
     task_send_sent_event=True,
+    task_annotations={
+        f"wirewatch.{stage}": {
+            "soft_time_limit": settings.time_limit(stage),
+            "time_limit": settings.time_limit(stage) + settings.hard_time_limit_grace,
+        }
+        for stage in STAGES
+    },
+    worker_max_tasks_per_child=settings.worker_max_tasks_per_child,
+    worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # Celery counts kB
 )

@@ -37,10 +37,22 @@ class Settings(BaseSettings):
     worker_concurrency: int = 2
     visibility_timeout: int = 3600  # seconds before Redis redelivers an unacknowledged task
     max_retries: int = 5
+    # per stage, seconds: past the soft limit the file fails with a recorded error; the hard
+    # limit (soft + HARD_TIME_LIMIT_GRACE) kills a task that ignores it
+    parse_time_limit: float = 60.0
+    extract_time_limit: float = 300.0
+    link_time_limit: float = 120.0
+    hard_time_limit_grace: float = 30.0
+    # a worker process is replaced after this many tasks, or after a task that left it above
+    # this RSS: caches that grow with every new word (spaCy's string store) stay bounded
+    worker_max_tasks_per_child: int = 2000
+    worker_max_memory_mb: int = 1500
 
     # NLP
     spacy_model: str = "en_core_web_sm"
     extract_batch_size: int = 8
+    # longer clean texts fail as bad input: spaCy needs about 3.5 kB per character (E088 at 1M)
+    max_text_chars: int = 100_000
 
     # API
     api_host: str = "127.0.0.1"
@@ -67,6 +79,10 @@ class Settings(BaseSettings):
 
     def queue(self, stage: str) -> str:
         return f"{self.queue_prefix}.{stage}"
+
+    def time_limit(self, stage: str) -> float:
+        limit: float = getattr(self, f"{stage}_time_limit")
+        return limit
 
 
 @lru_cache

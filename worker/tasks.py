@@ -9,13 +9,14 @@ from typing import Any
 
 import structlog
 from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 from sqlalchemy.orm import Session
 
 from worker.celery_app import RETRY_BACKOFF_MAX, TRANSIENT, app
 from worker.logs import configure_logging, get_logger
 from worker.pipeline.extract import extract_doc, load_nlp
-from worker.pipeline.parse import BadInput, parse_document
+from worker.pipeline.parse import BadInput, ParsedArticle, parse_document
 from worker.quarantine import db_path, fs_path, quarantine
 from worker.settings import get_settings
 from worker.storage import articles, files, linking
@@ -58,8 +59,13 @@ class StageTask(Task):
         was lost (see Watcher.requeue_lost)."""
         if isinstance(exc, TRANSIENT) or not args:
             return
-        log.error("stage failed unexpectedly", exc_info=exc)
-        fail_for_good(int(args[0]), self.name.rsplit(".", 1)[-1], f"internal error: {exc.__class__.__name__}: {exc}")
+        stage = self.name.rsplit(".", 1)[-1]
+        if isinstance(exc, SoftTimeLimitExceeded):
+            error = f"time limit: {stage} took longer than {get_settings().time_limit(stage):g} s"
+        else:
+            log.error("stage failed unexpectedly", exc_info=exc)
+            error = f"internal error: {exc.__class__.__name__}: {exc}"
+        fail_for_good(int(args[0]), stage, error)
 
 
 def _bind_file(file: IngestedFile) -> None:
@@ -75,7 +81,7 @@ def parse(file_id: int) -> None:
         _bind_file(file)
         raw = file.content.content if file.content else b""
         try:
-            parsed = parse_document(raw, Path(file.path).name)
+            parsed = check_length(parse_document(raw, Path(file.path).name), get_settings().max_text_chars)
         except BadInput as exc:
             session.rollback()
             fail_for_good(file_id, "parse", str(exc))
@@ -87,19 +93,39 @@ def parse(file_id: int) -> None:
     extract.delay(file_id)
 
 
-@app.task(base=StageTask, name="wirewatch.extract")
-def extract(file_id: int) -> None:
+def check_length(parsed: ParsedArticle, limit: int) -> ParsedArticle:
+    if len(parsed.text) > limit:
+        raise BadInput(
+            f"article too long: {len(parsed.text)} characters of clean text (limit {limit}, WIREWATCH_MAX_TEXT_CHARS)"
+        )
+    return parsed
+
+
+@app.task(base=StageTask, name="wirewatch.extract", bind=True)
+def extract(self: Task, file_id: int, alone: bool = False) -> None:
     """Extract this file's article and, in the same nlp.pipe batch, up to extract_batch_size - 1
     other parsed articles that are waiting (claimed with SKIP LOCKED; their own tasks then find
-    them extracted and stop)."""
+    them extracted and stop). A batch that runs out of time is rolled back and this file is
+    tried again alone, so only the article that is too slow by itself fails."""
     settings = get_settings()
-    with session_scope() as session:
-        file = files.lock_file(session, file_id)
-        if file is None or file.status != FileStatus.PARSED:
-            return  # failed, or already extracted in another task's batch
-        batch = [file, *files.lock_waiting(session, FileStatus.PARSED, settings.extract_batch_size - 1, file_id)]
-        extract_articles(session, batch, settings.spacy_model, settings.extract_batch_size)
-        session.commit()
+    batch: list[IngestedFile] = []
+    try:
+        with session_scope() as session:
+            file = files.lock_file(session, file_id)
+            if file is None or file.status != FileStatus.PARSED:
+                return  # failed, or already extracted in another task's batch
+            others = (
+                []
+                if alone
+                else files.lock_waiting(session, FileStatus.PARSED, settings.extract_batch_size - 1, file_id)
+            )
+            batch = [file, *others]
+            extract_articles(session, batch, settings.spacy_model, settings.extract_batch_size)
+            session.commit()
+    except SoftTimeLimitExceeded:
+        if len(batch) > 1:
+            raise self.retry(kwargs={"alone": True}, countdown=0) from None
+        raise
     for done in batch:
         link.delay(done.id)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import EVENT_TYPE_CLOSED, FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
@@ -38,6 +38,7 @@ class Pending:
     size: int
     mtime_ns: int
     stable_since: float
+    closed: bool = False  # its writer closed it (inotify IN_CLOSE_WRITE): complete, no quiet period
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class _Events(FileSystemEventHandler):
         try:
             if not event.is_directory:
                 path = getattr(event, "dest_path", "") or event.src_path
-                self.watcher.notice(Path(os.fsdecode(path)))
+                self.watcher.notice(Path(os.fsdecode(path)), closed=event.event_type == EVENT_TYPE_CLOSED)
         except Exception:
             log.exception("event handler failed", fs_event=repr(event))
 
@@ -73,6 +74,7 @@ class Watcher:
         self.quarantine_dir = settings.quarantine_path.absolute()
         self._pending: dict[Path, Pending] = {}
         self._lock = threading.Lock()
+        self._wake = threading.Event()  # a closed file: settle now rather than at the next tick
         self._last_beat = 0.0
         self._next_scan = 0.0
         self._next_requeue = 0.0
@@ -88,7 +90,8 @@ class Watcher:
         try:
             while not stop.is_set():
                 self.tick()
-                stop.wait(min(0.2, self.settings.quiet_seconds / 2))
+                self._wake.wait(min(0.2, self.settings.quiet_seconds / 2))
+                self._wake.clear()
         finally:
             observer.stop()
             observer.join(timeout=5)
@@ -135,12 +138,25 @@ class Watcher:
             beat.parent.mkdir(parents=True, exist_ok=True)
             beat.touch()
 
-    def notice(self, path: Path) -> None:
-        """Remember a path; it is ingested once it has been quiet for ``quiet_seconds``."""
+    def notice(self, path: Path, closed: bool = False) -> None:
+        """Remember a path; it is ingested once it has been quiet for ``quiet_seconds``, or at
+        once when its writer closed it (the close of a written file says it is complete; polling
+        and files written without an event still wait for the quiet period)."""
         if self._ignored(path):
             return
+        if closed:
+            try:
+                st = path.lstat()
+            except FileNotFoundError:
+                return
+            with self._lock:
+                self._pending[path] = Pending(st.st_size, st.st_mtime_ns, time.monotonic(), closed=True)
+            self._wake.set()
+            return
         with self._lock:
-            self._pending.setdefault(path, Pending(-1, -1, time.monotonic()))
+            pending = self._pending.get(path)
+            if pending is None or pending.closed:  # written again after its close: wait again
+                self._pending[path] = Pending(-1, -1, time.monotonic())
 
     def settle(self) -> bool:
         """Ingest the files that have been quiet long enough; True when one of them failed (it is
@@ -163,7 +179,7 @@ class Watcher:
                 if (st.st_size, st.st_mtime_ns) != (pending.size, pending.mtime_ns):
                     self._pending[path] = Pending(st.st_size, st.st_mtime_ns, now)
                     continue
-                if now - pending.stable_since < self.settings.quiet_seconds:
+                if not pending.closed and now - pending.stable_since < self.settings.quiet_seconds:
                     continue
                 del self._pending[path]
             try:

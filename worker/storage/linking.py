@@ -1,8 +1,9 @@
 """The link stage's database side: candidate lookups through indexes, and the writes.
 
-Linking holds a transaction-level advisory lock, so two workers linking at the same moment
-take turns for the few milliseconds it lasts (extract, the expensive stage, runs in parallel);
-unique constraints back it up. Relinking an article first undoes its previous contributions,
+Linking takes transaction-level advisory locks per key (see ``link_lock_keys``): two workers
+take turns only when their articles could decide something together (the same new name, the
+same quote, an LSH bucket, a story's entities); all other articles link in parallel. Unique
+constraints back it up. Relinking an article first undoes its previous contributions,
 so a redelivered task changes nothing. Helpers flush; the task commits."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from worker.pipeline.link.entities import (
     same_person_in_article,
 )
 from worker.pipeline.link.names import is_full_name, name_key, person_names_compatible, surname
+from worker.storage.locks import lock_keys
 from worker.storage.models import (
     Article,
     ArticleBucket,
@@ -47,7 +49,6 @@ from worker.storage.models import (
     TermStat,
 )
 
-LINK_LOCK = 0x6C696E6B  # "link"
 QUOTE_KINDS = ("direct", "partial")
 MAX_QUOTE_CANDIDATES = 200
 PROBE_TERMS = 4  # a quote is looked up by its longest (rarest) content words
@@ -67,15 +68,72 @@ class LinkResult:
 
 
 def link_article(session: Session, article_id: int) -> LinkResult:
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LINK_LOCK})
     article = session.get(Article, article_id)
     assert article is not None
+    lock_keys(session, "link", *link_lock_keys(session, article))
     unlink_entities(session, article_id)
     linked = link_entities(session, article_id)
     clustered = cluster_quotes(session, article_id)
     copies = find_near_duplicates(session, article)
+    count_article(session, set(linked.values()))
     story_id = assign_story(session, article, copies)
     return LinkResult(len(linked), clustered, copies, story_id)
+
+
+def count_article(session: Session, entity_ids: set[int]) -> None:
+    """One more article for each entity. Done late, just before the story step reads the counts:
+    an entity in most articles ("United States") is a row every link updates, and its row lock
+    lasts until commit, so taking it early would make all those links take turns. Rows are
+    locked in id order, so two links never wait for each other in a cycle."""
+    if entity_ids:
+        locked = select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update()
+        session.execute(update(Entity).where(Entity.id.in_(locked)).values(article_count=Entity.article_count + 1))
+
+
+def link_lock_keys(session: Session, article: Article) -> tuple[list[str], list[str]]:
+    """What two articles linked at the same moment could decide together, as (exclusive, shared) keys:
+    - the lookup keys of names that are not an entity yet, exclusive: two articles must not both
+      create "Jinping Xi", or "Xi" and "Jinping Xi" apart, and a new full name may absorb a
+      one-word person;
+    - the keys of one-word people that are entities already, shared: many articles may link to
+      "Trump" at once, but not while a new full name is absorbing it;
+    - the probe words of its quotes not yet clustered, exclusive (the same quote must not start
+      two clusters), and its LSH buckets, exclusive (two syndicated copies must see each other).
+    A name that already is an entity is only read, so it takes no lock, and an entity in every
+    article ("United States") does not make all articles take turns."""
+    entities = article_entities(session, article.id)
+    existing: set[tuple[str, str]] = set()
+    if entities:
+        names = {(e.type, e.key) for e in entities}
+        existing = {
+            (r.type, r.key)
+            for r in session.execute(select(Entity.type, Entity.key).where(tuple_(Entity.type, Entity.key).in_(names)))
+        }
+    keys = [f"entity {k}" for e in entities if (e.type, e.key) not in existing for k in lookup_keys(e)]
+    shared = [
+        f"entity {e.key}"
+        for e in entities
+        if (e.type, e.key) in existing and e.type == "person" and not is_full_name(e.key)
+    ]
+    texts = session.execute(
+        select(Quote.text).where(
+            Quote.article_id == article.id, Quote.kind.in_(QUOTE_KINDS), Quote.cluster_id.is_(None)
+        )
+    ).scalars()
+    # one key per quote, its probe words together: the same quote (or one with a shorter word
+    # changed) takes turns, while quotes merely sharing a common long word do not
+    keys += [f"quote {sorted(probe_terms(q))}" for q in texts if quotes.is_indexable(q)]
+    keys += [f"bucket {b} {h}" for b, h in dedup.fingerprint(article.clean_text).buckets]
+    return keys, shared
+
+
+def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
+    """Every word and entity the article's story is looked up by and indexed under. An article
+    finds a story through one of its probes that the story is indexed under, and both are among
+    these keys of the two articles: two articles that could join each other's new story take
+    turns, the others do not. A second namespace, taken after the link keys and the hot entity
+    rows, so a transaction never waits for an earlier step's lock while holding a later one."""
+    return [f"term {t}" for t in profile.terms] + [f"entity {e}" for e in profile.entities]
 
 
 # entities ------------------------------------------------------------------------------------
@@ -194,7 +252,11 @@ class KnownEntity:
 
 def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
     """Seed entities and their aliases; linking then finds them like any other candidate."""
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LINK_LOCK})
+    lock_keys(
+        session,
+        "link",
+        [f"entity {name_key(n)}" for r in records for n in (r.name, *r.aliases)],
+    )
     for record in records:
         entity_id = create_entity(session, record.name, record.type, record.external_id)
         if record.external_id:
@@ -216,8 +278,6 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
     owner = [entities[d.same_as] if d.same_as is not None else e for e, d in zip(entities, decisions, strict=True)]
     ids = [d.entity_id or created[(name_key(o.name), o.type)] for o, d in zip(owner, decisions, strict=True)]
     add_aliases(session, list(zip(ids, entities, strict=True)))
-    if ids:
-        session.execute(update(Entity).where(Entity.id.in_(set(ids))).values(article_count=Entity.article_count + 1))
     session.add_all(
         EntityLink(
             article_id=article_id,
@@ -621,6 +681,7 @@ def assign_story(session: Session, article: Article, copies: list[tuple[int, flo
     if article.story_id is not None:
         return canonical_story(session, article.story_id)
     profile = article_profile(session, article)
+    lock_keys(session, "story", story_lock_keys(profile))
     copied = [s.story_id for (other, _) in copies if (s := session.get(Article, other)) and s.story_id]
     if copied:
         choice = stories.Choice(canonical_story(session, copied[0]), 1.0, [])

@@ -1,0 +1,62 @@
+"""The watcher on a real folder (inotify) and the real database: a file its writer closed is
+queued at once; a file still open for writing waits for the quiet period."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.services import wait_for
+from worker.settings import Settings
+from worker.storage.db import session_scope
+from worker.storage.models import IngestedFile
+from worker.watcher import Watcher
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[Path]:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    # a quiet period far longer than the test: only a close event can get a file in quickly
+    settings = Settings(
+        watch_dir=inbox, data_dir=tmp_path / "state", quiet_seconds=60, scan_interval=3600, polling=False
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=Watcher(settings).run, args=(stop,), daemon=True)
+    thread.start()
+    time.sleep(0.5)  # the observer is scheduled
+    try:
+        yield inbox
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def registered(path: Path) -> bool:
+    with session_scope() as session:
+        return session.execute(select(IngestedFile.id).where(IngestedFile.path == str(path))).first() is not None
+
+
+def test_a_closed_file_is_queued_at_once(watched: Path) -> None:
+    path = watched / "closed.txt"
+    path.write_text(f"Headline\n\nA complete article {uuid.uuid4()}.\n")
+    start = time.monotonic()
+    wait_for(lambda: registered(path), 5, "the closed file to be registered", interval=0.05)
+    assert time.monotonic() - start < 2
+
+
+def test_a_file_still_open_for_writing_waits(watched: Path) -> None:
+    path = watched / "open.txt"
+    with path.open("w") as f:
+        f.write("Headline\n\nThe first half of an article ")
+        f.flush()
+        time.sleep(1.5)
+        assert not registered(path), "a file still being written was taken"
+        f.write(f"and its second half {uuid.uuid4()}.\n")
+    wait_for(lambda: registered(path), 5, "the file to be registered once closed", interval=0.05)
