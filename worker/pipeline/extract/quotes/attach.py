@@ -8,7 +8,13 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.cues import Cue, subject_of
 from worker.pipeline.extract.quotes.marks import Segment
-from worker.pipeline.extract.quotes.rules import DOUBLE_APOSTROPHE, MAX_ANCESTOR_STEPS, SUBJECT_DEPS, TERM_CUES
+from worker.pipeline.extract.quotes.rules import (
+    COMPLEMENT_DEPS,
+    DOUBLE_APOSTROPHE,
+    MAX_ANCESTOR_STEPS,
+    SUBJECT_DEPS,
+    TERM_CUES,
+)
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
@@ -27,6 +33,10 @@ def subject_cue(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Reso
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
+    while node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX") and not in_quote[node.head.i]:
+        # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
+        # is Ryan's, not the safety net's
+        node = node.head
     subj = subject_of(node)
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None

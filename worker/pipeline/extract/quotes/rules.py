@@ -113,6 +113,8 @@ NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "cas
 READERS = DOCUMENT_NOUNS | frozenset(
     "sign signs message messages banner headline headlines ad ads email caption note it one another which that".split()
 )
+# a clause that another verb reports or governs ("X worried that ...", "X wants to ...")
+COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
 INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "parataxis", "acl", "relcl"})
 # words before a quoted phrase that make it a term: the so-called “X”, a book titled “X”
 TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "named", "word", "term", "phrase"})
