@@ -42,6 +42,8 @@ SPEECH_VERBS = (
     )
     | IRREGULAR
 )
+# cues that follow a report verb first and take no object: "..., said Geert Wilders, founder of ..."
+INVERTED_CUES = frozenset("said says added adds".split())
 # "X points out": a speech verb with its particle
 POINT_FORMS = _forms("point")
 # of those, verbs whose clausal complement is reported speech (an indirect quote)
