@@ -83,7 +83,7 @@ class Resolver:
                     if record:
                         self.history.append(cue)
                     return
-            if n is None:
+            if n is None and not indefinite(subj):  # "a reporter", "one Sanders supporter": someone new
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
                 self._set(cue, n)
