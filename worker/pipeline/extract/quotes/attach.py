@@ -50,12 +50,18 @@ def characterized_by(
 ) -> Cue | None:
     """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
     the person's words, unless a term marker ("so-called", "titled") stands before it."""
-    if lo >= 2 and doc[lo - 2].lower_ in TERM_CUES:
-        return None
+    marker = doc[lo - 2] if lo >= 2 else None
+    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker):
+        return None  # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”"
     cue = subject_cue(doc, lo, hi, in_quote, resolver)
     if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
         return None
     return cue
+
+
+def _active_verb(token: Token) -> bool:
+    """A verb with a subject of its own: someone calls the thing so."""
+    return token.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in token.children)
 
 
 def introduced(
