@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.quotes.rules import (
+    COMPLEMENT_DEPS,
     INHERIT_DEPS,
     INVERTED_CUES,
     NAME_DEPS,
@@ -55,7 +56,12 @@ def subject_of(verb: Token) -> Token | None:
             continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
+        participle = node.tag_ == "VBG" and node.dep_ == "conj"
         node = node.head
+        while participle and node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
+            # "Rubio pushed back, saying that the bill had ... - and arguing that ...": the parse joined
+            # "arguing" to the reported clause; the participle is the main clause's
+            node = node.head
     return None
 
 
