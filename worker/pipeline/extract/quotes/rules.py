@@ -108,8 +108,9 @@ MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her"})
 ORG_PRONOUNS = frozenset({"it", "they"})
 PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
-# a part of a group as a subject, who speaks for itself: "Some chanted", "most said", "another tweeted"
-GROUP_QUANTIFIERS = frozenset("some most many several others another few both all".split())
+# a part of a group as a subject, who speaks for itself: "Some chanted", "most said", "another tweeted",
+# "those surveyed said"
+GROUP_QUANTIFIERS = frozenset("some most many several others another few both all those".split())
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # the part of a subject that names it: "the White House press secretary", "Commerce Secretary Howard Lutnick"
 NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat", "punct"})

@@ -87,8 +87,8 @@ class Resolver:
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
                 self._set(cue, n)
-            elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "NOUN", "NUM"):
-                cue.speaker = self.text[cue.speaker_start : cue.speaker_end]  # "Some chanted", "most of them said"
+            elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
             elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
