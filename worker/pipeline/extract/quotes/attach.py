@@ -8,7 +8,13 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.cues import Cue, subject_of
 from worker.pipeline.extract.quotes.marks import Segment
-from worker.pipeline.extract.quotes.rules import DOUBLE_APOSTROPHE, MAX_ANCESTOR_STEPS, SUBJECT_DEPS, TERM_CUES
+from worker.pipeline.extract.quotes.rules import (
+    COMPLEMENT_DEPS,
+    DOUBLE_APOSTROPHE,
+    MAX_ANCESTOR_STEPS,
+    SUBJECT_DEPS,
+    TERM_CUES,
+)
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
@@ -27,6 +33,10 @@ def subject_cue(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Reso
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
+    while node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX") and not in_quote[node.head.i]:
+        # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
+        # is Ryan's, not the safety net's
+        node = node.head
     subj = subject_of(node)
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
@@ -40,12 +50,18 @@ def characterized_by(
 ) -> Cue | None:
     """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
     the person's words, unless a term marker ("so-called", "titled") stands before it."""
-    if lo >= 2 and doc[lo - 2].lower_ in TERM_CUES:
-        return None
+    marker = doc[lo - 2] if lo >= 2 else None
+    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker):
+        return None  # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”"
     cue = subject_cue(doc, lo, hi, in_quote, resolver)
     if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
         return None
     return cue
+
+
+def _active_verb(token: Token) -> bool:
+    """A verb with a subject of its own: someone calls the thing so."""
+    return token.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in token.children)
 
 
 def introduced(

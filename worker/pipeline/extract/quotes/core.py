@@ -31,9 +31,9 @@ def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False) -> lis
 
 
 def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
-    """A quoted fragment inside a reported clause is part of that report, not a second quote: "Nair said
+    """A quoted fragment or term inside a reported clause is part of that report, not a second quote: "Nair said
     ministers had “walked away from the table”" is one partial quote, the whole clause, with its speaker."""
-    fragments = [q for q in quotes if q.kind == "partial"]
+    fragments = [q for q in quotes if q.kind in ("partial", "term")]
     out: list[Quote] = []
     absorbed: set[int] = set()
     for q in quotes:

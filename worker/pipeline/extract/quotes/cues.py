@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.quotes.rules import (
+    COMPLEMENT_DEPS,
     INHERIT_DEPS,
+    INVERTED_CUES,
     NAME_DEPS,
     NOMINAL_CUES,
     NON_SPEAKERS,
@@ -54,7 +56,12 @@ def subject_of(verb: Token) -> Token | None:
             continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
+        participle = node.tag_ == "VBG" and node.dep_ == "conj"
         node = node.head
+        while participle and node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
+            # "Rubio pushed back, saying that the bill had ... - and arguing that ...": the parse joined
+            # "arguing" to the reported clause; the participle is the main clause's
+            node = node.head
     return None
 
 
@@ -147,7 +154,25 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
         after = _subject_after(doc, verb)
         if after is not None:
             return after
+    if (
+        0 < verb.i < len(doc) - 1
+        and doc[verb.i - 1].text == ","
+        and verb.lower_ in INVERTED_CUES
+        and doc[verb.i + 1].pos_ in ("DET", "PROPN", "ADJ", "NOUN")
+        and (subj is None or (subj.pos_ == "NOUN" and subj.ent_type_ != "PERSON"))
+    ):
+        # "The treaty signals “the end” for the EU, said Geert Wilders, founder of ...": the attribution
+        # follows a report without quotation marks; the parse takes a noun of the report as the subject
+        after = _subject_after(doc, verb)
+        if after is not None and _ends_clause(doc, after):
+            return after
     return subj
+
+
+def _ends_clause(doc: Doc, head: Token) -> bool:
+    """The noun phrase of ``head`` is followed by a comma or the sentence end, not by a verb of its own."""
+    nxt = head.right_edge.i + 1
+    return nxt >= len(doc) or doc[nxt].text in (",", ".", ";") or nxt == head.sent.end
 
 
 def _inverted(doc: Doc, verb: Token) -> bool:

@@ -4,7 +4,7 @@ of an ``indirect`` quote (the clausal complement of a speech verb, or the clause
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.marks import Segment
@@ -69,6 +69,8 @@ def indirect_span(doc: Doc, cue: Cue, in_quote: list[bool], text: str | None = N
             lo, hi = skip_hi + 1, s_hi
         elif skip_hi >= s_hi - 2:
             lo, hi = s_lo, skip_lo
+        elif _opens_clause(doc, prep):
+            lo, hi = skip_hi + 1, prep.head.right_edge.i + 1  # "..., because, according to X, the press would ..."
         else:
             return None
     elif token.lower_ in REPORTING_VERBS:
@@ -85,6 +87,14 @@ def indirect_span(doc: Doc, cue: Cue, in_quote: list[bool], text: str | None = N
     else:
         return None
     return _trimmed(doc, lo, hi, in_quote, para_lo, para_hi)
+
+
+def _opens_clause(doc: Doc, prep: Token) -> bool:
+    """ "according to X" opens the clause of the verb it hangs on (after its conjunction or commas)."""
+    head = prep.head
+    if head.pos_ not in ("VERB", "AUX") or head.i < prep.i:
+        return False
+    return all(doc[i].is_punct or doc[i].dep_ in ("mark", "cc") for i in range(head.left_edge.i, prep.left_edge.i))
 
 
 def _report_before(doc: Doc, cue: Cue) -> tuple[int, int] | None:

@@ -42,6 +42,8 @@ SPEECH_VERBS = (
     )
     | IRREGULAR
 )
+# cues that follow a report verb first and take no object: "..., said Geert Wilders, founder of ..."
+INVERTED_CUES = frozenset("said says added adds".split())
 # "X points out": a speech verb with its particle
 POINT_FORMS = _forms("point")
 # of those, verbs whose clausal complement is reported speech (an indirect quote)
@@ -106,6 +108,9 @@ MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her"})
 ORG_PRONOUNS = frozenset({"it", "they"})
 PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
+# a part of a group as a subject, who speaks for itself: "Some chanted", "most said", "another tweeted",
+# "those surveyed said"
+GROUP_QUANTIFIERS = frozenset("some most many several others another few both all those".split())
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # the part of a subject that names it: "the White House press secretary", "Commerce Secretary Howard Lutnick"
 NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat", "punct"})
@@ -113,6 +118,8 @@ NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "cas
 READERS = DOCUMENT_NOUNS | frozenset(
     "sign signs message messages banner headline headlines ad ads email caption note it one another which that".split()
 )
+# a clause that another verb reports or governs ("X worried that ...", "X wants to ...")
+COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
 INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "parataxis", "acl", "relcl"})
 # words before a quoted phrase that make it a term: the so-called “X”, a book titled “X”
 TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "named", "word", "term", "phrase"})

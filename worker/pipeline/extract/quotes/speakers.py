@@ -19,6 +19,7 @@ from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
     GENERIC_ROLES,
+    GROUP_QUANTIFIERS,
     MALE_PRONOUNS,
     ORG_PRONOUNS,
     ORG_WORDS,
@@ -82,10 +83,12 @@ class Resolver:
                     if record:
                         self.history.append(cue)
                     return
-            if n is None:
+            if n is None and not indefinite(subj):  # "a reporter", "one Sanders supporter": someone new
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
                 self._set(cue, n)
+            elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
             elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
