@@ -39,19 +39,28 @@ def own_database(database_url: str) -> Iterator[tuple[str, sessionmaker[Session]
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def add_article(session: Session, speaker: str, words: str, header: str = "", body: str = "") -> tuple[int, Extraction]:
+def add_article(
+    session: Session, speaker: str, words: str, header: str = "", body: str = "", company: tuple[str, ...] = ()
+) -> tuple[int, Extraction]:
     """An article whose ``speaker`` said ``words`` (a direct quote with cue 'said'), stored with
-    its extraction as the parse and extract stages store theirs; ``header`` lines go first."""
-    text = f"{body} {speaker} said “{words}” on Monday. {speaker} repeated it. Ref {uuid.uuid4().hex}."
+    its extraction as the parse and extract stages store theirs; ``header`` lines go first;
+    ``company``: organizations named in it (the context a bare surname is linked on)."""
+    named = " ".join(f"{org} met." for org in company)
+    text = f"{body} {named} {speaker} said “{words}” on Monday. {speaker} repeated it. Ref {uuid.uuid4().hex}."
     raw = f"{header}Headline {uuid.uuid4().hex[:6]}\n\n{text}".encode()
     reg = register(session, raw, f"/own/{uuid.uuid4()}.txt")
     parsed = parse_document(raw, "x.txt")
     article_id = articles.upsert_article(session, reg.file_id, parsed)
     start = parsed.text.index(words)
     at = parsed.text.index(speaker)
+    organizations = [
+        Entity(org, "organization", [Mention(i, i + len(org), org)])
+        for org in company
+        for i in [parsed.text.index(org)]
+    ]
     extraction = Extraction(
         quotes=[Quote(words, start, start + len(words), "direct", speaker=speaker, cue="said")],
-        entities=[Entity(speaker, "person", [Mention(at, at + len(speaker), speaker)])],
+        entities=[Entity(speaker, "person", [Mention(at, at + len(speaker), speaker)]), *organizations],
     )
     articles.replace_extraction(session, article_id, extraction)
     return article_id, extraction

@@ -93,7 +93,8 @@ def test_a_consumer_follows_a_drop_a_relink_a_merge_and_an_unmerge(
     consumer = Consumer(client)
     family = f"Quillon{uuid.uuid4().hex[:5]}"
     with feed_db() as s:  # drop: an article quoting a surname only
-        first, extraction = add_article(s, family, "we will not back down on the steel tariffs")
+        company = (f"Lantern Harbor Board {family}", f"Ostrava Ferry Union {family}")  # shared context
+        first, extraction = add_article(s, family, "we will not back down on the steel tariffs", company=company)
         linking.link_article(s, first)
         s.commit()
         (quote,) = _quote_ids(s, first)
@@ -110,7 +111,7 @@ def test_a_consumer_follows_a_drop_a_relink_a_merge_and_an_unmerge(
     consumer.until({("quote", quote, "delete"), ("quote", requote, "insert")})
 
     with feed_db() as s:  # the full name arrives: the surname-only entity is merged into it
-        second, _ = add_article(s, f"Mara {family}", "the steel tariffs stay until the talks end")
+        second, _ = add_article(s, f"Mara {family}", "the steel tariffs stay until the talks end", company=company)
         linking.link_article(s, second)
         s.commit()
         merge = s.execute(select(EntityMerge).where(EntityMerge.from_entity_id == lone)).scalar_one()
