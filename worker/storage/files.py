@@ -117,18 +117,6 @@ def record_failure(session: Session, file_id: int, stage: str, error: str, quara
     session.flush()
 
 
-def stale_files(session: Session, older_than: timedelta, limit: int = 500) -> list[tuple[int, str]]:
-    """Files whose stage has not moved for a while: their message was lost or never sent."""
-    cutoff = datetime.now(UTC) - older_than
-    stmt = (
-        select(IngestedFile.id, IngestedFile.status)
-        .where(IngestedFile.status.in_(FileStatus.IN_PROGRESS), IngestedFile.updated_at < cutoff)
-        .order_by(IngestedFile.id)
-        .limit(limit)
-    )
-    return [(row.id, row.status) for row in session.execute(stmt)]
-
-
 def touch(session: Session, file_ids: list[int]) -> None:
     if file_ids:
         session.execute(
