@@ -93,7 +93,7 @@ def test_a_stage_past_its_soft_time_limit_fails_with_a_clear_error(monkeypatch: 
 
     file_id = _parsed_file(f"Headline\n\nThe mayor said “it will work.” {uuid.uuid4()}".encode(), "slow.txt")
 
-    def too_slow(doc: object) -> None:
+    def too_slow(doc: object, title: object = None) -> None:
         raise SoftTimeLimitExceeded()  # what Celery raises in the task when the soft limit passes
 
     monkeypatch.setattr(tasks, "extract_doc", too_slow)
