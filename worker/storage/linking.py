@@ -794,7 +794,23 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
         found[story_id].terms[term] = weight
     for story in found.values():
         story.terms, story.years = stories.split_years(story.terms)
+    follow_entity_merges(session, list(found.values()))
     return [found[sid] for sid in story_ids if sid in found]
+
+
+def follow_entity_merges(session: Session, profiles: list[stories.StoryProfile]) -> None:
+    """A story indexed under "Brask" before "Teodor Brask" arrived and absorbed it is a story
+    about Teodor Brask: compare articles with the canonical entities."""
+    ids = {e for p in profiles for e in p.entities}
+    merged = set(
+        session.execute(select(Entity.id).where(Entity.id.in_(ids), Entity.merged_into_id.is_not(None))).scalars()
+    )
+    for profile in profiles:
+        if merged & profile.entities.keys():
+            weights: defaultdict[int, float] = defaultdict(float)
+            for entity_id, weight in profile.entities.items():
+                weights[canonical_id(session, entity_id) if entity_id in merged else entity_id] += weight
+            profile.entities = dict(weights)
 
 
 def join_story(
