@@ -65,6 +65,31 @@ def test_a_bridging_article_names_the_other_story_to_merge() -> None:
     assert choice.story_id in (1, 2) and choice.bridged == [3 - choice.story_id]
 
 
+def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
+    assert stories.event_year("The 2008 quake, like those of 1999 and 2008, hit at night.", None) == 2008
+    assert stories.event_year("Named 2008 in 2008 and 2009 in 2009.", None) == 2009  # a tie: the latest
+    assert stories.event_year("The 2008 quake.", date(2013, 5, 1)) == 2013  # publication comes first
+    assert stories.event_year("No year at all.", None) is None
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    story.years = Counter({2008: 3})
+    same_year = stories.ArticleProfile({}, _profile(QUAKE_A_FOLLOWUP, None, corpus).terms, None, 2008)
+    other_year = stories.ArticleProfile({}, same_year.terms, None, 2013)
+    no_year = stories.ArticleProfile({}, same_year.terms, None, None)
+    assert stories.similarity(same_year, story) > stories.similarity(no_year, story) > stories.similarity(
+        other_year, story
+    )
+    markers = {stories.year_marker(2008): 3.0, stories.term_id("quake"): 0.5}
+    assert stories.split_years(markers) == ({stories.term_id("quake"): 0.5}, Counter({2008: 3}))
+
+
+def test_an_article_naming_only_a_story_s_minor_entity_covers_little_of_it() -> None:
+    story = {1: 5.0, 2: 4.0, 3: 1.0}
+    assert stories.entity_overlap({3: 2.0}, story) == 1.0  # all of the article's own entities...
+    assert stories.story_coverage({3: 2.0}, story) == 0.1  # ...but a tenth of the story's
+    assert stories.story_coverage({1: 1.0, 2: 1.0}, story) == 0.9
+
+
 def test_numbers_and_words_are_terms_but_stop_words_are_not() -> None:
     terms = stories.content_terms("The 6.1 quake and the quakes were said to be strong.")
     assert stories.term_id("#6.1") in terms and terms[stories.term_id("quake")] == 2

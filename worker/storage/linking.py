@@ -132,7 +132,9 @@ def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
     finds a story through one of its probes that the story is indexed under, and both are among
     these keys of the two articles: two articles that could join each other's new story take
     turns, the others do not. A second namespace, taken after the link keys and the hot entity
-    rows, so a transaction never waits for an earlier step's lock while holding a later one."""
+    rows, so a transaction never waits for an earlier step's lock while holding a later one.
+    A story's year marker (``stories.year_marker``) is stored under story_terms but no article looks
+    stories up by it, so it takes no lock (it would make all articles of a year take turns)."""
     return [f"term {t}" for t in profile.terms] + [f"entity {e}" for e in profile.entities]
 
 
@@ -731,7 +733,9 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
         if counts
         else {}
     )
-    return stories.ArticleProfile(entities, stories.term_vector(counts, frequency, corpus), article.published_date)
+    vector = stories.term_vector(counts, frequency, corpus)
+    year = stories.event_year(f"{article.title or ''}\n{article.clean_text}", article.published_date)
+    return stories.ArticleProfile(entities, vector, article.published_date, year)
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
@@ -788,6 +792,8 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
         select(StoryTerm.story_id, StoryTerm.term, StoryTerm.weight).where(StoryTerm.story_id.in_(story_ids))
     ):
         found[story_id].terms[term] = weight
+    for story in found.values():
+        story.terms, story.years = stories.split_years(story.terms)
     follow_entity_merges(session, list(found.values()))
     return [found[sid] for sid in story_ids if sid in found]
 
@@ -831,10 +837,11 @@ def join_story(
                 },
             )
         )
-    if profile.terms:
-        terms = insert(StoryTerm).values(
-            [{"story_id": story_id, "term": t, "weight": w} for t, w in profile.terms.items()]
-        )
+    rows = [{"story_id": story_id, "term": t, "weight": w} for t, w in profile.terms.items()]
+    if profile.year is not None:  # one more article about that year; merges and splits carry it like a word
+        rows.append({"story_id": story_id, "term": stories.year_marker(profile.year), "weight": 1.0})
+    if rows:
+        terms = insert(StoryTerm).values(rows)
         session.execute(
             terms.on_conflict_do_update(
                 index_elements=["term", "story_id"], set_={"weight": StoryTerm.weight + terms.excluded.weight}

@@ -3,10 +3,13 @@
 An article is described by two weighted vectors: its most telling entities (idf-weighted
 mentions) and its most telling content words (tf-idf of words, numbers and names of its title
 and text, a unit vector). A story is the sum of its articles' vectors. The article's similarity to
-a story mixes entity overlap and content cosine; dates are soft evidence: the further the article
-lies outside the story's date range, the lower the score (an undated side gives no evidence
-either way), so one event's reports days or weeks apart still meet while the same kind of event
-years later does not. The article joins the best story scoring at least JOIN_THRESHOLD, else it
+a story mixes entity overlap (both ways: the article's entities the story has, and the story's main
+entities the article has) and content cosine; dates are soft evidence: the further the article
+lies outside the story's date range, the lower the score, so one event's reports days or weeks apart
+still meet while the same kind of event years later does not. When a side is undated, the year the
+article is about (its publication year, else the year its text names most often) is weaker
+evidence against the years of the story's articles: two reports of one event seldom name different
+years most, two events of one kind usually do. The article joins the best story scoring at least JOIN_THRESHOLD, else it
 starts one; another story it also matches at BRIDGE_THRESHOLD or more was the same event seen
 before the bridge arrived, and is merged into it (reversibly). Candidates come from indexes (story
 entities, story words), never a scan. Thresholds were set on ECB+ training topics (two different
@@ -29,11 +32,14 @@ PROBE_TERMS = 8  # an article looks stories up by its most telling words...
 PROBE_ENTITIES = 6  # ...and entities
 ENTITY_WEIGHT = 0.4  # the rest is content cosine
 JOIN_THRESHOLD = 0.2
-BRIDGE_THRESHOLD = 0.45
+BRIDGE_THRESHOLD = 0.3  # 1.5 x the join threshold: one article must match both stories clearly
 TIME_SCALE_DAYS = 10.0  # the score halves about this far outside the story's dates
 UNDATED_FACTOR = 0.7  # unknown time: weaker evidence than reports known to be days apart
+OTHER_YEAR_FACTOR = 0.5  # undated, and about a year none of the story's articles is about
+YEAR_GAP = 2  # years this far apart are different years of news
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _GENERIC = frozenset({"said", "says", "told", "according", "reported", "report", "news", "year", "years", "time"})
 
 
@@ -49,6 +55,7 @@ class ArticleProfile:
     entities: dict[int, float]  # entity id -> weight
     terms: dict[int, float]  # term id -> weight (unit vector)
     day: date | None
+    year: int | None = None  # the year it is about (see event_year)
 
 
 @dataclass
@@ -58,6 +65,7 @@ class StoryProfile:
     terms: dict[int, float] = field(default_factory=dict)
     first_date: date | None = None
     last_date: date | None = None
+    years: Counter[int] = field(default_factory=Counter)  # year -> its articles about that year
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,14 @@ class Choice:
     story_id: int | None  # None: start a story
     score: float
     bridged: list[int]  # other stories the article shows to be the same event
+
+
+def event_year(text: str, day: date | None) -> int | None:
+    """The publication year, else the year the text names most often (the latest of a tie)."""
+    if day is not None:
+        return day.year
+    named = Counter(int(y) for y in _YEAR.findall(text))
+    return max(named.items(), key=lambda kv: (kv[1], kv[0]))[0] if named else None
 
 
 def idf(document_frequency: int, corpus_size: int) -> float:
@@ -91,6 +107,21 @@ def _stem(word: str) -> str:
 def term_id(term: str) -> int:
     """A stable 63-bit id for a term (the index key)."""
     return zlib.crc32(term.encode()) << 31 ^ zlib.crc32(term[::-1].encode())
+
+
+def year_marker(year: int) -> int:
+    """The term id under which a story stores how many of its articles are about ``year``."""
+    return term_id(f"@year {year}")
+
+
+YEAR_MARKERS = {year_marker(y): y for y in range(1950, 2100)}
+
+
+def split_years(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int]]:
+    """A story's stored terms: its content words, and its year markers as year counts."""
+    words = {t: w for t, w in terms.items() if t not in YEAR_MARKERS}
+    years = Counter({YEAR_MARKERS[t]: round(w) for t, w in terms.items() if t in YEAR_MARKERS and round(w) > 0})
+    return words, years
 
 
 def content_terms(text: str) -> Counter[int]:
@@ -131,6 +162,14 @@ def entity_overlap(article: dict[int, float], story: dict[int, float]) -> float:
     return sum(w for e, w in article.items() if e in story) / total if total else 0.0
 
 
+def story_coverage(article: dict[int, float], story: dict[int, float]) -> float:
+    """The weighted share of the story's TOP_ENTITIES main entities that the article also has: an
+    article naming only "Paris" covers all of its own entities, but little of a Paris heist story."""
+    main = sorted(story.items(), key=lambda kv: -kv[1])[:TOP_ENTITIES]
+    total = sum(w for _, w in main)
+    return sum(w for e, w in main if e in article) / total if total else 0.0
+
+
 def time_factor(day: date | None, first: date | None, last: date | None) -> float:
     """1 inside the story's date range, falling off outside it; an undated side is neither
     near nor far, so it keeps part of the score (the rest must come from the content)."""
@@ -140,12 +179,26 @@ def time_factor(day: date | None, first: date | None, last: date | None) -> floa
     return 1.0 / (1.0 + gap / TIME_SCALE_DAYS)
 
 
+def time_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Dates when both sides have them; else the share of the story's articles about the
+    article's year (within YEAR_GAP), between OTHER_YEAR_FACTOR (none) and 1 (all); else nothing."""
+    if article.day is not None and story.first_date is not None:
+        return time_factor(article.day, story.first_date, story.last_date)
+    total = sum(story.years.values())
+    if article.year is None or not total:
+        return UNDATED_FACTOR
+    near = sum(n for y, n in story.years.items() if abs(y - article.year) < YEAR_GAP) / total
+    return OTHER_YEAR_FACTOR + (1 - OTHER_YEAR_FACTOR) * near
+
+
 def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     words = cosine(article.terms, story.terms)
-    content = ENTITY_WEIGHT * entity_overlap(article.entities, story.entities) + (1 - ENTITY_WEIGHT) * words
+    both_ways = entity_overlap(article.entities, story.entities) * story_coverage(article.entities, story.entities)
+    shared = math.sqrt(both_ways)
+    content = ENTITY_WEIGHT * shared + (1 - ENTITY_WEIGHT) * words
     if not article.entities:  # nothing named: the words alone
         content = words
-    return content * time_factor(article.day, story.first_date, story.last_date)
+    return content * time_evidence(article, story)
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
