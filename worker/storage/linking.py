@@ -159,13 +159,18 @@ def article_entities(session: Session, article_id: int) -> list[ArticleEntity]:
 
 
 def canonical_id(session: Session, entity_id: int) -> int:
+    return _follow_merges(session, Entity, entity_id)
+
+
+def _follow_merges(session: Session, table: type[Entity] | type[Story], row_id: int) -> int:
+    """The end of a row's merged_into chain (a cycle, which merges never make, stops the walk)."""
     seen = set()
     while True:
-        into = session.execute(select(Entity.merged_into_id).where(Entity.id == entity_id)).scalar_one()
+        into = session.execute(select(table.merged_into_id).where(table.id == row_id)).scalar_one()
         if into is None or into in seen:
-            return entity_id
-        seen.add(entity_id)
-        entity_id = into
+            return row_id
+        seen.add(row_id)
+        row_id = into
 
 
 def find_candidates(session: Session, entities: list[ArticleEntity]) -> list[list[Candidate]]:
@@ -702,13 +707,7 @@ def assign_story(session: Session, article: Article, copies: list[tuple[int, flo
 
 
 def canonical_story(session: Session, story_id: int) -> int:
-    seen = set()
-    while True:
-        into = session.execute(select(Story.merged_into_id).where(Story.id == story_id)).scalar_one()
-        if into is None or into in seen:
-            return story_id
-        seen.add(story_id)
-        story_id = into
+    return _follow_merges(session, Story, story_id)
 
 
 def article_profile(session: Session, article: Article) -> stories.ArticleProfile:
