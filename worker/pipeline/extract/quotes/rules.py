@@ -90,7 +90,8 @@ PERSON_NOUNS = frozenset(
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {
     "sen": "senator",
-    "rep": "congressman",
+    "rep": "congressman congresswoman representative",
+    "del": "delegate",
     "gov": "governor",
     "gen": "general",
     "lt": "lieutenant",
@@ -103,7 +104,42 @@ TITLE_EXPANSIONS = {
     "col": "colonel",
     "capt": "captain",
 }
-GENERIC_ROLES = frozenset({"leader", "official", "president", "minister", "head", "chief", "politician", "lawmaker"})
+GENERIC_ROLES = frozenset(
+    {"leader", "official", "president", "minister", "head", "chief", "politician", "lawmaker", "candidate", "nominee"}
+)
+# party heads of a description: "the Utah Republican", "the Vermont independent"
+PARTY_WORDS = frozenset({"republican", "democrat", "democratic", "independent", "conservative", "liberal", "labour"})
+# "Sen. Marco Rubio, R-Fla.," / "Rep. Gwen Graham (D-Fla.)": the party letter and the state after a US lawmaker's name
+PARTY_LETTERS = {"r": "republican", "d": "democrat democratic", "i": "independent"}
+STATE_ABBREVIATIONS = {
+    "ala": "alabama", "al": "alabama", "alaska": "alaska", "ak": "alaska", "ariz": "arizona", "az": "arizona",
+    "ark": "arkansas", "ar": "arkansas", "calif": "california", "ca": "california", "colo": "colorado",
+    "co": "colorado", "conn": "connecticut", "ct": "connecticut", "del": "delaware", "de": "delaware",
+    "fla": "florida", "fl": "florida", "ga": "georgia", "hawaii": "hawaii", "hi": "hawaii", "idaho": "idaho",
+    "id": "idaho", "ill": "illinois", "il": "illinois", "ind": "indiana", "in": "indiana", "iowa": "iowa",
+    "ia": "iowa", "kan": "kansas", "kans": "kansas", "ks": "kansas", "ky": "kentucky", "la": "louisiana",
+    "maine": "maine", "me": "maine", "md": "maryland", "mass": "massachusetts", "ma": "massachusetts",
+    "mich": "michigan", "mi": "michigan", "minn": "minnesota", "mn": "minnesota", "miss": "mississippi",
+    "ms": "mississippi", "mo": "missouri", "mont": "montana", "mt": "montana", "neb": "nebraska",
+    "nebr": "nebraska", "ne": "nebraska", "nev": "nevada", "nv": "nevada", "nh": "new hampshire",
+    "nj": "new jersey", "nm": "new mexico", "ny": "new york", "nc": "north carolina", "nd": "north dakota",
+    "ohio": "ohio", "oh": "ohio", "okla": "oklahoma", "ok": "oklahoma", "ore": "oregon", "or": "oregon",
+    "pa": "pennsylvania", "penn": "pennsylvania", "ri": "rhode island", "sc": "south carolina",
+    "sd": "south dakota", "tenn": "tennessee", "tn": "tennessee", "tex": "texas", "texas": "texas", "tx": "texas",
+    "utah": "utah", "ut": "utah", "vt": "vermont", "va": "virginia", "wash": "washington", "wa": "washington",
+    "wva": "west virginia", "wv": "west virginia", "wis": "wisconsin", "wisc": "wisconsin", "wi": "wisconsin",
+    "wyo": "wyoming", "wy": "wyoming",
+}  # fmt: skip
+# a state's people: "the Texan", "the Floridian" are descriptions of the person from that state
+DEMONYMS = {
+    "texan": "texas",
+    "floridian": "florida",
+    "californian": "california",
+    "ohioan": "ohio",
+    "vermonter": "vermont",
+    "arkansan": "arkansas",
+    "virginian": "virginia",
+}
 MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her"})
 ORG_PRONOUNS = frozenset({"it", "they"})

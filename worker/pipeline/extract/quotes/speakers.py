@@ -15,10 +15,10 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
+from worker.pipeline.extract.quotes.describe import Describer, described
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
-    GENERIC_ROLES,
     GROUP_QUANTIFIERS,
     MALE_PRONOUNS,
     ORG_PRONOUNS,
@@ -26,7 +26,6 @@ from worker.pipeline.extract.quotes.rules import (
     PRONOUNS,
     READERS,
     SUBJECT_DEPS,
-    TITLE_EXPANSIONS,
 )
 
 
@@ -56,6 +55,7 @@ class Resolver:
                 self.gender[n] = g
         self.person_at.sort()
         self.history: list[Cue] = []
+        self.describer = Describer(self.text, entities)
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
@@ -75,7 +75,7 @@ class Resolver:
             else:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
-            n = self._entity_in(subj, lo, hi)
+            n = self._description(cue, subj, lo, hi) if described(subj) else self._entity_in(subj, lo, hi)
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
                 issued = self._issued_by(subj, cue.token)
                 # "the statement said": the speaker is who issued it
@@ -312,7 +312,7 @@ class Resolver:
 
     def _description(self, cue: Cue, head: Token, lo: int, hi: int) -> int | None:
         word = head.lower_
-        if head.pos_ == "PROPN":
+        if head.pos_ == "PROPN" and not described(head):
             return None
         if word in DOCUMENT_NOUNS:
             for prev in reversed(self.history[-6:]):
@@ -320,27 +320,4 @@ class Resolver:
                     return prev.speaker_entity
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
-        best: tuple[int, int] | None = None
-        for n, ent in enumerate(self.entities):
-            if ent.type == "organization":
-                if word not in ent.name.casefold().split():
-                    continue
-                last = max((m.start for m in ent.mentions if m.start < head.idx), default=None)
-            elif ent.type == "person":
-                last = None
-                for m in ent.mentions:
-                    if m.start >= head.idx:
-                        break
-                    words = set(" ".join(m.attributes.values()).casefold().replace(",", " ").split())
-                    words |= {w.strip(".") for w in words}
-                    words |= {TITLE_EXPANSIONS[w] for w in words if w in TITLE_EXPANSIONS}
-                    if word not in words and not (word in GENERIC_ROLES and mods & words):
-                        continue
-                    if mods and m.attributes.get("affiliation") and not mods & words:
-                        continue  # "the U.S. president" is not the Chinese one
-                    last = m.start
-            else:
-                continue
-            if last is not None and (best is None or last > best[0]):
-                best = (last, n)
-        return best[1] if best else None
+        return self.describer.resolve(head, mods)
