@@ -202,7 +202,9 @@ class Resolver:
                 else:
                     cue.speaker, cue.is_person = last.speaker, True  # a name the entity pass missed
             elif subjects or recent:
-                self._set(cue, (subjects or recent)[-1][1])
+                # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
+                mains = [(pos, n) for pos, n in subjects if self._main_subject(pos) or self._opens_sentence(pos)]
+                self._set(cue, (mains or subjects or recent)[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
                 for prev in reversed(self.history[-12:]):
