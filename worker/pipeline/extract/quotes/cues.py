@@ -262,6 +262,10 @@ def speaker_span(head: Token) -> tuple[int, int]:
         if child.dep_ in NAME_DEPS and child.dep_ != "punct":
             left = min(left, child.left_edge.i)
     for child in head.rights:
+        if child.dep_ in ("prep", "amod", "acl") and any(
+            t.pos_ == "VERB" and t.lower_ in SPEECH_VERBS for t in child.subtree
+        ):
+            continue  # "a statement saying, “...”": the report is not part of who made it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
     return left, right + 1

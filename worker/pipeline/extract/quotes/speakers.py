@@ -188,7 +188,7 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and pos < sent_start
+                and (pos < sent_start or (pos < cue.token.i and self._main_subject(pos)))
                 and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
@@ -201,6 +201,8 @@ class Resolver:
                     self._set(cue, last.speaker_entity)
                 else:
                     cue.speaker, cue.is_person = last.speaker, True  # a name the entity pass missed
+            elif newer and last is not None:
+                self._set(cue, newer[-1][1])  # the person introduced since the last attribution
             elif subjects or recent:
                 # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
                 mains = [(pos, n) for pos, n in subjects if self._main_subject(pos) or self._opens_sentence(pos)]
@@ -265,8 +267,10 @@ class Resolver:
         """The name opens its sentence ("And Obama, for all the progress ..., seems to agree"): a subject
         even where the parse says otherwise."""
         doc = self.doc
-        for k in range(doc[i].sent.start, i):
+        for k in range(i - 1, doc[i].sent.start - 1, -1):
             tok = doc[k]
+            if "\n" in tok.text:
+                break  # a paragraph opens the sentence even where the parse ran the sentence across it
             if self.ent_of[k] == self.ent_of[i] or tok.is_punct or tok.is_space:
                 continue
             if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
