@@ -80,6 +80,8 @@ def test_hard_cases(nlp: Language, case: dict[str, Any]) -> None:
     extraction = extract_doc(nlp(case["text"]), terms=True)
     for expected in case["quotes"]:
         _check(case["text"], extraction, expected)
+    for text in case.get("absent", []):  # spans that must not come out as quotes
+        assert all(q.text != text for q in extraction.quotes), text
 
 
 def test_quote_texts_have_no_enclosing_marks(seeds: dict[str, tuple[str, Extraction]]) -> None:
