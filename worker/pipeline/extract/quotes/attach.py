@@ -253,7 +253,10 @@ def governing_cue(
                 if found is None or cue.speaker is not None:
                     found = cue
             if node.head is node or (
-                found is not None and found.speaker is not None and node.dep_ not in ("ccomp", "xcomp")
+                found is not None
+                and found.speaker is not None
+                and (found.speaker_entity is not None or found.is_person)  # "a voice that said": climb on
+                and node.dep_ not in ("ccomp", "xcomp")
             ):
                 break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
             node = node.head

@@ -85,7 +85,8 @@ PERSON_NOUNS = frozenset(
     "analyst economist diplomat executive chairman chairwoman chair spokesperson representative delegate "
     "activist scientist journalist columnist commentator host anchor correspondent mother father wife husband son "
     "daughter sister brother friend neighbor neighbour man woman girl boy immigrant refugee owner operator "
-    "consultant adviser aide staffer insider".split()
+    "consultant adviser aide staffer insider guy lady gentleman kid child teen teenager citizen individual victim "
+    "witness survivor relative colleague fan customer employee critic expert".split()
 )
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {
