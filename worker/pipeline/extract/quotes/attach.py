@@ -103,7 +103,13 @@ def introduced(
     t = colon - 1
     if t >= 0 and doc[t].text == ")":
         t = next((u - 1 for u in range(t - 1, max(-1, t - 10), -1) if doc[u].text == "("), t)
-    if t >= 0 and resolver.ent_of[t] >= 0 and resolver.entities[resolver.ent_of[t]].type in ("person", "organization"):
+    addressee = t >= 0 and doc[t].dep_ == "pobj" and doc[t].head.lower_ in ("to", "for", "at", "toward", "towards")
+    if (
+        t >= 0
+        and not addressee  # "McConnell delivered a blunt message to Trump:" is McConnell's
+        and resolver.ent_of[t] >= 0
+        and resolver.entities[resolver.ent_of[t]].type in ("person", "organization")
+    ):
         cue = Cue(doc[colon], doc[colon].idx + 1, doc[t])
         resolver.resolve(cue)
         if cue.speaker is not None:

@@ -216,6 +216,9 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
     sent = verb.sent
+    named = _name_after_quote(doc, verb, in_quote)
+    if named is not None:
+        return named
     found: Token | None = None
     i = verb.i - 1
     while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
@@ -250,6 +253,22 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
         found = found.head
     return found
+
+
+def _name_after_quote(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """ "“...,” Trump, the 2016 GOP front-runner ..., said": the person named right after the closing mark
+    of a quote that ends with a comma, however long the appositive before the cue."""
+    for k in range(verb.i - 1, max(verb.sent.start, verb.i - 40), -1):
+        if not (doc[k].is_quote and in_quote[k - 1] and doc[k - 1].text in (",", "!", "?", "—")):
+            continue
+        name: Token | None = None  # the last name before the appositive: "Sanders campaign manager Jeff Weaver"
+        for j in range(k + 1, min(verb.i, k + 8)):
+            if (doc[j].text == "," and j > k + 1) or doc[j].pos_ in ("VERB", "AUX"):
+                break
+            if doc[j].ent_type_ == "PERSON" and not in_quote[j]:
+                name = doc[j]
+        return name
+    return None
 
 
 def _name_like(tok: Token) -> bool:
