@@ -275,7 +275,10 @@ def governing_cue(
         for cue in cues_by_sent.get(k, []):
             if cue.nominal:
                 continue
-            framing = cue.token.lower_ in ("put", "puts", "according")  # "as X put it, “...”"
+            # "as X put it, “...”", "according to X", "As the Post's Ishaan Tharoor wrote, “...”"
+            framing = cue.token.lower_ in ("put", "puts", "according") or any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in cue.token.children
+            )
             if not standalone and not framing and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
                 continue
             ci = cue.token.i
