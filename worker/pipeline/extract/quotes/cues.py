@@ -54,6 +54,14 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
             continue
+        if (
+            node.dep_ == "pcomp"
+            and node.head.dep_ == "prep"
+            and node.head.head.dep_ == "dobj"
+            and node.head.head.head.pos_ in ("VERB", "AUX")
+        ):
+            node = node.head.head.head  # "he made a point of saying ...", "took the opportunity of noting ..."
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
