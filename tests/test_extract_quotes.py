@@ -101,6 +101,26 @@ def test_no_speaker_is_never_guessed(nlp: Language) -> None:
     assert [(q.text, q.speaker) for q in quotes if q.kind == "direct"] == [("Nobody knows what comes next.", None)]
 
 
+FIRST_PERSON = (
+    "The judge then turned to me. I had prepared a short statement, but I decided to answer him directly.\n\n"
+    "“Your Honor,” I said, “I would like to answer the question you raised.”"
+)
+
+
+def test_first_person_i_is_the_byline_author(nlp: Language) -> None:
+    quotes = extract_doc(nlp(FIRST_PERSON), authors=["Dinesh D'Souza"]).quotes
+    assert {q.speaker for q in quotes if q.kind == "direct"} == {"Dinesh D'Souza"}
+
+
+def test_i_is_nobody_without_a_single_author_or_outside_a_first_person_piece(nlp: Language) -> None:
+    for text, authors in ((FIRST_PERSON, []), (FIRST_PERSON, ["A. Writer", "B. Writer"])):
+        quotes = extract_doc(nlp(text), authors=authors).quotes
+        assert {q.speaker for q in quotes if q.kind == "direct"} == {None}
+    once = "The hearing ran late.\n\n“Your Honor,” I said, “I would like to answer.”"
+    quotes = extract_doc(nlp(once), authors=["A. Writer"]).quotes
+    assert {q.speaker for q in quotes if q.kind == "direct"} == {None}
+
+
 def test_odd_quote_marks_do_not_lose_the_rest() -> None:
     text = "He said “one thing.\n\nShe said “another thing,” and left. A stray ” mark."
     spans = [text[s.start : s.end] for s in pair_marks(text)]

@@ -6,12 +6,14 @@ wins, then one that agrees on "former", then the most recently mentioned."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.rules import (
     DEMONYMS,
+    FIRST_PERSON_MIN,
     GENERIC_ROLES,
     PARTY_LETTERS,
     PARTY_WORDS,
@@ -93,3 +95,12 @@ class Describer:
             if best is None or key > best:
                 best = key
         return best[3] if best else None
+
+
+def first_person_author(doc: Doc, in_quote: list[bool], authors: Sequence[str]) -> str | None:
+    """The byline's single author when the article is written in the first person ("I" at least
+    FIRST_PERSON_MIN times outside quotation marks), else None: "I" outside a quote is then the writer."""
+    if len(authors) != 1:
+        return None
+    mine = sum(1 for t in doc if t.text == "I" and not in_quote[t.i])
+    return authors[0] if mine >= FIRST_PERSON_MIN else None

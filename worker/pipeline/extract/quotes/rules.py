@@ -141,6 +141,8 @@ DEMONYMS = {
     "arkansan": "arkansas",
     "virginian": "virginia",
 }
+# "I" outside quotation marks this often makes a piece first-person: its "I said" is the byline's author
+FIRST_PERSON_MIN = 3
 MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her"})
 ORG_PRONOUNS = frozenset({"it", "they"})

@@ -9,13 +9,14 @@ an unresolved pronoun gives no speaker."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
-from worker.pipeline.extract.quotes.describe import Describer, described
+from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
@@ -32,7 +33,7 @@ from worker.pipeline.extract.quotes.rules import (
 class Resolver:
     """Speakers to entities, in text order."""
 
-    def __init__(self, doc: Doc, entities: list[Entity], in_quote: list[bool]) -> None:
+    def __init__(self, doc: Doc, entities: list[Entity], in_quote: list[bool], authors: Sequence[str] = ()) -> None:
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token on each access: read it once
         self.entities = entities
@@ -56,6 +57,7 @@ class Resolver:
         self.person_at.sort()
         self.history: list[Cue] = []
         self.describer = Describer(self.text, entities)
+        self.author = first_person_author(doc, in_quote, authors)
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
@@ -219,6 +221,8 @@ class Resolver:
                         self._set(cue, older[-1])
             if cue.speaker is not None and cue.gender is None:
                 cue.gender = want
+        elif low == "i" and self.author is not None:
+            cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
         elif low in ORG_PRONOUNS:
             for prev in reversed(self.history[-2:]):
                 if prev.speaker_entity is not None and not prev.is_person:
