@@ -86,7 +86,7 @@ PERSON_NOUNS = frozenset(
     "activist scientist journalist columnist commentator host anchor correspondent mother father wife husband son "
     "daughter sister brother friend neighbor neighbour man woman girl boy immigrant refugee owner operator "
     "consultant adviser aide staffer insider guy lady gentleman kid child teen teenager citizen individual victim "
-    "witness survivor relative colleague fan customer employee critic expert".split()
+    "witness survivor relative colleague fan customer employee critic expert soldier fighter militant".split()
 )
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {

@@ -24,6 +24,7 @@ from worker.pipeline.extract.quotes.rules import (
     MALE_PRONOUNS,
     ORG_PRONOUNS,
     ORG_WORDS,
+    PERSON_NOUNS,
     PRONOUNS,
     READERS,
     SUBJECT_DEPS,
@@ -231,6 +232,22 @@ class Resolver:
                 break
             if low == "it":
                 self._document_pronoun(cue)
+            else:
+                self._plural_antecedent(cue)
+
+    def _plural_antecedent(self, cue: Cue) -> None:
+        """ "Senate Democrats blocked the bill because they said ...": "they" is the nearest plural subject
+        before it, in its paragraph or the one before."""
+        assert cue.subject is not None
+        floor = self._paragraph_floor(cue.subject.i)
+        for i in range(cue.subject.i - 1, floor - 1, -1):
+            tok = self.doc[i]
+            if self.in_quote[i] or tok.dep_ not in SUBJECT_DEPS or tok.lower_ in PRONOUNS:
+                continue
+            plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
+            if plural and _animate(tok):
+                self._speak_for(cue, tok)
+                return
 
     def _document_pronoun(self, cue: Cue) -> None:
         """ "The email includes a photo ... At the bottom it reads, “...”": the issuer of the document last named."""
@@ -331,3 +348,14 @@ class Resolver:
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
         return self.describer.resolve(head, mods)
+
+
+def _animate(tok: Token) -> bool:
+    """People or bodies, not things: "Senate Democrats", "the groups", "protesters"; not "waivers"."""
+    low = tok.lower_
+    return (
+        tok.pos_ == "PROPN"
+        or tok.ent_type_ in ("NORP", "ORG", "PERSON")
+        or low.rstrip("s") in PERSON_NOUNS
+        or low.endswith(("ists", "ians", "groups", "people"))
+    )
