@@ -1,7 +1,8 @@
 """Descriptions to entities: "the Florida senator", "the Utah Republican", "the former secretary of state" is
 the person named earlier with that role, state or party ("Sen. Marco Rubio, R-Fla."); "the ministry" is the
 organization whose name carries the word. Among matches, one that also carries the description's modifiers
-wins, then one that agrees on "former", then the most recently mentioned."""
+wins, then one that agrees on "former", then the most recently mentioned. Also who "I" is: the byline's
+single author in a first-person piece."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """Step 3, speakers: every cue's subject resolved, in text order, to an entity of the article.
 
 A name inside the subject; an appositive name; "he"/"she" to the previous attribution's speaker when
-compatible, else the nearest preceding person of that gender; a description ("the White House press
-secretary", "the ministry") to the nearest preceding entity whose role or name carries its head noun;
-a document ("the statement said") to its issuer. A description nothing resolves stays as its own text;
-an unresolved pronoun gives no speaker."""
+compatible, unless a person was introduced since, else the nearest preceding person of that gender;
+"they" to the last group speaker or the nearest plural subject naming people; "I" to the byline's author
+in a first-person piece; a description ("the White House press secretary", "the ministry") through
+describe.py; a document ("the statement said") to its issuer. A description nothing resolves stays as
+its own text; an unresolved pronoun gives no speaker."""
 
 from __future__ import annotations
 
