@@ -80,6 +80,8 @@ def test_hard_cases(nlp: Language, case: dict[str, Any]) -> None:
     extraction = extract_doc(nlp(case["text"]), terms=True)
     for expected in case["quotes"]:
         _check(case["text"], extraction, expected)
+    for text in case.get("absent", []):  # spans that must not come out as quotes
+        assert all(q.text != text for q in extraction.quotes), text
 
 
 def test_quote_texts_have_no_enclosing_marks(seeds: dict[str, tuple[str, Extraction]]) -> None:
@@ -97,6 +99,26 @@ def test_no_speaker_is_never_guessed(nlp: Language) -> None:
     text = "The meeting ended late.\n\n“Nobody knows what comes next.”\n\nHe left."
     quotes = extract_doc(nlp(text), terms=True).quotes
     assert [(q.text, q.speaker) for q in quotes if q.kind == "direct"] == [("Nobody knows what comes next.", None)]
+
+
+FIRST_PERSON = (
+    "The judge then turned to me. I had prepared a short statement, but I decided to answer him directly.\n\n"
+    "“Your Honor,” I said, “I would like to answer the question you raised.”"
+)
+
+
+def test_first_person_i_is_the_byline_author(nlp: Language) -> None:
+    quotes = extract_doc(nlp(FIRST_PERSON), authors=["Dinesh D'Souza"]).quotes
+    assert {q.speaker for q in quotes if q.kind == "direct"} == {"Dinesh D'Souza"}
+
+
+def test_i_is_nobody_without_a_single_author_or_outside_a_first_person_piece(nlp: Language) -> None:
+    for text, authors in ((FIRST_PERSON, []), (FIRST_PERSON, ["A. Writer", "B. Writer"])):
+        quotes = extract_doc(nlp(text), authors=authors).quotes
+        assert {q.speaker for q in quotes if q.kind == "direct"} == {None}
+    once = "The hearing ran late.\n\n“Your Honor,” I said, “I would like to answer.”"
+    quotes = extract_doc(nlp(once), authors=["A. Writer"]).quotes
+    assert {q.speaker for q in quotes if q.kind == "direct"} == {None}
 
 
 def test_odd_quote_marks_do_not_lose_the_rest() -> None:

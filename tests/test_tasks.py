@@ -58,7 +58,7 @@ def test_an_unexpected_error_fails_the_file_for_good(monkeypatch: pytest.MonkeyP
     raw = f"Headline\n\nThe mayor said on Monday the plan “will work.” {uuid.uuid4()}".encode()
     file_id = _parsed_file(raw, "bug.txt")
 
-    def broken(doc: object, title: object = None) -> None:
+    def broken(doc: object, title: object = None, **_: object) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(tasks, "extract_doc", broken)
@@ -93,7 +93,7 @@ def test_a_stage_past_its_soft_time_limit_fails_with_a_clear_error(monkeypatch: 
 
     file_id = _parsed_file(f"Headline\n\nThe mayor said “it will work.” {uuid.uuid4()}".encode(), "slow.txt")
 
-    def too_slow(doc: object, title: object = None) -> None:
+    def too_slow(doc: object, title: object = None, **_: object) -> None:
         raise SoftTimeLimitExceeded()  # what Celery raises in the task when the soft limit passes
 
     monkeypatch.setattr(tasks, "extract_doc", too_slow)

@@ -137,7 +137,7 @@ def extract_articles(session: Session, batch: list[IngestedFile], model: str, ba
     docs = nlp.pipe((by_file[f.id].clean_text for f in english), batch_size=batch_size)
     titles = nlp.pipe((by_file[f.id].title or "" for f in english), batch_size=batch_size)
     for file, doc, title in zip(english, docs, titles, strict=True):
-        extraction = extract_doc(doc, title)
+        extraction = extract_doc(doc, title, authors=by_file[file.id].authors or ())
         articles.replace_extraction(session, by_file[file.id].id, extraction)
         log.info(
             "extracted",

@@ -15,7 +15,7 @@ def run_local(raw: bytes, filename: str, model: str) -> dict[str, Any]:
     result["quotes"], result["entities"] = [], []
     if parsed.language in (None, "en"):
         nlp = load_nlp(model)
-        extraction = extract_doc(nlp(parsed.text), nlp(parsed.title or ""))
+        extraction = extract_doc(nlp(parsed.text), nlp(parsed.title or ""), authors=parsed.authors)
         result["quotes"] = [asdict(q) for q in extraction.quotes]
         result["entities"] = [asdict(e) for e in extraction.entities]
     return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -18,9 +18,10 @@ def extract_texts(nlp: Language, texts: Iterable[str], batch_size: int = 8) -> I
         yield extract_doc(doc)
 
 
-def extract_doc(doc: Doc, title: Doc | None = None, terms: bool = False) -> Extraction:
+def extract_doc(doc: Doc, title: Doc | None = None, terms: bool = False, authors: Sequence[str] = ()) -> Extraction:
     """Quotes come from the body; entities from the body and, when given, the headline. Quoted
-    terms (scare quotes, titles) only when ``terms``."""
+    terms (scare quotes, titles) only when ``terms``. ``authors`` (the byline) speak for "I" in a
+    first-person piece."""
     entities = extract_entities(doc)
-    quotes = extract_quotes(doc, entities, terms=terms)
+    quotes = extract_quotes(doc, entities, terms=terms, authors=authors)
     return Extraction(quotes=quotes, entities=add_title_entities(entities, title))

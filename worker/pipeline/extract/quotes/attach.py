@@ -103,7 +103,13 @@ def introduced(
     t = colon - 1
     if t >= 0 and doc[t].text == ")":
         t = next((u - 1 for u in range(t - 1, max(-1, t - 10), -1) if doc[u].text == "("), t)
-    if t >= 0 and resolver.ent_of[t] >= 0 and resolver.entities[resolver.ent_of[t]].type in ("person", "organization"):
+    addressee = t >= 0 and doc[t].dep_ == "pobj" and doc[t].head.lower_ in ("to", "for", "at", "toward", "towards")
+    if (
+        t >= 0
+        and not addressee  # "McConnell delivered a blunt message to Trump:" is McConnell's
+        and resolver.ent_of[t] >= 0
+        and resolver.entities[resolver.ent_of[t]].type in ("person", "organization")
+    ):
         cue = Cue(doc[colon], doc[colon].idx + 1, doc[t])
         resolver.resolve(cue)
         if cue.speaker is not None:
@@ -253,7 +259,10 @@ def governing_cue(
                 if found is None or cue.speaker is not None:
                     found = cue
             if node.head is node or (
-                found is not None and found.speaker is not None and node.dep_ not in ("ccomp", "xcomp")
+                found is not None
+                and found.speaker is not None
+                and (found.speaker_entity is not None or found.is_person)  # "a voice that said": climb on
+                and node.dep_ not in ("ccomp", "xcomp")
             ):
                 break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
             node = node.head
@@ -266,7 +275,10 @@ def governing_cue(
         for cue in cues_by_sent.get(k, []):
             if cue.nominal:
                 continue
-            framing = cue.token.lower_ in ("put", "puts", "according")  # "as X put it, “...”"
+            # "as X put it, “...”", "according to X", "As the Post's Ishaan Tharoor wrote, “...”"
+            framing = cue.token.lower_ in ("put", "puts", "according") or any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in cue.token.children
+            )
             if not standalone and not framing and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
                 continue
             ci = cue.token.i

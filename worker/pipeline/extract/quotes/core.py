@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span
@@ -24,9 +25,10 @@ from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
-def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False) -> list[Quote]:
-    """The article's quotes in text order; quoted terms (scare quotes, titles) only when ``terms``."""
-    quotes = one_per_report(doc.text, _quotes(doc, entities))
+def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False, authors: Sequence[str] = ()) -> list[Quote]:
+    """The article's quotes in text order; quoted terms (scare quotes, titles) only when ``terms``;
+    "I" is the byline's single author in a first-person piece."""
+    quotes = one_per_report(doc.text, _quotes(doc, entities, authors))
     return quotes if terms else [q for q in quotes if q.kind != "term"]
 
 
@@ -68,7 +70,7 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
     return kept
 
 
-def _quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
+def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> list[Quote]:
     text = doc.text
     if not text.strip():
         return []
@@ -92,7 +94,7 @@ def _quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
         for i in range(sent.start, sent.end):
             sent_of[i] = k
 
-    resolver = Resolver(doc, entities, in_quote)
+    resolver = Resolver(doc, entities, in_quote, authors)
     cues = [c for c in find_cues(doc) if not in_quote[c.token.i]]
     for c in cues:
         if c.subject is not None and "\n" in text[min(c.subject.idx, c.token.idx) : max(c.subject.idx, c.token.idx)]:

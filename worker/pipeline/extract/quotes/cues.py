@@ -54,6 +54,14 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
             continue
+        if (
+            node.dep_ == "pcomp"
+            and node.head.dep_ == "prep"
+            and node.head.head.dep_ == "dobj"
+            and node.head.head.head.pos_ in ("VERB", "AUX")
+        ):
+            node = node.head.head.head  # "he made a point of saying ...", "took the opportunity of noting ..."
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
@@ -216,6 +224,9 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
     sent = verb.sent
+    named = _name_after_quote(doc, verb, in_quote)
+    if named is not None:
+        return named
     found: Token | None = None
     i = verb.i - 1
     while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
@@ -252,6 +263,22 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     return found
 
 
+def _name_after_quote(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """ "“...,” Trump, the 2016 GOP front-runner ..., said": the person named right after the closing mark
+    of a quote that ends with a comma, however long the appositive before the cue."""
+    for k in range(verb.i - 1, max(verb.sent.start, verb.i - 40), -1):
+        if not (doc[k].is_quote and in_quote[k - 1] and doc[k - 1].text in (",", "!", "?", "—")):
+            continue
+        name: Token | None = None  # the last name before the appositive: "Sanders campaign manager Jeff Weaver"
+        for j in range(k + 1, min(verb.i, k + 8)):
+            if (doc[j].text == "," and j > k + 1) or doc[j].pos_ in ("VERB", "AUX"):
+                break
+            if doc[j].ent_type_ == "PERSON" and not in_quote[j]:
+                name = doc[j]
+        return name
+    return None
+
+
 def _name_like(tok: Token) -> bool:
     return tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "") and not tok.is_quote
 
@@ -262,6 +289,10 @@ def speaker_span(head: Token) -> tuple[int, int]:
         if child.dep_ in NAME_DEPS and child.dep_ != "punct":
             left = min(left, child.left_edge.i)
     for child in head.rights:
+        if child.dep_ in ("prep", "amod", "acl") and any(
+            t.pos_ == "VERB" and t.lower_ in SPEECH_VERBS for t in child.subtree
+        ):
+            continue  # "a statement saying, “...”": the report is not part of who made it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
     return left, right + 1

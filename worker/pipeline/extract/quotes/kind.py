@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.marks import Segment
-from worker.pipeline.extract.quotes.rules import MAX_TERM_TOKENS, REPORTING_VERBS, TERM_CUES
+from worker.pipeline.extract.quotes.rules import MAX_TERM_TOKENS, REPORTING_VERBS, SUBJECT_DEPS, TERM_CUES
 
 
 def is_standalone(doc: Doc, text: str, seg: Segment, lo: int, hi: int, sent: Span) -> bool:
@@ -112,6 +112,8 @@ def _report_before(doc: Doc, cue: Cue) -> tuple[int, int] | None:
     end = max(token.i, subj.right_edge.i) + 1
     if end < token.sent.end - 3 and doc[end].text == "," and not any(t.is_quote for t in doc[end : token.sent.end]):
         return token.sent.start, token.sent.end  # "Otherwise, she said, countries may ...": the whole sentence
+    if not any(t.dep_ in SUBJECT_DEPS for t in doc[token.sent.start : start - 1]):
+        return None  # "Fueled by frustration, Trump explained ...": an adjunct, not a clause anyone reports
     return token.sent.start, start - 1
 
 

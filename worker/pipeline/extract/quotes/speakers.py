@@ -1,39 +1,41 @@
 """Step 3, speakers: every cue's subject resolved, in text order, to an entity of the article.
 
 A name inside the subject; an appositive name; "he"/"she" to the previous attribution's speaker when
-compatible, else the nearest preceding person of that gender; a description ("the White House press
-secretary", "the ministry") to the nearest preceding entity whose role or name carries its head noun;
-a document ("the statement said") to its issuer. A description nothing resolves stays as its own text;
-an unresolved pronoun gives no speaker."""
+compatible, unless a person was introduced since, else the nearest preceding person of that gender;
+"they" to the last group speaker or the nearest plural subject naming people; "I" to the byline's author
+in a first-person piece; a description ("the White House press secretary", "the ministry") through
+describe.py; a document ("the statement said") to its issuer. A description nothing resolves stays as
+its own text; an unresolved pronoun gives no speaker."""
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
+from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
-    GENERIC_ROLES,
     GROUP_QUANTIFIERS,
     MALE_PRONOUNS,
     ORG_PRONOUNS,
     ORG_WORDS,
+    PERSON_NOUNS,
     PRONOUNS,
     READERS,
     SUBJECT_DEPS,
-    TITLE_EXPANSIONS,
 )
 
 
 class Resolver:
     """Speakers to entities, in text order."""
 
-    def __init__(self, doc: Doc, entities: list[Entity], in_quote: list[bool]) -> None:
+    def __init__(self, doc: Doc, entities: list[Entity], in_quote: list[bool], authors: Sequence[str] = ()) -> None:
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token on each access: read it once
         self.entities = entities
@@ -56,6 +58,8 @@ class Resolver:
                 self.gender[n] = g
         self.person_at.sort()
         self.history: list[Cue] = []
+        self.describer = Describer(self.text, entities)
+        self.author = first_person_author(doc, in_quote, authors)
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
@@ -75,7 +79,7 @@ class Resolver:
             else:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
-            n = self._entity_in(subj, lo, hi)
+            n = self._description(cue, subj, lo, hi) if described(subj) else self._entity_in(subj, lo, hi)
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
                 issued = self._issued_by(subj, cue.token)
                 # "the statement said": the speaker is who issued it
@@ -188,7 +192,7 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and pos < sent_start
+                and (pos < sent_start or (pos < cue.token.i and self._main_subject(pos)))
                 and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
@@ -201,8 +205,12 @@ class Resolver:
                     self._set(cue, last.speaker_entity)
                 else:
                     cue.speaker, cue.is_person = last.speaker, True  # a name the entity pass missed
+            elif newer and last is not None:
+                self._set(cue, newer[-1][1])  # the person introduced since the last attribution
             elif subjects or recent:
-                self._set(cue, (subjects or recent)[-1][1])
+                # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
+                mains = [(pos, n) for pos, n in subjects if self._main_subject(pos) or self._opens_sentence(pos)]
+                self._set(cue, (mains or subjects or recent)[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
                 for prev in reversed(self.history[-12:]):
@@ -215,6 +223,8 @@ class Resolver:
                         self._set(cue, older[-1])
             if cue.speaker is not None and cue.gender is None:
                 cue.gender = want
+        elif low == "i" and self.author is not None:
+            cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
         elif low in ORG_PRONOUNS:
             for prev in reversed(self.history[-2:]):
                 if prev.speaker_entity is not None and not prev.is_person:
@@ -223,6 +233,22 @@ class Resolver:
                 break
             if low == "it":
                 self._document_pronoun(cue)
+            else:
+                self._plural_antecedent(cue)
+
+    def _plural_antecedent(self, cue: Cue) -> None:
+        """ "Senate Democrats blocked the bill because they said ...": "they" is the nearest plural subject
+        before it, in its paragraph or the one before."""
+        assert cue.subject is not None
+        floor = self._paragraph_floor(cue.subject.i)
+        for i in range(cue.subject.i - 1, floor - 1, -1):
+            tok = self.doc[i]
+            if self.in_quote[i] or tok.dep_ not in SUBJECT_DEPS or tok.lower_ in PRONOUNS:
+                continue
+            plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
+            if plural and _animate(tok):
+                self._speak_for(cue, tok)
+                return
 
     def _document_pronoun(self, cue: Cue) -> None:
         """ "The email includes a photo ... At the bottom it reads, “...”": the issuer of the document last named."""
@@ -263,8 +289,10 @@ class Resolver:
         """The name opens its sentence ("And Obama, for all the progress ..., seems to agree"): a subject
         even where the parse says otherwise."""
         doc = self.doc
-        for k in range(doc[i].sent.start, i):
+        for k in range(i - 1, doc[i].sent.start - 1, -1):
             tok = doc[k]
+            if "\n" in tok.text:
+                break  # a paragraph opens the sentence even where the parse ran the sentence across it
             if self.ent_of[k] == self.ent_of[i] or tok.is_punct or tok.is_space:
                 continue
             if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
@@ -312,7 +340,7 @@ class Resolver:
 
     def _description(self, cue: Cue, head: Token, lo: int, hi: int) -> int | None:
         word = head.lower_
-        if head.pos_ == "PROPN":
+        if head.pos_ == "PROPN" and not described(head):
             return None
         if word in DOCUMENT_NOUNS:
             for prev in reversed(self.history[-6:]):
@@ -320,27 +348,15 @@ class Resolver:
                     return prev.speaker_entity
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
-        best: tuple[int, int] | None = None
-        for n, ent in enumerate(self.entities):
-            if ent.type == "organization":
-                if word not in ent.name.casefold().split():
-                    continue
-                last = max((m.start for m in ent.mentions if m.start < head.idx), default=None)
-            elif ent.type == "person":
-                last = None
-                for m in ent.mentions:
-                    if m.start >= head.idx:
-                        break
-                    words = set(" ".join(m.attributes.values()).casefold().replace(",", " ").split())
-                    words |= {w.strip(".") for w in words}
-                    words |= {TITLE_EXPANSIONS[w] for w in words if w in TITLE_EXPANSIONS}
-                    if word not in words and not (word in GENERIC_ROLES and mods & words):
-                        continue
-                    if mods and m.attributes.get("affiliation") and not mods & words:
-                        continue  # "the U.S. president" is not the Chinese one
-                    last = m.start
-            else:
-                continue
-            if last is not None and (best is None or last > best[0]):
-                best = (last, n)
-        return best[1] if best else None
+        return self.describer.resolve(head, mods)
+
+
+def _animate(tok: Token) -> bool:
+    """People or bodies, not things: "Senate Democrats", "the groups", "protesters"; not "waivers"."""
+    low = tok.lower_
+    return (
+        tok.pos_ == "PROPN"
+        or tok.ent_type_ in ("NORP", "ORG", "PERSON")
+        or low.rstrip("s") in PERSON_NOUNS
+        or low.endswith(("ists", "ians", "groups", "people"))
+    )

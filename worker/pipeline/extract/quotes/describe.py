@@ -1,0 +1,107 @@
+"""Descriptions to entities: "the Florida senator", "the Utah Republican", "the former secretary of state" is
+the person named earlier with that role, state or party ("Sen. Marco Rubio, R-Fla."); "the ministry" is the
+organization whose name carries the word. Among matches, one that also carries the description's modifiers
+wins, then one that agrees on "former", then the most recently mentioned. Also who "I" is: the byline's
+single author in a first-person piece."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from worker.pipeline.extract.model import Entity
+from worker.pipeline.extract.quotes.rules import (
+    DEMONYMS,
+    FIRST_PERSON_MIN,
+    GENERIC_ROLES,
+    PARTY_LETTERS,
+    PARTY_WORDS,
+    STATE_ABBREVIATIONS,
+    TITLE_EXPANSIONS,
+)
+
+# ", R-Fla.," / " (D-N.Y.)" / " (Fla.)" right after a name
+_TAG = re.compile(r"\s*([,(])\s*(?:([RDI])\s*[-–.,]\s*)?([A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]?\.)*)\s*[),]")
+
+
+def lawmaker_tag(text: str, end: int) -> set[str]:
+    """The party and state words of a tag right after a name: ", R-Fla.," -> {"republican", "florida"}."""
+    m = _TAG.match(text, end, end + 24)
+    if m is None:
+        return set()
+    opener, party, state = m.groups()
+    key = state.replace(".", "").replace(" ", "").casefold()
+    if key not in STATE_ABBREVIATIONS or (party is None and opener != "("):
+        return set()
+    words = set(STATE_ABBREVIATIONS[key].split())
+    if party:
+        words |= set(PARTY_LETTERS[party.casefold()].split())
+    return words
+
+
+def described(head: Token) -> bool:
+    """ "the Utah Republican", "the Texan": a party or a state's people with "the" describes a person named before."""
+    low = head.lower_
+    return (low in PARTY_WORDS or low in DEMONYMS) and any(c.lower_ == "the" for c in head.lefts)
+
+
+def role_words(attributes: dict[str, str]) -> set[str]:
+    words = set(" ".join(attributes.values()).casefold().replace(",", " ").split())
+    words |= {w.strip(".") for w in words}
+    for w in list(words):
+        words.update(TITLE_EXPANSIONS.get(w, "").split())
+        if w in DEMONYMS:
+            words.add(DEMONYMS[w])
+    return words
+
+
+class Describer:
+    """What each person is called up to a point of the text, and descriptions matched against it."""
+
+    def __init__(self, text: str, entities: list[Entity]) -> None:
+        self.entities = entities
+        # per person: (mention start, the words stated at or after that mention)
+        self.said: dict[int, list[tuple[int, set[str]]]] = {}
+        for n, ent in enumerate(entities):
+            if ent.type == "person":
+                self.said[n] = [(m.start, role_words(m.attributes) | lawmaker_tag(text, m.end)) for m in ent.mentions]
+
+    def resolve(self, head: Token, mods: set[str]) -> int | None:
+        word = DEMONYMS.get(head.lower_, head.lower_)
+        partisan = word in PARTY_WORDS or head.lower_ in DEMONYMS  # people, never a party or a state body
+        loose = partisan or word in GENERIC_ROLES
+        best: tuple[bool, bool, int, int] | None = None
+        for n, ent in enumerate(self.entities):
+            if ent.type == "organization":
+                if partisan or word not in ent.name.casefold().split():
+                    continue
+                last = max((m.start for m in ent.mentions if m.start < head.idx), default=None)
+                words = set(ent.name.casefold().split())
+            elif ent.type == "person":
+                seen = [(start, w) for start, w in self.said[n] if start < head.idx]
+                words = set().union(*(w for _, w in seen)) if seen else set()
+                if not seen or not (word in words or (loose and mods & words)):
+                    continue
+                affiliated = any(m.attributes.get("affiliation") for m in ent.mentions if m.start < head.idx)
+                if mods and affiliated and not mods & words:
+                    continue  # "the U.S. president" is not the Chinese one
+                last = seen[-1][0]
+            else:
+                continue
+            if last is None:
+                continue
+            key = (bool(mods & words), ("former" in mods) == ("former" in words), last, n)
+            if best is None or key > best:
+                best = key
+        return best[3] if best else None
+
+
+def first_person_author(doc: Doc, in_quote: list[bool], authors: Sequence[str]) -> str | None:
+    """The byline's single author when the article is written in the first person ("I" at least
+    FIRST_PERSON_MIN times outside quotation marks), else None: "I" outside a quote is then the writer."""
+    if len(authors) != 1:
+        return None
+    mine = sum(1 for t in doc if t.text == "I" and not in_quote[t.i])
+    return authors[0] if mine >= FIRST_PERSON_MIN else None
