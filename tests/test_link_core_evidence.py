@@ -83,6 +83,39 @@ def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
     assert stories.split_years(markers) == ({stories.term_id("quake"): 0.5}, Counter({2008: 3}))
 
 
+def test_days_of_the_year_a_text_names_are_found_in_both_orders_and_with_the_publication_day() -> None:
+    dec9 = stories.day_of_year(12, 9)
+    text = "On Tuesday, Dec. 9, the patch came; by 9 December 2008 and December 9th it was out. May we?"
+    assert stories.named_days(text, None) == frozenset({dec9})
+    assert stories.named_days("Sept. 18, then 31 February.", date(2013, 9, 17)) == frozenset(
+        {stories.day_of_year(9, 18), stories.day_of_year(9, 17)}  # no February 31
+    )
+    assert stories.named_days("Nothing dated here; may 9 people come?", None) == frozenset()
+
+
+def test_named_days_are_evidence_for_near_days_and_against_other_days() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    story.days, story.day_articles = Counter({stories.day_of_year(12, 9): 2, stories.day_of_year(3, 1): 1}), 2
+    near = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(12, 11)}))
+    unnamed = stories.ArticleProfile({}, terms, None, None)
+    other = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(9, 18)}))
+    assert stories.similarity(near, story) > stories.similarity(unnamed, story) > stories.similarity(other, story)
+    new_year = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(1, 2)}))
+    story.days = Counter({stories.day_of_year(12, 31): 2})
+    assert stories.day_evidence(new_year, story) == stories.DAY_FOR  # across the turn of the year
+    assert stories.day_evidence(new_year, stories.StoryProfile(2)) == 1.0  # a story naming no day: no evidence
+
+
+def test_a_story_keeps_its_years_and_days_as_marker_terms() -> None:
+    article = stories.ArticleProfile({}, {stories.term_id("quake"): 0.5}, None, 2008, frozenset({5, 40}))
+    stored = article.terms | stories.marker_rows(article)
+    stored[stories.day_marker(5)] += 1.0  # a second article naming day 5
+    words, years, days = stories.split_markers(stored)
+    assert words == article.terms and years == Counter({2008: 1}) and days == Counter({0: 1, 5: 2, 40: 1})
+
+
 def test_an_article_naming_only_a_story_s_minor_entity_covers_little_of_it() -> None:
     story = {1: 5.0, 2: 4.0, 3: 1.0}
     assert stories.entity_overlap({3: 2.0}, story) == 1.0  # all of the article's own entities...

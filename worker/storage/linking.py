@@ -133,8 +133,8 @@ def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
     these keys of the two articles: two articles that could join each other's new story take
     turns, the others do not. A second namespace, taken after the link keys and the hot entity
     rows, so a transaction never waits for an earlier step's lock while holding a later one.
-    A story's year marker (``stories.year_marker``) is stored under story_terms but no article looks
-    stories up by it, so it takes no lock (it would make all articles of a year take turns)."""
+    A story's year and day markers (``stories.marker_rows``) are stored under story_terms but no article looks
+    stories up by it, so it takes no lock (it would make all articles of a year or day take turns)."""
     return [f"term {t}" for t in profile.terms] + [f"entity {e}" for e in profile.entities]
 
 
@@ -733,8 +733,9 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
         else {}
     )
     vector = stories.term_vector(counts, frequency, corpus)
-    year = stories.event_year(f"{article.title or ''}\n{article.clean_text}", article.published_date)
-    return stories.ArticleProfile(entities, vector, article.published_date, year)
+    return stories.article_profile_of(
+        f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector
+    )
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
@@ -792,7 +793,8 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     ):
         found[story_id].terms[term] = weight
     for story in found.values():
-        story.terms, story.years = stories.split_years(story.terms)
+        story.terms, story.years, story.days = stories.split_markers(story.terms)
+        story.day_articles = story.days.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
     return [found[sid] for sid in story_ids if sid in found]
 
@@ -836,9 +838,9 @@ def join_story(
                 },
             )
         )
-    rows = [{"story_id": story_id, "term": t, "weight": w} for t, w in profile.terms.items()]
-    if profile.year is not None:  # one more article about that year; merges and splits carry it like a word
-        rows.append({"story_id": story_id, "term": stories.year_marker(profile.year), "weight": 1.0})
+    # the year and days it names are counted like words, so merges and splits carry them
+    weights = profile.terms | stories.marker_rows(profile)
+    rows = [{"story_id": story_id, "term": t, "weight": w} for t, w in weights.items()]
     if rows:
         terms = insert(StoryTerm).values(rows)
         session.execute(

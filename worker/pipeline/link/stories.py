@@ -1,19 +1,22 @@
 """Stories: articles that report the same event, built incrementally.
 
-An article is described by two weighted vectors: its most telling entities (idf-weighted
-mentions) and its most telling content words (tf-idf of words, numbers and names of its title
-and text, a unit vector). A story is the sum of its articles' vectors. The article's similarity to
-a story mixes entity overlap (both ways: the article's entities the story has, and the story's main
-entities the article has) and content cosine; dates are soft evidence: the further the article
-lies outside the story's date range, the lower the score, so one event's reports days or weeks apart
-still meet while the same kind of event years later does not. When a side is undated, the year the
-article is about (its publication year, else the year its text names most often) is weaker
-evidence against the years of the story's articles: two reports of one event seldom name different
-years most, two events of one kind usually do. The article joins the best story scoring at least JOIN_THRESHOLD, else it
-starts one; another story it also matches at BRIDGE_THRESHOLD or more was the same event seen
-before the bridge arrived, and is merged into it (reversibly). Candidates come from indexes (story
-entities, story words), never a scan. Thresholds were set on ECB+ training topics (two different
-events of the same kind per topic) and checked on topics held out of the tuning."""
+An article is described by two weighted vectors: its most telling entities (idf-weighted mentions)
+and its most telling content words (tf-idf of words, numbers and names of its title and text, a unit
+vector). A story is the sum of its articles' vectors. The article's similarity to a story mixes
+entity overlap (both ways: the article's entities the story has, and the story's main entities the
+article has) and content cosine; dates are soft evidence: the further the article lies outside the
+story's date range, the lower the score, so one event's reports days or weeks apart still meet while
+the same kind of event years later does not. When a side is undated, the year the article is about
+(its publication year, else the year its text names most often) is weaker evidence against the years
+of the story's articles: two reports of one event seldom name different years most, two events of
+one kind usually do. Days of the year the article names ("Dec. 9", "9 September 2013", and its
+publication day) are event-specific evidence both ways: the story's articles naming a day near one
+of them is evidence for, naming only other days evidence against. The article joins the best story
+scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
+BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
+(reversibly). Candidates come from indexes (story entities, story words), never a scan. Thresholds
+were set on ECB+ training topics (two different events of the same kind per topic) and checked on
+topics held out of the tuning."""
 
 from __future__ import annotations
 
@@ -37,6 +40,9 @@ TIME_SCALE_DAYS = 10.0  # the score halves about this far outside the story's da
 UNDATED_FACTOR = 0.7  # unknown time: weaker evidence than reports known to be days apart
 OTHER_YEAR_FACTOR = 0.5  # undated, and about a year none of the story's articles is about
 YEAR_GAP = 2  # years this far apart are different years of news
+DAY_NEAR = 3  # days of the year this close are the same event's days
+DAY_AGAINST = 0.7  # both name days, none near each other
+DAY_FOR = 1.6  # every story article naming days names one near the article's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -56,6 +62,7 @@ class ArticleProfile:
     terms: dict[int, float]  # term id -> weight (unit vector)
     day: date | None
     year: int | None = None  # the year it is about (see event_year)
+    days: frozenset[int] = frozenset()  # days of the year (1-366) it names (see named_days)
 
 
 @dataclass
@@ -66,6 +73,8 @@ class StoryProfile:
     first_date: date | None = None
     last_date: date | None = None
     years: Counter[int] = field(default_factory=Counter)  # year -> its articles about that year
+    days: Counter[int] = field(default_factory=Counter)  # day of the year -> its articles naming it
+    day_articles: int = 0  # its articles naming any day
 
 
 @dataclass(frozen=True)
@@ -114,14 +123,36 @@ def year_marker(year: int) -> int:
     return term_id(f"@year {year}")
 
 
+def day_marker(day: int) -> int:
+    """The term id under which a story counts its articles naming day ``day`` of the year (0: any)."""
+    return term_id(f"@day {day}")
+
+
 YEAR_MARKERS = {year_marker(y): y for y in range(1950, 2100)}
+DAY_MARKERS = {day_marker(d): d for d in range(0, 367)}
 
 
 def split_years(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int]]:
     """A story's stored terms: its content words, and its year markers as year counts."""
-    words = {t: w for t, w in terms.items() if t not in YEAR_MARKERS}
+    words = {t: w for t, w in terms.items() if t not in YEAR_MARKERS and t not in DAY_MARKERS}
     years = Counter({YEAR_MARKERS[t]: round(w) for t, w in terms.items() if t in YEAR_MARKERS and round(w) > 0})
     return words, years
+
+
+def split_markers(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int], Counter[int]]:
+    """A story's stored terms: content words, year counts and day counts (day 0: articles naming days)."""
+    words, years = split_years(terms)
+    days = Counter({DAY_MARKERS[t]: round(w) for t, w in terms.items() if t in DAY_MARKERS and round(w) > 0})
+    return words, years, days
+
+
+def marker_rows(article: ArticleProfile) -> dict[int, float]:
+    """The marker terms joining adds to a story: the article's year and the days it names."""
+    rows = {year_marker(article.year): 1.0} if article.year is not None else {}
+    if article.days:
+        rows[day_marker(0)] = 1.0
+        rows.update({day_marker(d): 1.0 for d in article.days})
+    return rows
 
 
 def content_terms(text: str) -> Counter[int]:
@@ -191,6 +222,20 @@ def time_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     return OTHER_YEAR_FACTOR + (1 - OTHER_YEAR_FACTOR) * near
 
 
+def day_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Both name days of the year: DAY_AGAINST when none of the story's is near the article's, up
+    to DAY_FOR as more of the story's articles name one near them; else no evidence (1)."""
+    if not article.days or not story.day_articles:
+        return 1.0
+    support = max(sum(n for d, n in story.days.items() if _near(a, d)) for a in article.days)
+    return DAY_AGAINST + (DAY_FOR - DAY_AGAINST) * min(1.0, support / story.day_articles)
+
+
+def _near(a: int, b: int) -> bool:
+    gap = abs(a - b)
+    return min(gap, 366 - gap) <= DAY_NEAR
+
+
 def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     words = cosine(article.terms, story.terms)
     both_ways = entity_overlap(article.entities, story.entities) * story_coverage(article.entities, story.entities)
@@ -198,7 +243,7 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     content = ENTITY_WEIGHT * shared + (1 - ENTITY_WEIGHT) * words
     if not article.entities:  # nothing named: the words alone
         content = words
-    return content * time_evidence(article, story)
+    return content * time_evidence(article, story) * day_evidence(article, story)
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -214,3 +259,84 @@ def probes(article: ArticleProfile) -> tuple[list[int], list[int]]:
     terms = sorted(article.terms, key=lambda t: -article.terms[t])[:PROBE_TERMS]
     entities = sorted(article.entities, key=lambda e: -article.entities[e])[:PROBE_ENTITIES]
     return terms, entities
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("Jan", "January"),
+            ("Feb", "February"),
+            ("Mar", "March"),
+            ("Apr", "April"),
+            ("May",),
+            ("Jun", "June"),
+            ("Jul", "July"),
+            ("Aug", "August"),
+            ("Sep", "Sept", "September"),
+            ("Oct", "October"),
+            ("Nov", "November"),
+            ("Dec", "December"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\b")
+
+
+def day_of_year(month: int, day: int) -> int | None:
+    """1-366 (a leap year's numbering, so February 29 exists), None for an impossible date."""
+    try:
+        return date(2000, month, day).timetuple().tm_yday
+    except ValueError:
+        return None
+
+
+def named_days(text: str, published: date | None) -> frozenset[int]:
+    """Days of the year the text writes as a month and a day ("Dec. 9", "9 September 2013"), and
+    the publication day: which year is left to the year evidence."""
+    found = {day_of_year(_MONTHS[m.group(1)], int(m.group(2))) for m in _MONTH_DAY.finditer(text)}
+    found |= {day_of_year(_MONTHS[m.group(2)], int(m.group(1))) for m in _DAY_MONTH.finditer(text)}
+    if published is not None:
+        found.add(day_of_year(published.month, published.day))
+    return frozenset(d for d in found if d is not None)
+
+
+def article_profile_of(
+    text: str, day: date | None, entities: dict[int, float], terms: dict[int, float]
+) -> ArticleProfile:
+    """The article's profile from its text (title and body), publication day and vectors."""
+    return ArticleProfile(entities, terms, day, event_year(text, day), named_days(text, day))
+
+
+def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
+    """What joining does to a story, in memory (storage keeps the same sums in rows)."""
+    for e, w in article.entities.items():
+        story.entities[e] = story.entities.get(e, 0.0) + w
+    for t, w in article.terms.items():
+        story.terms[t] = story.terms.get(t, 0.0) + w
+    if article.day is not None:
+        story.first_date = min(story.first_date or article.day, article.day)
+        story.last_date = max(story.last_date or article.day, article.day)
+    if article.year is not None:
+        story.years[article.year] += 1
+    story.days.update(article.days)
+    story.day_articles += bool(article.days)
+
+
+def merge_into(story: StoryProfile, other: StoryProfile) -> None:
+    """What a bridging merge does to the surviving story, in memory."""
+    for e, w in other.entities.items():
+        story.entities[e] = story.entities.get(e, 0.0) + w
+    for t, w in other.terms.items():
+        story.terms[t] = story.terms.get(t, 0.0) + w
+    for d in (other.first_date, other.last_date):
+        if d is not None:
+            story.first_date = min(story.first_date or d, d)
+            story.last_date = max(story.last_date or d, d)
+    story.years.update(other.years)
+    story.days.update(other.days)
+    story.day_articles += other.day_articles
