@@ -314,6 +314,16 @@ def test_org_tagged_person_and_headline_verbs(nlp: Language) -> None:
     assert not [e for e in entities if e.type == "organization"]
 
 
+def test_a_suffixed_full_name_makes_its_bare_surname_a_person(nlp: Language) -> None:
+    entities = ents(
+        nlp,
+        "Arcade Joseph Comeaux Jr. escaped from a prison van on Monday. Comeaux, 49, took the guards' "
+        "weapons. Officials said Comeaux was armed.",
+    )
+    comeaux = [e for e in entities if "Comeaux" in e.name]  # "Comeaux, 49" was tagged ORG beside "Jr."
+    assert [(e.type, len(e.mentions)) for e in comeaux] == [("person", 3)]
+
+
 def test_empty_and_entity_free_docs(nlp: Language) -> None:
     assert extract_entities(nlp("")) == []
     assert extract_entities(nlp("it was raining and nobody came.")) == []

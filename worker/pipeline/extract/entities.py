@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity, Mention
 from worker.pipeline.extract.names import (
     HONORIFICS,
+    NAME_SUFFIXES,
     TITLE_HEADS,
     TITLE_WORDS,
     acronym,
@@ -340,7 +341,7 @@ def _vote_types(doc: Doc, spans: list[_Span]) -> None:
     name_words: set[str] = set()
     last_names: set[str] = set()
     for key, vote in votes.items():
-        words = key.split()
+        words = [w for w in key.split() if w not in NAME_SUFFIXES] or key.split()  # "Comeaux Jr": "comeaux"
         if len(words) > 1 and max(vote, key=vote.__getitem__) == "person":
             name_words.update((words[0], words[-1]))  # "Takaichi’s remarks", "Xi Presses" tagged ORG
             last_names.add(words[-1])
