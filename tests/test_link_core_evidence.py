@@ -108,12 +108,29 @@ def test_named_days_are_evidence_for_near_days_and_against_other_days() -> None:
     assert stories.day_evidence(new_year, stories.StoryProfile(2)) == 1.0  # a story naming no day: no evidence
 
 
-def test_a_story_keeps_its_years_and_days_as_marker_terms() -> None:
-    article = stories.ArticleProfile({}, {stories.term_id("quake"): 0.5}, None, 2008, frozenset({5, 40}))
+def test_named_weekdays_are_evidence_when_a_side_is_undated() -> None:
+    assert stories.named_weekdays("On Monday, and by Tuesday's vote; not monday.") == frozenset({1, 2})
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    story.weekdays, story.weekday_articles = Counter({4: 3, 5: 1}), 3
+    same = stories.ArticleProfile({}, terms, None, None, weekdays=frozenset({4}))
+    unnamed = stories.ArticleProfile({}, terms, None, None)
+    other = stories.ArticleProfile({}, terms, None, None, weekdays=frozenset({1}))
+    assert stories.similarity(same, story) > stories.similarity(unnamed, story) > stories.similarity(other, story)
+    dated = stories.ArticleProfile({}, terms, date(2008, 12, 11), 2008, weekdays=frozenset({1}))
+    story.first_date = story.last_date = date(2008, 12, 11)
+    assert stories.weekday_evidence(dated, story) == 1.0  # both dated: the dates say more
+
+
+def test_a_story_keeps_its_years_days_and_weekdays_as_marker_terms() -> None:
+    quake = {stories.term_id("quake"): 0.5}
+    article = stories.ArticleProfile({}, quake, None, 2008, frozenset({5, 40}), frozenset({3}))
     stored = article.terms | stories.marker_rows(article)
     stored[stories.day_marker(5)] += 1.0  # a second article naming day 5
-    words, years, days = stories.split_markers(stored)
+    words, years, days, weekdays = stories.split_markers(stored)
     assert words == article.terms and years == Counter({2008: 1}) and days == Counter({0: 1, 5: 2, 40: 1})
+    assert weekdays == Counter({0: 1, 3: 1})
 
 
 def test_an_article_naming_only_a_story_s_minor_entity_covers_little_of_it() -> None:
@@ -198,3 +215,17 @@ def test_a_span_running_past_a_known_name_links_on_shared_company() -> None:
     heading = ArticleEntity("Kip Dorrance on Injured Reserve", "person", {}, frozenset({"saints", "superdome"}))
     assert decide(heading, [runner]).entity_id == 8
     assert decide(ArticleEntity("Kip Dorrance on Injured Reserve", "person"), [runner]).entity_id is None
+
+
+def test_a_family_name_with_a_particle_is_one_name() -> None:
+    from worker.pipeline.link.names import person_names_compatible, person_tokens
+
+    assert person_tokens("gaetano lo presti") == ["gaetano", "lo presti"]
+    assert person_tokens("oscar de la hoya") == ["oscar", "de la hoya"]
+    assert person_tokens("al gore") == ["al", "gore"] and person_tokens("van morrison") == ["van", "morrison"]
+    assert person_names_compatible("gaetano lo presti", "lo presti")
+    assert not person_names_compatible("gaetano lo presti", "lo bianco")  # not a given name "lo"
+    boss = _person(9, "Gaetano Lo Vecchio", {"palermo", "cosa nostra"})
+    short = ArticleEntity("Lo Vecchio", "person", {}, frozenset({"palermo", "cosa nostra"}))
+    assert decide(short, [boss]).entity_id == 9
+    assert decide(ArticleEntity("Lo Vecchio", "person", {}), [boss]).entity_id is None  # no shared company

@@ -133,7 +133,7 @@ def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
     these keys of the two articles: two articles that could join each other's new story take
     turns, the others do not. A second namespace, taken after the link keys and the hot entity
     rows, so a transaction never waits for an earlier step's lock while holding a later one.
-    A story's year and day markers (``stories.marker_rows``) are stored under story_terms but no article looks
+    A story's year, day and weekday markers (``stories.marker_rows``) are stored under story_terms but no article looks
     stories up by it, so it takes no lock (it would make all articles of a year or day take turns)."""
     return [f"term {t}" for t in profile.terms] + [f"entity {e}" for e in profile.entities]
 
@@ -793,8 +793,9 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     ):
         found[story_id].terms[term] = weight
     for story in found.values():
-        story.terms, story.years, story.days = stories.split_markers(story.terms)
+        story.terms, story.years, story.days, story.weekdays = stories.split_markers(story.terms)
         story.day_articles = story.days.pop(0, 0)
+        story.weekday_articles = story.weekdays.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
     return [found[sid] for sid in story_ids if sid in found]
 

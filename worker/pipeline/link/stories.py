@@ -11,8 +11,9 @@ the same kind of event years later does not. When a side is undated, the year th
 of the story's articles: two reports of one event seldom name different years most, two events of
 one kind usually do. Days of the year the article names ("Dec. 9", "9 September 2013", and its
 publication day) are event-specific evidence both ways: the story's articles naming a day near one
-of them is evidence for, naming only other days evidence against. The article joins the best story
-scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
+of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
+Monday"), when either side is undated: reports of one event name its weekday. The article joins the
+best story scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
 BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
 (reversibly). Candidates come from indexes (story entities, story words), never a scan. Thresholds
 were set on ECB+ training topics (two different events of the same kind per topic) and checked on
@@ -43,6 +44,8 @@ YEAR_GAP = 2  # years this far apart are different years of news
 DAY_NEAR = 3  # days of the year this close are the same event's days
 DAY_AGAINST = 0.7  # both name days, none near each other
 DAY_FOR = 1.6  # every story article naming days names one near the article's
+WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
+WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -63,6 +66,7 @@ class ArticleProfile:
     day: date | None
     year: int | None = None  # the year it is about (see event_year)
     days: frozenset[int] = frozenset()  # days of the year (1-366) it names (see named_days)
+    weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
 
 
 @dataclass
@@ -75,6 +79,8 @@ class StoryProfile:
     years: Counter[int] = field(default_factory=Counter)  # year -> its articles about that year
     days: Counter[int] = field(default_factory=Counter)  # day of the year -> its articles naming it
     day_articles: int = 0  # its articles naming any day
+    weekdays: Counter[int] = field(default_factory=Counter)  # weekday -> its articles naming it
+    weekday_articles: int = 0  # its articles naming any weekday
 
 
 @dataclass(frozen=True)
@@ -129,29 +135,43 @@ def day_marker(day: int) -> int:
 
 
 YEAR_MARKERS = {year_marker(y): y for y in range(1950, 2100)}
+def weekday_marker(weekday: int) -> int:
+    """The term id under which a story counts its articles naming ``weekday`` (1-7; 0: any)."""
+    return term_id(f"@weekday {weekday}")
+
+
 DAY_MARKERS = {day_marker(d): d for d in range(0, 367)}
+WEEKDAY_MARKERS = {weekday_marker(d): d for d in range(0, 8)}
+MARKERS = YEAR_MARKERS.keys() | DAY_MARKERS.keys() | WEEKDAY_MARKERS.keys()
 
 
 def split_years(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int]]:
     """A story's stored terms: its content words, and its year markers as year counts."""
-    words = {t: w for t, w in terms.items() if t not in YEAR_MARKERS and t not in DAY_MARKERS}
+    words = {t: w for t, w in terms.items() if t not in MARKERS}
     years = Counter({YEAR_MARKERS[t]: round(w) for t, w in terms.items() if t in YEAR_MARKERS and round(w) > 0})
     return words, years
 
 
-def split_markers(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int], Counter[int]]:
-    """A story's stored terms: content words, year counts and day counts (day 0: articles naming days)."""
+def split_markers(
+    terms: dict[int, float],
+) -> tuple[dict[int, float], Counter[int], Counter[int], Counter[int]]:
+    """A story's stored terms: content words, and counts of years, days and weekdays (day and
+    weekday 0: its articles naming any)."""
     words, years = split_years(terms)
-    days = Counter({DAY_MARKERS[t]: round(w) for t, w in terms.items() if t in DAY_MARKERS and round(w) > 0})
-    return words, years, days
+    days, weekdays = (
+        Counter({markers[t]: round(w) for t, w in terms.items() if t in markers and round(w) > 0})
+        for markers in (DAY_MARKERS, WEEKDAY_MARKERS)
+    )
+    return words, years, days, weekdays
 
 
 def marker_rows(article: ArticleProfile) -> dict[int, float]:
     """The marker terms joining adds to a story: the article's year and the days it names."""
     rows = {year_marker(article.year): 1.0} if article.year is not None else {}
-    if article.days:
-        rows[day_marker(0)] = 1.0
-        rows.update({day_marker(d): 1.0 for d in article.days})
+    for marker, named in ((day_marker, article.days), (weekday_marker, article.weekdays)):
+        if named:
+            rows[marker(0)] = 1.0
+            rows.update({marker(d): 1.0 for d in named})
     return rows
 
 
@@ -231,6 +251,18 @@ def day_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     return DAY_AGAINST + (DAY_FOR - DAY_AGAINST) * min(1.0, support / story.day_articles)
 
 
+def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Both name weekdays and a side is undated: WEEKDAY_AGAINST when the story's articles name
+    none of the article's, up to WEEKDAY_FOR as more of them name one; else no evidence (1). With
+    dates on both sides the dates say more (follow-ups name later weekdays)."""
+    if not article.weekdays or not story.weekday_articles:
+        return 1.0
+    if article.day is not None and story.first_date is not None:
+        return 1.0
+    support = max(story.weekdays[w] for w in article.weekdays) / story.weekday_articles
+    return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
+
+
 def _near(a: int, b: int) -> bool:
     gap = abs(a - b)
     return min(gap, 366 - gap) <= DAY_NEAR
@@ -243,7 +275,8 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     content = ENTITY_WEIGHT * shared + (1 - ENTITY_WEIGHT) * words
     if not article.entities:  # nothing named: the words alone
         content = words
-    return content * time_evidence(article, story) * day_evidence(article, story)
+    dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
+    return content * dates
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -284,6 +317,11 @@ _MONTHS = {
 }
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b")
+_WEEKDAYS = {
+    name: n
+    for n, name in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), 1)
+}
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\b")
 
 
@@ -305,11 +343,18 @@ def named_days(text: str, published: date | None) -> frozenset[int]:
     return frozenset(d for d in found if d is not None)
 
 
+def named_weekdays(text: str) -> frozenset[int]:
+    """The weekdays the text names ("on Monday", "Tuesday's vote"), 1 (Monday) to 7."""
+    return frozenset(_WEEKDAYS[m.group(1)] for m in _WEEKDAY.finditer(text))
+
+
 def article_profile_of(
     text: str, day: date | None, entities: dict[int, float], terms: dict[int, float]
 ) -> ArticleProfile:
     """The article's profile from its text (title and body), publication day and vectors."""
-    return ArticleProfile(entities, terms, day, event_year(text, day), named_days(text, day))
+    return ArticleProfile(
+        entities, terms, day, event_year(text, day), named_days(text, day), named_weekdays(text)
+    )
 
 
 def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
@@ -325,6 +370,8 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
         story.years[article.year] += 1
     story.days.update(article.days)
     story.day_articles += bool(article.days)
+    story.weekdays.update(article.weekdays)
+    story.weekday_articles += bool(article.weekdays)
 
 
 def merge_into(story: StoryProfile, other: StoryProfile) -> None:
@@ -340,3 +387,5 @@ def merge_into(story: StoryProfile, other: StoryProfile) -> None:
     story.years.update(other.years)
     story.days.update(other.days)
     story.day_articles += other.day_articles
+    story.weekdays.update(other.weekdays)
+    story.weekday_articles += other.weekday_articles
