@@ -324,6 +324,12 @@ def test_a_suffixed_full_name_makes_its_bare_surname_a_person(nlp: Language) -> 
     assert [(e.type, len(e.mentions)) for e in comeaux] == [("person", 3)]
 
 
+def test_a_generational_suffix_after_a_comma_stays_in_the_name(nlp: Language) -> None:
+    text = "Police are searching for Arcade Joseph Comeaux, Jr, a convicted sex offender. Roe v. Wade stood."
+    entities = ents(nlp, text)
+    assert [(e.name, e.type) for e in entities if e.type == "person"] == [("Arcade Joseph Comeaux, Jr", "person")]
+
+
 def test_empty_and_entity_free_docs(nlp: Language) -> None:
     assert extract_entities(nlp("")) == []
     assert extract_entities(nlp("it was raining and nobody came.")) == []

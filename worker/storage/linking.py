@@ -353,7 +353,8 @@ def add_aliases(session: Session, linked: list[tuple[int, ArticleEntity]], sourc
             add(entity_id, alias, count, source)
         if entity.type == "person" and is_full_name(entity.key):
             family = surname(entity.key)
-            spelled = [t for t in entity.name.split() if name_key(t) == family]
+            words, n = entity.name.split(), len(str(family).split())  # "Lo Presti": two words
+            spelled = [w for i in range(len(words) - n + 1) if name_key(w := " ".join(words[i : i + n])) == family]
             if spelled:  # a knowledge-base entry's family name is the user's word too
                 add(entity_id, spelled[-1], 0, "kb" if source == "kb" else "derived")
     if rows:

@@ -75,6 +75,7 @@ HEADLINE_VERBS = frozenset(
     {"says", "said", "tells", "told", "presses", "urges", "warns", "calls", "meets", "slams", "backs", "vows"}
 )
 NORP_SUFFIXES = ("ian", "ese", "ish")
+GENERATIONS = NAME_SUFFIXES - {"v"}  # "Roe v. Wade"
 AGENT_SUFFIXES = ("ist", "er", "or", "ian", "man", "woman", "person", "ant", "ent")
 APPOS_STOP = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 # titles after which an untagged capitalized word is a person's name
@@ -150,7 +151,7 @@ def _candidate_spans(doc: Doc) -> list[_Span]:
             etype = "group"  # "Ukrainian", "British": nationalities the small model calls places
         for start, end in _split_headline(doc, ent.start, ent.end, etype):
             cleaned = _trim(doc, start, end, etype)
-            if cleaned is None:
+            if cleaned is None or (spans and cleaned[0] < spans[-1].end):  # a suffix the name took in
                 continue
             if spans and etype == spans[-1].etype == "person" and spans[-1].end == cleaned[0]:
                 spans[-1].end = cleaned[1]  # "Hillary Rodham" + "Clinton" tagged apart
@@ -185,9 +186,19 @@ def _trim(doc: Doc, start: int, end: int, etype: str) -> tuple[int, int] | None:
             start = titles[-1] + 1  # "President Xi", "Chinese President Xi Jinping" inside one PERSON span
     if start >= end:
         return None
+    if etype == "person":
+        end = _with_suffix(doc, end)
     if etype in NAME_TYPES and all(_is_title(t) for t in doc[start:end]):
         return None  # a pure title: "President", "Prime Minister"
     return start, end
+
+
+def _with_suffix(doc: Doc, end: int) -> int:
+    """The end of a person's name past a generational suffix the model left out ("Comeaux, Jr")."""
+    at = end + 1 if end < len(doc) and doc[end].text == "," else end
+    if at < len(doc) and _bare(doc[at]) in GENERATIONS and doc[at].text[0].isupper():
+        return at + 1
+    return end
 
 
 def _droppable_end(token: Token) -> bool:

@@ -23,9 +23,23 @@ _GENERATIONS = {"jr", "ii", "iii", "iv"}
 _NICKNAME = re.compile(r"""(?<=\s)(?:["“'‘]([^"“”'‘’]+)["”'’]|\(([^()]+)\))(?=\s)""")
 
 
+# surname particles: "Gaetano Lo Presti" is family name "lo presti", so "Lo Presti" is his short form
+_PARTICLES = frozenset({"lo", "la", "le", "de", "di", "da", "della", "der", "von", "du", "dos", "das", "bin", "ibn"})
+_INNER_PARTICLES = _PARTICLES | {"van", "del", "al", "el", "ten", "ter"}  # given names when first ("Van", "Al")
+
+
 def person_tokens(key: str) -> list[str]:
-    """Given and family names of a person key, without initials and generational suffixes."""
-    return [t for t in key.split() if len(t) > 1 and t not in _SUFFIXES]
+    """Given and family names of a person key, without initials and generational suffixes; a
+    particle is one name with the word after it ("lo presti")."""
+    words = [t for t in key.split() if len(t) > 1 and t not in _SUFFIXES]
+    tokens: list[str] = []
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        if tokens and tokens[-1].split()[-1] == before and before in (_INNER_PARTICLES if i > 1 else _PARTICLES):
+            tokens[-1] += " " + word
+        else:
+            tokens.append(word)
+    return tokens
 
 
 def surname(key: str) -> str | None:
