@@ -24,7 +24,7 @@ from eval.link_eval import bcubed
 from worker.pipeline.link import stories
 
 
-def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]], dict[int, int]]:
+def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]], set[int]]:
     engine = create_engine(database_url)
     with engine.connect() as conn:
         arts = [
@@ -45,6 +45,7 @@ def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]
                 e = merged[e]
             return e
 
+        people = {r[0] for r in conn.execute(text("SELECT id FROM entities WHERE type = 'person'"))}
         links: dict[int, list[tuple[int, int]]] = defaultdict(list)
         types = "('" + "','".join(sorted(stories.STORY_TYPES)) + "')"
         for aid, eid, n in conn.execute(
@@ -52,10 +53,10 @@ def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]
         ):
             links[aid].append((canon(eid), int(n or 1)))
     engine.dispose()
-    return arts, links, {}
+    return arts, links, people
 
 
-def replay(arts: list[dict], links: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
+def replay(arts: list[dict], links: dict[int, list[tuple[int, int]]], people: set[int]) -> dict[int, int]:
     term_df: Counter[int] = Counter()
     entity_df: Counter[int] = Counter()
     profiles: dict[int, stories.StoryProfile] = {}
@@ -71,7 +72,11 @@ def replay(arts: list[dict], links: dict[int, list[tuple[int, int]]]) -> dict[in
         entity_df.update(per_entity.keys())
         weighted = [stories.WeightedEntity(e, m, entity_df[e]) for e, m in per_entity.items()]
         profile = stories.article_profile_of(
-            body, a["published_date"], stories.top_entities(weighted, n), stories.term_vector(counts, term_df, n)
+            body,
+            a["published_date"],
+            stories.top_entities(weighted, n),
+            stories.term_vector(counts, term_df, n),
+            frozenset(people & per_entity.keys()),
         )
         choice = stories.choose_story(profile, list(profiles.values()))
         sid = choice.story_id
@@ -99,8 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     with (args.data_dir / "docs.tsv").open(encoding="utf-8") as fh:
         docs = {d["file"]: d for d in csv.DictReader(fh, delimiter="\t")}
-    arts, links, _ = load(args.database_url)
-    story_of = replay(arts, links)
+    arts, links, people = load(args.database_url)
+    story_of = replay(arts, links, people)
     holdout = {t for t in args.holdout.split(",") if t}
     rows = [(docs[Path(a["path"]).name], story_of[a["id"]]) for a in arts]
     for label, keep in (("all", None), ("held-out", holdout), ("tuning", holdout)):

@@ -123,6 +123,19 @@ def test_named_weekdays_are_evidence_when_a_side_is_undated() -> None:
     assert stories.weekday_evidence(dated, story) == 1.0  # both dated: the dates say more
 
 
+def test_an_article_about_another_person_than_the_story_s_counts_against_it() -> None:
+    # entities: 1 and 2 are running backs (people), 3 the team
+    story = stories.StoryProfile(1, entities={1: 6.0, 2: 1.0, 3: 4.0}, people=frozenset({1, 2}))
+    assert stories.lead_person(story.entities, story.people) == 1
+    assert stories.lead_person({1: 3.0, 2: 2.0}, frozenset({1, 2})) is None  # no clear lead
+    other = stories.ArticleProfile({4: 5.0, 3: 3.0}, {}, None, None, people=frozenset({4}))
+    names_theirs = stories.ArticleProfile({4: 5.0, 1: 1.0, 3: 3.0}, {}, None, None, people=frozenset({1, 4}))
+    same = stories.ArticleProfile({1: 5.0, 3: 3.0}, {}, None, None, people=frozenset({1}))
+    assert stories.lead_evidence(other, story) == stories.OTHER_LEAD
+    assert stories.lead_evidence(names_theirs, story) == 1.0  # it names the story's lead: no verdict
+    assert stories.lead_evidence(same, story) == 1.0
+
+
 def test_a_story_keeps_its_years_days_and_weekdays_as_marker_terms() -> None:
     quake = {stories.term_id("quake"): 0.5}
     article = stories.ArticleProfile({}, quake, None, 2008, frozenset({5, 40}), frozenset({3}))

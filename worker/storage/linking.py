@@ -714,7 +714,8 @@ def canonical_story(session: Session, story_id: int) -> int:
 def article_profile(session: Session, article: Article) -> stories.ArticleProfile:
     """The article's entity and word vectors; counts its words into term_stats the first time."""
     corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
-    entities = stories.top_entities(article_weighted_entities(session, article.id), corpus)
+    weighted = article_weighted_entities(session, article.id)
+    entities = stories.top_entities(weighted, corpus)
     counts = stories.content_terms(f"{article.title or ''}\n{article.clean_text}")
     if counts and not article.terms_counted:
         stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
@@ -734,19 +735,20 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
         else {}
     )
     vector = stories.term_vector(counts, frequency, corpus)
+    people = frozenset(e.entity_id for e in weighted if e.person)
     return stories.article_profile_of(
-        f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector
+        f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector, people
     )
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
     rows = session.execute(
-        select(EntityLink.entity_id, func.sum(EntityLink.mention_count), Entity.article_count)
+        select(EntityLink.entity_id, func.sum(EntityLink.mention_count), Entity.article_count, Entity.type)
         .join(Entity, Entity.id == EntityLink.entity_id)
         .where(EntityLink.article_id == article_id, EntityLink.entity_type.in_(stories.STORY_TYPES))
-        .group_by(EntityLink.entity_id, Entity.article_count)
+        .group_by(EntityLink.entity_id, Entity.article_count, Entity.type)
     ).all()
-    return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1)) for r in rows]
+    return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1), r[3] == "person") for r in rows]
 
 
 def candidate_stories(session: Session, profile: stories.ArticleProfile) -> list[stories.StoryProfile]:
@@ -798,6 +800,10 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
         story.day_articles = story.days.pop(0, 0)
         story.weekday_articles = story.weekdays.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
+    ids = [e for story in found.values() for e in story.entities]
+    people = frozenset(session.execute(select(Entity.id).where(Entity.id.in_(ids), Entity.type == "person")).scalars())
+    for story in found.values():
+        story.people = people & story.entities.keys()
     return [found[sid] for sid in story_ids if sid in found]
 
 

@@ -12,7 +12,9 @@ of the story's articles: two reports of one event seldom name different years mo
 one kind usually do. Days of the year the article names ("Dec. 9", "9 September 2013", and its
 publication day) are event-specific evidence both ways: the story's articles naming a day near one
 of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
-Monday"), when either side is undated: reports of one event name its weekday. The article joins the
+Monday"), when either side is undated: reports of one event name its weekday. An article clearly
+about one person, against a story clearly about another where neither names the other's, is
+evidence against (two running backs of one team put on injured reserve). The article joins the
 best story scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
 BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
 (reversibly). Candidates come from indexes (story entities, story words), never a scan. Thresholds
@@ -46,6 +48,8 @@ DAY_AGAINST = 0.7  # both name days, none near each other
 DAY_FOR = 1.6  # every story article naming days names one near the article's
 WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
 WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
+LEAD_MARGIN = 2.0  # a lead person weighs at least this many times the next person
+OTHER_LEAD = 0.7  # the article's and the story's lead people differ and neither names the other's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -57,6 +61,7 @@ class WeightedEntity:
     entity_id: int
     mentions: int
     document_frequency: int  # articles in the corpus that mention it
+    person: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class ArticleProfile:
     year: int | None = None  # the year it is about (see event_year)
     days: frozenset[int] = frozenset()  # days of the year (1-366) it names (see named_days)
     weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
+    people: frozenset[int] = frozenset()  # which of its entities are people
 
 
 @dataclass
@@ -81,6 +87,7 @@ class StoryProfile:
     day_articles: int = 0  # its articles naming any day
     weekdays: Counter[int] = field(default_factory=Counter)  # weekday -> its articles naming it
     weekday_articles: int = 0  # its articles naming any weekday
+    people: frozenset[int] = frozenset()  # which of its entities are people
 
 
 @dataclass(frozen=True)
@@ -263,6 +270,23 @@ def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
 
 
+def lead_person(entities: dict[int, float], people: frozenset[int]) -> int | None:
+    """The person a text or story is about: the heaviest, by LEAD_MARGIN over the next one."""
+    weights = sorted(((w, e) for e, w in entities.items() if e in people), reverse=True)
+    if not weights or (len(weights) > 1 and weights[0][0] < LEAD_MARGIN * weights[1][0]):
+        return None
+    return weights[0][1]
+
+
+def lead_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Evidence against when the article is clearly about one person and the story clearly about
+    another, and neither names the other's (two running backs put on injured reserve)."""
+    mine, theirs = lead_person(article.entities, article.people), lead_person(story.entities, story.people)
+    if mine is None or theirs is None or mine == theirs:
+        return 1.0
+    return OTHER_LEAD if mine not in story.entities and theirs not in article.entities else 1.0
+
+
 def _near(a: int, b: int) -> bool:
     gap = abs(a - b)
     return min(gap, 366 - gap) <= DAY_NEAR
@@ -276,7 +300,7 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     if not article.entities:  # nothing named: the words alone
         content = words
     dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
-    return content * dates
+    return content * dates * lead_evidence(article, story)
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -349,11 +373,12 @@ def named_weekdays(text: str) -> frozenset[int]:
 
 
 def article_profile_of(
-    text: str, day: date | None, entities: dict[int, float], terms: dict[int, float]
+    text: str, day: date | None, entities: dict[int, float], terms: dict[int, float], people: frozenset[int]
 ) -> ArticleProfile:
     """The article's profile from its text (title and body), publication day and vectors."""
+    people = people & entities.keys()
     return ArticleProfile(
-        entities, terms, day, event_year(text, day), named_days(text, day), named_weekdays(text)
+        entities, terms, day, event_year(text, day), named_days(text, day), named_weekdays(text), people
     )
 
 
@@ -372,6 +397,7 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.day_articles += bool(article.days)
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
+    story.people |= article.people
 
 
 def merge_into(story: StoryProfile, other: StoryProfile) -> None:
@@ -389,3 +415,4 @@ def merge_into(story: StoryProfile, other: StoryProfile) -> None:
     story.day_articles += other.day_articles
     story.weekdays.update(other.weekdays)
     story.weekday_articles += other.weekday_articles
+    story.people |= other.people
