@@ -65,6 +65,18 @@ def test_a_bridging_article_names_the_other_story_to_merge() -> None:
     assert choice.story_id in (1, 2) and choice.bridged == [3 - choice.story_id]
 
 
+def test_two_settled_stories_are_not_merged_by_one_article() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    a = _profile(QUAKE_A, None, corpus)
+    b = _profile(QUAKE_A_FOLLOWUP, None, corpus)
+    both = _profile(QUAKE_A + " " + QUAKE_A_FOLLOWUP, None, corpus)
+    young, settled = _story(1, a), _story(2, b)
+    young.articles, settled.articles = 2, stories.SETTLED_STORY
+    assert stories.choose_story(both, [young, settled]).bridged != []  # a young story still merges
+    young.articles = stories.SETTLED_STORY
+    assert stories.choose_story(both, [young, settled]).bridged == []
+
+
 def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
     assert stories.event_year("The 2008 quake, like those of 1999 and 2008, hit at night.", None) == 2008
     assert stories.event_year("Named 2008 in 2008 and 2009 in 2009.", None) == 2009  # a tie: the latest

@@ -782,8 +782,10 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     if not story_ids:
         return []
     found = {
-        r.id: stories.StoryProfile(r.id, first_date=r.first_date, last_date=r.last_date)
-        for r in session.execute(select(Story.id, Story.first_date, Story.last_date).where(Story.id.in_(story_ids)))
+        r.id: stories.StoryProfile(r.id, first_date=r.first_date, last_date=r.last_date, articles=r.article_count)
+        for r in session.execute(
+            select(Story.id, Story.first_date, Story.last_date, Story.article_count).where(Story.id.in_(story_ids))
+        )
     }
     for story_id, entity_id, weight in session.execute(
         select(StoryEntity.story_id, StoryEntity.entity_id, StoryEntity.weight).where(

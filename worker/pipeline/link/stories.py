@@ -13,13 +13,14 @@ one kind usually do. Days of the year the article names ("Dec. 9", "9 September 
 publication day) are event-specific evidence both ways: the story's articles naming a day near one
 of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
 Monday"), when either side is undated: reports of one event name its weekday. An article clearly
-about one person, against a story clearly about another where neither names the other's, is
-evidence against (two running backs of one team put on injured reserve). The article joins the
-best story scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
+about one person, against a story clearly about another where neither names the other's, is evidence
+against (two running backs of one team put on injured reserve). The article joins the best story
+scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
 BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
-(reversibly). Candidates come from indexes (story entities, story words), never a scan. Thresholds
-were set on ECB+ training topics (two different events of the same kind per topic) and checked on
-topics held out of the tuning."""
+(reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
+far apart are two events. Candidates come from indexes (story entities, story words), never a scan.
+Thresholds were set on ECB+ training topics (two different events of the same kind per topic) and
+checked on topics held out of the tuning."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ PROBE_ENTITIES = 6  # ...and entities
 ENTITY_WEIGHT = 0.4  # the rest is content cosine
 JOIN_THRESHOLD = 0.2
 BRIDGE_THRESHOLD = 0.3  # 1.5 x the join threshold: one article must match both stories clearly
+SETTLED_STORY = 5  # two stories this large grew apart: one article matching both does not merge them
 TIME_SCALE_DAYS = 10.0  # the score halves about this far outside the story's dates
 UNDATED_FACTOR = 0.7  # unknown time: weaker evidence than reports known to be days apart
 OTHER_YEAR_FACTOR = 0.5  # undated, and about a year none of the story's articles is about
@@ -88,6 +90,7 @@ class StoryProfile:
     weekdays: Counter[int] = field(default_factory=Counter)  # weekday -> its articles naming it
     weekday_articles: int = 0  # its articles naming any weekday
     people: frozenset[int] = frozenset()  # which of its entities are people
+    articles: int = 0
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,12 @@ def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Cho
     if not scored or scored[0][0] < JOIN_THRESHOLD:
         return Choice(None, scored[0][0] if scored else 0.0, [])
     best, story_id = scored[0]
-    return Choice(story_id, best, [sid for score, sid in scored[1:] if score >= BRIDGE_THRESHOLD])
+    size = {s.story_id: s.articles for s in candidates}
+    joined = size[story_id] + 1
+    bridged = [
+        sid for score, sid in scored[1:] if score >= BRIDGE_THRESHOLD and min(size[sid], joined) < SETTLED_STORY
+    ]
+    return Choice(story_id, best, bridged)
 
 
 def probes(article: ArticleProfile) -> tuple[list[int], list[int]]:
@@ -398,6 +406,7 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
     story.people |= article.people
+    story.articles += 1
 
 
 def merge_into(story: StoryProfile, other: StoryProfile) -> None:
@@ -416,3 +425,4 @@ def merge_into(story: StoryProfile, other: StoryProfile) -> None:
     story.weekdays.update(other.weekdays)
     story.weekday_articles += other.weekday_articles
     story.people |= other.people
+    story.articles += other.articles
