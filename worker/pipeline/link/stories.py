@@ -176,7 +176,7 @@ def split_markers(
 
 
 def marker_rows(article: ArticleProfile) -> dict[int, float]:
-    """The marker terms joining adds to a story: the article's year and the days it names."""
+    """The marker terms joining adds to a story: the article's year, and the days and weekdays it names."""
     rows = {year_marker(article.year): 1.0} if article.year is not None else {}
     for marker, named in ((day_marker, article.days), (weekday_marker, article.weekdays)):
         if named:
