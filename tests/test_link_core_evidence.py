@@ -254,3 +254,26 @@ def test_a_family_name_with_a_particle_is_one_name() -> None:
     short = ArticleEntity("Lo Vecchio", "person", {}, frozenset({"palermo", "cosa nostra"}))
     assert decide(short, [boss]).entity_id == 9
     assert decide(ArticleEntity("Lo Vecchio", "person", {}), [boss]).entity_id is None  # no shared company
+
+
+def test_a_pet_form_or_a_one_letter_spelling_of_the_given_name_needs_company() -> None:
+    from worker.pipeline.link.names import given_name_shortened
+
+    assert given_name_shortened("katie jenkins", "kathryn jenkins")
+    assert given_name_shortened("jon owen", "john owen") and given_name_shortened("heidar alvandi", "heydar alvandi")
+    assert not given_name_shortened("dan owen", "don owen")  # a changed letter in a short name: two people
+    assert not given_name_shortened("mark felt", "mary felt")  # his and hers
+    sister = _person(10, "Kathryn Jenks", {"millom", "cumbria police"})
+    pet = ArticleEntity("Katie Jenks", "person", {}, frozenset({"millom", "cumbria police"}))
+    assert decide(pet, [sister]).entity_id == 10
+    assert decide(ArticleEntity("Katie Jenks", "person", {}), [sister]).entity_id is None  # no shared company
+
+
+def test_a_nickname_and_the_full_name_in_one_article_are_one_new_person() -> None:
+    from worker.pipeline.link.entities import Decision, same_person_in_article
+
+    entities = [ArticleEntity("Jerry Ortez", "person"), ArticleEntity('Luis Gerardo "Jerry" Ortez', "person")]
+    decisions = same_person_in_article(entities, [Decision(None, "new"), Decision(None, "new")])
+    assert decisions[0].same_as == 1 and decisions[1].same_as is None
+    other = [ArticleEntity("Ana Ortez", "person"), ArticleEntity('Luis Gerardo "Jerry" Ortez', "person")]
+    assert same_person_in_article(other, [Decision(None, "new"), Decision(None, "new")])[0].same_as is None

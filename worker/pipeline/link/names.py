@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from worker.pipeline.extract.names import name_key
+from worker.pipeline.extract.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, name_key
 
 __all__ = [
     "is_full_name",
@@ -68,14 +68,59 @@ def person_names_compatible(a: str, b: str) -> bool:
     return ta[-1] == tb[-1] and ta[0] == tb[0] and _generation(a) == _generation(b)
 
 
+# pet forms that are not a prefix of the given name; only read with shared context besides
+_PET_FORMS = {
+    "katie": {"katherine", "kathryn", "catherine", "kathleen"},
+    "kate": {"katherine", "kathryn", "catherine"},
+    "kathy": {"katherine", "kathryn", "kathleen"},
+    "bill": {"william"}, "billy": {"william"}, "bob": {"robert"}, "bobby": {"robert"},
+    "dick": {"richard"}, "jim": {"james"}, "jimmy": {"james"}, "jack": {"john"},
+    "peggy": {"margaret"}, "maggie": {"margaret"}, "betty": {"elizabeth"}, "beth": {"elizabeth"},
+    "liz": {"elizabeth"}, "lisa": {"elizabeth"}, "sally": {"sarah"}, "ted": {"edward", "theodore"},
+    "ned": {"edward"}, "hank": {"henry"}, "chuck": {"charles"}, "peg": {"margaret"},
+    "polly": {"mary"}, "molly": {"mary"}, "sandy": {"alexander", "alexandra", "sandra"},
+}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours: 'heidar'/'heydar', 'jon'/'john'."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _genders(given: str) -> set[str]:
+    return {g for g, names in (("f", FEMALE_FIRST_NAMES), ("m", MALE_FIRST_NAMES)) if given in names}
+
+
+def given_names_alike(a: str, b: str) -> bool:
+    """Two given names that can be one person's: a short form ('fred'/'frederick'), a pet form
+    ('katie'/'kathryn') or one letter apart ('jon'/'john', 'heidar'/'heydar')."""
+    short, long_ = sorted((a, b), key=len)
+    if short == long_ or _genders(short) | _genders(long_) == {"f", "m"}:
+        return False
+    if len(short) >= 3 and long_.startswith(short):
+        return True
+    if long_ in _PET_FORMS.get(short, ()) or short in _PET_FORMS.get(long_, ()):
+        return True
+    # a changed letter only in longer names: "dan" and "don" are two people
+    return short[0] == long_[0] and _one_edit(short, long_) and len(short) >= (3 if len(long_) > len(short) else 5)
+
+
 def given_name_shortened(a: str, b: str) -> bool:
-    """'fred larue' / 'frederick c larue': same family name, one given name a short form of the
-    other. Weaker than compatibility: the linker asks for shared context besides."""
+    """'fred larue' / 'frederick c larue': same family name, given names alike (a short, pet or
+    misspelt form). Weaker than compatibility: the linker asks for shared context besides."""
     ta, tb = person_tokens(a), person_tokens(b)
     if len(ta) < 2 or len(tb) < 2 or ta[-1] != tb[-1] or _generation(a) != _generation(b):
         return False
-    short, long_ = sorted((ta[0], tb[0]), key=len)
-    return len(short) >= 3 and short != long_ and long_.startswith(short)
+    return given_names_alike(ta[0], tb[0])
 
 
 def name_variants(name: str) -> set[str]:
