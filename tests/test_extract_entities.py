@@ -455,3 +455,9 @@ def test_a_bare_surname_shared_by_a_man_and_a_woman_follows_the_pronoun(nlp: Lan
     people = persons(entities)
     assert texts(people["John Jenkin"]) == ["John Jenkin", "Jenkin", "Jenkin"]
     assert texts(people["Katie Jenkin"]) == ["Katie Jenkin", "Jenkin"]
+
+
+def test_a_misspelt_surname_joins_the_full_name_it_is_one_swap_from(nlp: Language) -> None:
+    text = "Wladimir Klitschko stopped Hasim Rahman. Klistchko said he was ready, and Klitschko smiled."
+    people = persons(ents(nlp, text))
+    assert texts(people["Wladimir Klitschko"]) == ["Wladimir Klitschko", "Klistchko", "Klitschko"]

@@ -48,6 +48,7 @@ from worker.pipeline.extract.names import (
     is_name_variant,
     name_key,
     name_parts,
+    one_edit,
 )
 
 ENTITY_TYPES = {
@@ -543,14 +544,16 @@ def _cluster_persons(doc: Doc, spans: list[_Span]) -> list[tuple[str, list[_Span
     for span in spans:
         words = parts[id(span)]
         gender = honorific_gender(span.attrs.get("honorific", ""))
-        if len(words) == 1 and gender is None:
-            gender = _pronoun_gender(doc, span.end)
+        pronoun = _pronoun_gender(doc, span.end) if len(words) == 1 and gender is None else None
         if len(words) > 1:
             person = full[name_key(texts[id(span)])]
         elif not words:
             continue
         else:
-            candidates = by_last.get(words[0]) or by_first.get(words[0]) or []
+            candidates = by_last.get(words[0]) or by_first.get(words[0]) or _misspelt(words[0], by_last)
+            if pronoun and any(c.gender == pronoun for c in candidates):
+                # a pronoun rules out the other gender only: "Thomas ... he" may be a Pierre whose gender is unknown
+                candidates = [c for c in candidates if c.gender in (pronoun, None)]
             picked = _pick(candidates, gender, span.start)
             person = picked or alone.setdefault(words[0], _Person(texts[id(span)], gender))
         if gender and person.gender is None:
@@ -558,6 +561,13 @@ def _cluster_persons(doc: Doc, spans: list[_Span]) -> list[tuple[str, list[_Span
         person.members.append(span)
         person.last_seen = span.start
     return [("person", p.members) for p in [*clusters, *alone.values()]]
+
+
+def _misspelt(word: str, by_last: dict[str, list[_Person]]) -> list[_Person]:
+    """ "Klistchko" in an article about "Wladimir Klitschko": a long surname one letter or one swap away."""
+    if len(word) < 6:
+        return []
+    return [p for last, people in by_last.items() if last[0] == word[0] and one_edit(word, last) for p in people]
 
 
 def _pronoun_gender(doc: Doc, end: int) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from worker.pipeline.extract.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, name_key
+from worker.pipeline.extract.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, name_key, one_edit
 
 __all__ = [
     "is_full_name",
@@ -82,20 +82,6 @@ _PET_FORMS = {
 }
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """One substitution, insertion, deletion or swap of neighbours: 'heidar'/'heydar', 'jon'/'john'."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        i, j = diff[0], diff[-1]
-        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
 def _genders(given: str) -> set[str]:
     return {g for g, names in (("f", FEMALE_FIRST_NAMES), ("m", MALE_FIRST_NAMES)) if given in names}
 
@@ -111,7 +97,7 @@ def given_names_alike(a: str, b: str) -> bool:
     if long_ in _PET_FORMS.get(short, ()) or short in _PET_FORMS.get(long_, ()):
         return True
     # a changed letter only in longer names: "dan" and "don" are two people
-    return short[0] == long_[0] and _one_edit(short, long_) and len(short) >= (3 if len(long_) > len(short) else 5)
+    return short[0] == long_[0] and one_edit(short, long_) and len(short) >= (3 if len(long_) > len(short) else 5)
 
 
 def given_name_shortened(a: str, b: str) -> bool:
