@@ -314,6 +314,22 @@ def test_org_tagged_person_and_headline_verbs(nlp: Language) -> None:
     assert not [e for e in entities if e.type == "organization"]
 
 
+def test_a_suffixed_full_name_makes_its_bare_surname_a_person(nlp: Language) -> None:
+    entities = ents(
+        nlp,
+        "Arcade Joseph Comeaux Jr. escaped from a prison van on Monday. Comeaux, 49, took the guards' "
+        "weapons. Officials said Comeaux was armed.",
+    )
+    comeaux = [e for e in entities if "Comeaux" in e.name]  # "Comeaux, 49" was tagged ORG beside "Jr."
+    assert [(e.type, len(e.mentions)) for e in comeaux] == [("person", 3)]
+
+
+def test_a_generational_suffix_after_a_comma_stays_in_the_name(nlp: Language) -> None:
+    text = "Police are searching for Arcade Joseph Comeaux, Jr, a convicted sex offender. Roe v. Wade stood."
+    entities = ents(nlp, text)
+    assert [(e.name, e.type) for e in entities if e.type == "person"] == [("Arcade Joseph Comeaux, Jr", "person")]
+
+
 def test_empty_and_entity_free_docs(nlp: Language) -> None:
     assert extract_entities(nlp("")) == []
     assert extract_entities(nlp("it was raining and nobody came.")) == []
@@ -402,3 +418,46 @@ def test_stimson_center_possessive_is_stripped(seeds: dict) -> None:
 )
 def test_first_name_gender_covers_common_names(name: str, gender: str) -> None:
     assert first_name_gender(name) == gender
+
+
+def test_a_position_demonym_or_role_word_before_a_name_is_not_part_of_it(nlp: Language) -> None:
+    """Spans as the model tags them: "RB Joique Bell" (PERSON), "American Hasim Rahman" and
+    "the Interior Ken Salazar" (ORG); an organization starting with a demonym stays whole."""
+    doc = nlp(
+        "The team signed RB Joal Bellamy. Klitschko stopped American Hasim Rahmer. Rahmer left. "
+        "Secretary of the Interior Kem Salvador spoke. The American Civil Liberties Union sued."
+    )
+    words = [t.text for t in doc]
+
+    def at(*tokens: str) -> int:
+        return next(i for i in range(len(words)) if words[i : i + len(tokens)] == list(tokens))
+
+    doc.ents = [
+        Span(doc, at("RB"), at("RB") + 3, "PERSON"),
+        Span(doc, at("American", "Hasim"), at("American", "Hasim") + 3, "ORG"),
+        Span(doc, at("Rahmer", "left"), at("Rahmer", "left") + 1, "PERSON"),
+        Span(doc, at("the", "Interior"), at("the", "Interior") + 4, "ORG"),
+        Span(doc, at("American", "Civil"), at("American", "Civil") + 4, "ORG"),
+    ]
+    names = {e.name for e in extract_entities(doc)}
+    assert {"Joal Bellamy", "Hasim Rahmer", "Kem Salvador", "American Civil Liberties Union"} <= names
+    assert not names & {"RB Joal Bellamy", "American Hasim Rahmer", "Interior Kem Salvador", "Civil Liberties Union"}
+
+
+def test_a_bare_surname_shared_by_a_man_and_a_woman_follows_the_pronoun(nlp: Language) -> None:
+    entities = ents(
+        nlp,
+        "A hearing for John Jenkin, 23, charged with the murders of his mother Alice McMeekin, 58, and sister "
+        "Katie Jenkin, 20, was heard. Jenkin was due to appear via videolink, but did not do so as he was "
+        "considered a risk. Jenkin was arrested at Millom Pier. He faces one charge. The bodies of Miss Jenkin "
+        "were found.",
+    )
+    people = persons(entities)
+    assert texts(people["John Jenkin"]) == ["John Jenkin", "Jenkin", "Jenkin"]
+    assert texts(people["Katie Jenkin"]) == ["Katie Jenkin", "Jenkin"]
+
+
+def test_a_misspelt_surname_joins_the_full_name_it_is_one_swap_from(nlp: Language) -> None:
+    text = "Wladimir Klitschko stopped Hasim Rahman. Klistchko said he was ready, and Klitschko smiled."
+    people = persons(ents(nlp, text))
+    assert texts(people["Wladimir Klitschko"]) == ["Wladimir Klitschko", "Klistchko", "Klitschko"]

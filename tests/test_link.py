@@ -95,6 +95,22 @@ def test_a_surname_in_other_company_stays_apart(db_session: Session) -> None:
     assert linked[sport] == full.id and linked[alone] != full.id
 
 
+def test_a_family_name_with_a_particle_finds_the_full_name(db_session: Session) -> None:
+    family = f"Lo Vecchio{uuid.uuid4().hex[:6]}"
+    company = (f"Palermo Court {family}", f"Cosa Nostra Commission {family}")
+    full = _article_with(db_session, _extraction(f"Gaetano {family}", [f"Gaetano {family}"], company))
+    linking.link_article(db_session, full)
+    short = _article_with(db_session, _extraction(family, [family], company))
+    linking.link_article(db_session, short)
+    person = EntityLink.entity_type == "person"
+    linked = dict(
+        db_session.execute(
+            select(EntityLink.article_id, EntityLink.entity_id).where(EntityLink.article_id.in_([full, short]), person)
+        ).all()
+    )
+    assert linked[short] == linked[full]
+
+
 def test_two_people_sharing_a_surname_are_not_merged(db_session: Session) -> None:
     family = f"Vendrell{uuid.uuid4().hex[:6]}"
     a = _article_with(db_session, _extraction(f"Ana {family}", [f"Ana {family}"]))

@@ -65,6 +65,18 @@ def test_a_bridging_article_names_the_other_story_to_merge() -> None:
     assert choice.story_id in (1, 2) and choice.bridged == [3 - choice.story_id]
 
 
+def test_two_settled_stories_are_not_merged_by_one_article() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    a = _profile(QUAKE_A, None, corpus)
+    b = _profile(QUAKE_A_FOLLOWUP, None, corpus)
+    both = _profile(QUAKE_A + " " + QUAKE_A_FOLLOWUP, None, corpus)
+    young, settled = _story(1, a), _story(2, b)
+    young.articles, settled.articles = 2, stories.SETTLED_STORY
+    assert stories.choose_story(both, [young, settled]).bridged != []  # a young story still merges
+    young.articles = stories.SETTLED_STORY
+    assert stories.choose_story(both, [young, settled]).bridged == []
+
+
 def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
     assert stories.event_year("The 2008 quake, like those of 1999 and 2008, hit at night.", None) == 2008
     assert stories.event_year("Named 2008 in 2008 and 2009 in 2009.", None) == 2009  # a tie: the latest
@@ -81,6 +93,69 @@ def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
     )
     markers = {stories.year_marker(2008): 3.0, stories.term_id("quake"): 0.5}
     assert stories.split_years(markers) == ({stories.term_id("quake"): 0.5}, Counter({2008: 3}))
+
+
+def test_days_of_the_year_a_text_names_are_found_in_both_orders_and_with_the_publication_day() -> None:
+    dec9 = stories.day_of_year(12, 9)
+    text = "On Tuesday, Dec. 9, the patch came; by 9 December 2008 and December 9th it was out. May we?"
+    assert stories.named_days(text, None) == frozenset({dec9})
+    assert stories.named_days("Sept. 18, then 31 February.", date(2013, 9, 17)) == frozenset(
+        {stories.day_of_year(9, 18), stories.day_of_year(9, 17)}  # no February 31
+    )
+    assert stories.named_days("Nothing dated here; may 9 people come?", None) == frozenset()
+
+
+def test_named_days_are_evidence_for_near_days_and_against_other_days() -> None:
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    story.days, story.day_articles = Counter({stories.day_of_year(12, 9): 2, stories.day_of_year(3, 1): 1}), 2
+    near = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(12, 11)}))
+    unnamed = stories.ArticleProfile({}, terms, None, None)
+    other = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(9, 18)}))
+    assert stories.similarity(near, story) > stories.similarity(unnamed, story) > stories.similarity(other, story)
+    new_year = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(1, 2)}))
+    story.days = Counter({stories.day_of_year(12, 31): 2})
+    assert stories.day_evidence(new_year, story) == stories.DAY_FOR  # across the turn of the year
+    assert stories.day_evidence(new_year, stories.StoryProfile(2)) == 1.0  # a story naming no day: no evidence
+
+
+def test_named_weekdays_are_evidence_when_a_side_is_undated() -> None:
+    assert stories.named_weekdays("On Monday, and by Tuesday's vote; not monday.") == frozenset({1, 2})
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    story.weekdays, story.weekday_articles = Counter({4: 3, 5: 1}), 3
+    same = stories.ArticleProfile({}, terms, None, None, weekdays=frozenset({4}))
+    unnamed = stories.ArticleProfile({}, terms, None, None)
+    other = stories.ArticleProfile({}, terms, None, None, weekdays=frozenset({1}))
+    assert stories.similarity(same, story) > stories.similarity(unnamed, story) > stories.similarity(other, story)
+    dated = stories.ArticleProfile({}, terms, date(2008, 12, 11), 2008, weekdays=frozenset({1}))
+    story.first_date = story.last_date = date(2008, 12, 11)
+    assert stories.weekday_evidence(dated, story) == 1.0  # both dated: the dates say more
+
+
+def test_an_article_about_another_person_than_the_story_s_counts_against_it() -> None:
+    # entities: 1 and 2 are running backs (people), 3 the team
+    story = stories.StoryProfile(1, entities={1: 6.0, 2: 1.0, 3: 4.0}, people=frozenset({1, 2}))
+    assert stories.lead_person(story.entities, story.people) == 1
+    assert stories.lead_person({1: 3.0, 2: 2.0}, frozenset({1, 2})) is None  # no clear lead
+    other = stories.ArticleProfile({4: 5.0, 3: 3.0}, {}, None, None, people=frozenset({4}))
+    names_theirs = stories.ArticleProfile({4: 5.0, 1: 1.0, 3: 3.0}, {}, None, None, people=frozenset({1, 4}))
+    same = stories.ArticleProfile({1: 5.0, 3: 3.0}, {}, None, None, people=frozenset({1}))
+    assert stories.lead_evidence(other, story) == stories.OTHER_LEAD
+    assert stories.lead_evidence(names_theirs, story) == 1.0  # it names the story's lead: no verdict
+    assert stories.lead_evidence(same, story) == 1.0
+
+
+def test_a_story_keeps_its_years_days_and_weekdays_as_marker_terms() -> None:
+    quake = {stories.term_id("quake"): 0.5}
+    article = stories.ArticleProfile({}, quake, None, 2008, frozenset({5, 40}), frozenset({3}))
+    stored = article.terms | stories.marker_rows(article)
+    stored[stories.day_marker(5)] += 1.0  # a second article naming day 5
+    words, years, days, weekdays = stories.split_markers(stored)
+    assert words == article.terms and years == Counter({2008: 1}) and days == Counter({0: 1, 5: 2, 40: 1})
+    assert weekdays == Counter({0: 1, 3: 1})
 
 
 def test_an_article_naming_only_a_story_s_minor_entity_covers_little_of_it() -> None:
@@ -165,3 +240,40 @@ def test_a_span_running_past_a_known_name_links_on_shared_company() -> None:
     heading = ArticleEntity("Kip Dorrance on Injured Reserve", "person", {}, frozenset({"saints", "superdome"}))
     assert decide(heading, [runner]).entity_id == 8
     assert decide(ArticleEntity("Kip Dorrance on Injured Reserve", "person"), [runner]).entity_id is None
+
+
+def test_a_family_name_with_a_particle_is_one_name() -> None:
+    from worker.pipeline.link.names import person_names_compatible, person_tokens
+
+    assert person_tokens("gaetano lo presti") == ["gaetano", "lo presti"]
+    assert person_tokens("oscar de la hoya") == ["oscar", "de la hoya"]
+    assert person_tokens("al gore") == ["al", "gore"] and person_tokens("van morrison") == ["van", "morrison"]
+    assert person_names_compatible("gaetano lo presti", "lo presti")
+    assert not person_names_compatible("gaetano lo presti", "lo bianco")  # not a given name "lo"
+    boss = _person(9, "Gaetano Lo Vecchio", {"palermo", "cosa nostra"})
+    short = ArticleEntity("Lo Vecchio", "person", {}, frozenset({"palermo", "cosa nostra"}))
+    assert decide(short, [boss]).entity_id == 9
+    assert decide(ArticleEntity("Lo Vecchio", "person", {}), [boss]).entity_id is None  # no shared company
+
+
+def test_a_pet_form_or_a_one_letter_spelling_of_the_given_name_needs_company() -> None:
+    from worker.pipeline.link.names import given_name_shortened
+
+    assert given_name_shortened("katie jenkins", "kathryn jenkins")
+    assert given_name_shortened("jon owen", "john owen") and given_name_shortened("heidar alvandi", "heydar alvandi")
+    assert not given_name_shortened("dan owen", "don owen")  # a changed letter in a short name: two people
+    assert not given_name_shortened("mark felt", "mary felt")  # his and hers
+    sister = _person(10, "Kathryn Jenks", {"millom", "cumbria police"})
+    pet = ArticleEntity("Katie Jenks", "person", {}, frozenset({"millom", "cumbria police"}))
+    assert decide(pet, [sister]).entity_id == 10
+    assert decide(ArticleEntity("Katie Jenks", "person", {}), [sister]).entity_id is None  # no shared company
+
+
+def test_a_nickname_and_the_full_name_in_one_article_are_one_new_person() -> None:
+    from worker.pipeline.link.entities import Decision, same_person_in_article
+
+    entities = [ArticleEntity("Jerry Ortez", "person"), ArticleEntity('Luis Gerardo "Jerry" Ortez', "person")]
+    decisions = same_person_in_article(entities, [Decision(None, "new"), Decision(None, "new")])
+    assert decisions[0].same_as == 1 and decisions[1].same_as is None
+    other = [ArticleEntity("Ana Ortez", "person"), ArticleEntity('Luis Gerardo "Jerry" Ortez', "person")]
+    assert same_person_in_article(other, [Decision(None, "new"), Decision(None, "new")])[0].same_as is None

@@ -133,8 +133,8 @@ def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
     these keys of the two articles: two articles that could join each other's new story take
     turns, the others do not. A second namespace, taken after the link keys and the hot entity
     rows, so a transaction never waits for an earlier step's lock while holding a later one.
-    A story's year marker (``stories.year_marker``) is stored under story_terms but no article looks
-    stories up by it, so it takes no lock (it would make all articles of a year take turns)."""
+    A story's year, day and weekday markers (``stories.marker_rows``) are stored under story_terms but no article looks
+    stories up by it, so it takes no lock (it would make all articles of a year or day take turns)."""
     return [f"term {t}" for t in profile.terms] + [f"entity {e}" for e in profile.entities]
 
 
@@ -353,7 +353,8 @@ def add_aliases(session: Session, linked: list[tuple[int, ArticleEntity]], sourc
             add(entity_id, alias, count, source)
         if entity.type == "person" and is_full_name(entity.key):
             family = surname(entity.key)
-            spelled = [t for t in entity.name.split() if name_key(t) == family]
+            words, n = entity.name.split(), len(str(family).split())  # "Lo Presti": two words
+            spelled = [w for i in range(len(words) - n + 1) if name_key(w := " ".join(words[i : i + n])) == family]
             if spelled:  # a knowledge-base entry's family name is the user's word too
                 add(entity_id, spelled[-1], 0, "kb" if source == "kb" else "derived")
     if rows:
@@ -713,7 +714,8 @@ def canonical_story(session: Session, story_id: int) -> int:
 def article_profile(session: Session, article: Article) -> stories.ArticleProfile:
     """The article's entity and word vectors; counts its words into term_stats the first time."""
     corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
-    entities = stories.top_entities(article_weighted_entities(session, article.id), corpus)
+    weighted = article_weighted_entities(session, article.id)
+    entities = stories.top_entities(weighted, corpus)
     counts = stories.content_terms(f"{article.title or ''}\n{article.clean_text}")
     if counts and not article.terms_counted:
         stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
@@ -733,18 +735,20 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
         else {}
     )
     vector = stories.term_vector(counts, frequency, corpus)
-    year = stories.event_year(f"{article.title or ''}\n{article.clean_text}", article.published_date)
-    return stories.ArticleProfile(entities, vector, article.published_date, year)
+    people = frozenset(e.entity_id for e in weighted if e.person)
+    return stories.article_profile_of(
+        f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector, people
+    )
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
     rows = session.execute(
-        select(EntityLink.entity_id, func.sum(EntityLink.mention_count), Entity.article_count)
+        select(EntityLink.entity_id, func.sum(EntityLink.mention_count), Entity.article_count, Entity.type)
         .join(Entity, Entity.id == EntityLink.entity_id)
         .where(EntityLink.article_id == article_id, EntityLink.entity_type.in_(stories.STORY_TYPES))
-        .group_by(EntityLink.entity_id, Entity.article_count)
+        .group_by(EntityLink.entity_id, Entity.article_count, Entity.type)
     ).all()
-    return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1)) for r in rows]
+    return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1), r[3] == "person") for r in rows]
 
 
 def candidate_stories(session: Session, profile: stories.ArticleProfile) -> list[stories.StoryProfile]:
@@ -778,8 +782,10 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     if not story_ids:
         return []
     found = {
-        r.id: stories.StoryProfile(r.id, first_date=r.first_date, last_date=r.last_date)
-        for r in session.execute(select(Story.id, Story.first_date, Story.last_date).where(Story.id.in_(story_ids)))
+        r.id: stories.StoryProfile(r.id, first_date=r.first_date, last_date=r.last_date, articles=r.article_count)
+        for r in session.execute(
+            select(Story.id, Story.first_date, Story.last_date, Story.article_count).where(Story.id.in_(story_ids))
+        )
     }
     for story_id, entity_id, weight in session.execute(
         select(StoryEntity.story_id, StoryEntity.entity_id, StoryEntity.weight).where(
@@ -792,8 +798,14 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     ):
         found[story_id].terms[term] = weight
     for story in found.values():
-        story.terms, story.years = stories.split_years(story.terms)
+        story.terms, story.years, story.days, story.weekdays = stories.split_markers(story.terms)
+        story.day_articles = story.days.pop(0, 0)
+        story.weekday_articles = story.weekdays.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
+    ids = [e for story in found.values() for e in story.entities]
+    people = frozenset(session.execute(select(Entity.id).where(Entity.id.in_(ids), Entity.type == "person")).scalars())
+    for story in found.values():
+        story.people = people & story.entities.keys()
     return [found[sid] for sid in story_ids if sid in found]
 
 
@@ -836,9 +848,9 @@ def join_story(
                 },
             )
         )
-    rows = [{"story_id": story_id, "term": t, "weight": w} for t, w in profile.terms.items()]
-    if profile.year is not None:  # one more article about that year; merges and splits carry it like a word
-        rows.append({"story_id": story_id, "term": stories.year_marker(profile.year), "weight": 1.0})
+    # the year and days it names are counted like words, so merges and splits carry them
+    weights = profile.terms | stories.marker_rows(profile)
+    rows = [{"story_id": story_id, "term": t, "weight": w} for t, w in weights.items()]
     if rows:
         terms = insert(StoryTerm).values(rows)
         session.execute(

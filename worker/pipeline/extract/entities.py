@@ -34,7 +34,10 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity, Mention
 from worker.pipeline.extract.names import (
+    FEMALE_FIRST_NAMES,
     HONORIFICS,
+    MALE_FIRST_NAMES,
+    NAME_SUFFIXES,
     TITLE_HEADS,
     TITLE_WORDS,
     acronym,
@@ -45,6 +48,7 @@ from worker.pipeline.extract.names import (
     is_name_variant,
     name_key,
     name_parts,
+    one_edit,
 )
 
 ENTITY_TYPES = {
@@ -74,6 +78,7 @@ HEADLINE_VERBS = frozenset(
     {"says", "said", "tells", "told", "presses", "urges", "warns", "calls", "meets", "slams", "backs", "vows"}
 )
 NORP_SUFFIXES = ("ian", "ese", "ish")
+GENERATIONS = NAME_SUFFIXES - {"v"}  # "Roe v. Wade"
 AGENT_SUFFIXES = ("ist", "er", "or", "ian", "man", "woman", "person", "ant", "ent")
 APPOS_STOP = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 # titles after which an untagged capitalized word is a person's name
@@ -141,6 +146,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
 
 def _candidate_spans(doc: Doc) -> list[_Span]:
     spans: list[_Span] = []
+    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON"}
     for ent in doc.ents:
         etype = ENTITY_TYPES.get(ent.label_)
         if etype is None:
@@ -148,8 +154,8 @@ def _candidate_spans(doc: Doc) -> list[_Span]:
         if ent.label_ == "GPE" and len(ent) == 1 and ent.text.istitle() and ent.text.endswith(NORP_SUFFIXES):
             etype = "group"  # "Ukrainian", "British": nationalities the small model calls places
         for start, end in _split_headline(doc, ent.start, ent.end, etype):
-            cleaned = _trim(doc, start, end, etype)
-            if cleaned is None:
+            cleaned = _trim(doc, start, end, etype, surnames)
+            if cleaned is None or (spans and cleaned[0] < spans[-1].end):  # a suffix the name took in
                 continue
             if spans and etype == spans[-1].etype == "person" and spans[-1].end == cleaned[0]:
                 spans[-1].end = cleaned[1]  # "Hillary Rodham" + "Clinton" tagged apart
@@ -170,7 +176,7 @@ def _split_headline(doc: Doc, start: int, end: int, etype: str) -> list[tuple[in
     return [(a, b) for a, b in pieces if b > a]
 
 
-def _trim(doc: Doc, start: int, end: int, etype: str) -> tuple[int, int] | None:
+def _trim(doc: Doc, start: int, end: int, etype: str, surnames: set[str]) -> tuple[int, int] | None:
     while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in LEADING_DROP):
         start += 1
     while end > start and _droppable_end(doc[end - 1]):
@@ -184,9 +190,46 @@ def _trim(doc: Doc, start: int, end: int, etype: str) -> tuple[int, int] | None:
             start = titles[-1] + 1  # "President Xi", "Chinese President Xi Jinping" inside one PERSON span
     if start >= end:
         return None
+    if etype in NAME_TYPES and _not_of_name(doc, start, end, etype, surnames):
+        start += 1  # "RB Joique Bell", "American Hasim Rahman", "(Secretary of the) Interior Ken Salazar"
+    if etype == "person":
+        end = _with_suffix(doc, end)
     if etype in NAME_TYPES and all(_is_title(t) for t in doc[start:end]):
         return None  # a pure title: "President", "Prime Minister"
     return start, end
+
+
+def _not_of_name(doc: Doc, start: int, end: int, etype: str, surnames: set[str]) -> bool:
+    """The first word of a span of three or more is a position ("RB"), a demonym ("American") or
+    the end of a role ("Secretary of the Interior") rather than a given name: the rest are two or
+    more name words, ending in a surname the tagger calls a person elsewhere in the article when
+    the span is not typed person ("American Civil Liberties Union" stays whole)."""
+    if end - start < 3 or not all(t.text[:1].isupper() and t.is_alpha for t in doc[start + 1 : end]):
+        return False
+    k = start - 1 if start >= 1 and doc[start - 1].lower_ == "the" else start
+    if k >= 2 and doc[k - 1].lower_ == "of" and _is_title(doc[k - 2]):
+        return end - start <= 4
+    if etype != "person" and (end - start > 4 or doc[end - 1].text not in surnames):
+        return False
+    first = doc[start]
+    word = fold(first.text)
+    if first.is_upper and first.is_alpha and 2 <= len(first) <= 3 and first.tag_ in PROPER_TAGS:
+        return True  # a position or an abbreviation: "RB", "QB", "GOP"
+    demonym = (
+        first.text.istitle()
+        and word.endswith(("ican", "ian", "ese", "ish", "ean"))
+        and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+        and (etype != "person" or first.tag_ == "JJ")
+    )
+    return demonym
+
+
+def _with_suffix(doc: Doc, end: int) -> int:
+    """The end of a person's name past a generational suffix the model left out ("Comeaux, Jr")."""
+    at = end + 1 if end < len(doc) and doc[end].text == "," else end
+    if at < len(doc) and _bare(doc[at]) in GENERATIONS and doc[at].text[0].isupper():
+        return at + 1
+    return end
 
 
 def _droppable_end(token: Token) -> bool:
@@ -340,7 +383,7 @@ def _vote_types(doc: Doc, spans: list[_Span]) -> None:
     name_words: set[str] = set()
     last_names: set[str] = set()
     for key, vote in votes.items():
-        words = key.split()
+        words = [w for w in key.split() if w not in NAME_SUFFIXES] or key.split()  # "Comeaux Jr": "comeaux"
         if len(words) > 1 and max(vote, key=vote.__getitem__) == "person":
             name_words.update((words[0], words[-1]))  # "Takaichi’s remarks", "Xi Presses" tagged ORG
             last_names.add(words[-1])
@@ -501,12 +544,16 @@ def _cluster_persons(doc: Doc, spans: list[_Span]) -> list[tuple[str, list[_Span
     for span in spans:
         words = parts[id(span)]
         gender = honorific_gender(span.attrs.get("honorific", ""))
+        pronoun = _pronoun_gender(doc, span.end) if len(words) == 1 and gender is None else None
         if len(words) > 1:
             person = full[name_key(texts[id(span)])]
         elif not words:
             continue
         else:
-            candidates = by_last.get(words[0]) or by_first.get(words[0]) or []
+            candidates = by_last.get(words[0]) or by_first.get(words[0]) or _misspelt(words[0], by_last)
+            if pronoun and any(c.gender == pronoun for c in candidates):
+                # a pronoun rules out the other gender only: "Thomas ... he" may be a Pierre whose gender is unknown
+                candidates = [c for c in candidates if c.gender in (pronoun, None)]
             picked = _pick(candidates, gender, span.start)
             person = picked or alone.setdefault(words[0], _Person(texts[id(span)], gender))
         if gender and person.gender is None:
@@ -514,6 +561,27 @@ def _cluster_persons(doc: Doc, spans: list[_Span]) -> list[tuple[str, list[_Span
         person.members.append(span)
         person.last_seen = span.start
     return [("person", p.members) for p in [*clusters, *alone.values()]]
+
+
+def _misspelt(word: str, by_last: dict[str, list[_Person]]) -> list[_Person]:
+    """ "Klistchko" in an article about "Wladimir Klitschko": a long surname one letter or one swap away."""
+    if len(word) < 6:
+        return []
+    return [p for last, people in by_last.items() if last[0] == word[0] and one_edit(word, last) for p in people]
+
+
+def _pronoun_gender(doc: Doc, end: int) -> str | None:
+    """ "Jenkin was due to appear, but he ...": the first subject pronoun after a bare surname in
+    its sentence, else one starting the next sentence. Read only to choose between two people of
+    one surname and different genders."""
+    sent = doc[end - 1].sent
+    following = list(doc[end : sent.end])
+    if sent.end < len(doc):
+        following.append(doc[sent.end])
+    for token in following:
+        if token.lower_ in ("he", "she") and token.dep_ in ("nsubj", "nsubjpass"):
+            return "m" if token.lower_ == "he" else "f"
+    return None
 
 
 def _pick(candidates: list[_Person], gender: str | None, position: int) -> _Person | None:

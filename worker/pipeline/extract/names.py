@@ -198,3 +198,17 @@ def acronym_letters(text: str) -> str | None:
     if 2 <= len(bare) <= 8 and bare.isalpha() and bare.isupper():
         return bare
     return None
+
+
+def one_edit(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours: 'heidar'/'heydar', 'jon'/'john'."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

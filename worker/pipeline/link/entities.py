@@ -179,9 +179,16 @@ def same_person_in_article(entities: list[ArticleEntity], decisions: list[Decisi
         e = entities[i]
         if e.type != "person" or not is_full_name(e.key):
             continue
-        rep = next((j for j in kept if person_names_compatible(e.key, entities[j].key)), None)
+        rep = next((j for j in kept if _spell_one_person(e, entities[j])), None)
         if rep is None:
             kept.append(i)
         else:
             out[i] = Decision(None, f"same person as {entities[rep].name!r} in this article", same_as=rep)
     return out
+
+
+def _spell_one_person(a: ArticleEntity, b: ArticleEntity) -> bool:
+    """ "Jerry Ortiz" and 'Luis Gerardo "Jerry" Ortiz': compatible names, nicknames read."""
+    keys_a = {a.key} | name_variants(a.name)
+    keys_b = {b.key} | name_variants(b.name)
+    return any(person_names_compatible(x, y) for x in keys_a for y in keys_b)

@@ -1,19 +1,26 @@
 """Stories: articles that report the same event, built incrementally.
 
-An article is described by two weighted vectors: its most telling entities (idf-weighted
-mentions) and its most telling content words (tf-idf of words, numbers and names of its title
-and text, a unit vector). A story is the sum of its articles' vectors. The article's similarity to
-a story mixes entity overlap (both ways: the article's entities the story has, and the story's main
-entities the article has) and content cosine; dates are soft evidence: the further the article
-lies outside the story's date range, the lower the score, so one event's reports days or weeks apart
-still meet while the same kind of event years later does not. When a side is undated, the year the
-article is about (its publication year, else the year its text names most often) is weaker
-evidence against the years of the story's articles: two reports of one event seldom name different
-years most, two events of one kind usually do. The article joins the best story scoring at least JOIN_THRESHOLD, else it
-starts one; another story it also matches at BRIDGE_THRESHOLD or more was the same event seen
-before the bridge arrived, and is merged into it (reversibly). Candidates come from indexes (story
-entities, story words), never a scan. Thresholds were set on ECB+ training topics (two different
-events of the same kind per topic) and checked on topics held out of the tuning."""
+An article is described by two weighted vectors: its most telling entities (idf-weighted mentions)
+and its most telling content words (tf-idf of words, numbers and names of its title and text, a unit
+vector). A story is the sum of its articles' vectors. The article's similarity to a story mixes
+entity overlap (both ways: the article's entities the story has, and the story's main entities the
+article has) and content cosine; dates are soft evidence: the further the article lies outside the
+story's date range, the lower the score, so one event's reports days or weeks apart still meet while
+the same kind of event years later does not. When a side is undated, the year the article is about
+(its publication year, else the year its text names most often) is weaker evidence against the years
+of the story's articles: two reports of one event seldom name different years most, two events of
+one kind usually do. Days of the year the article names ("Dec. 9", "9 September 2013", and its
+publication day) are event-specific evidence both ways: the story's articles naming a day near one
+of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
+Monday"), when either side is undated: reports of one event name its weekday. An article clearly
+about one person, against a story clearly about another where neither names the other's, is evidence
+against (two running backs of one team put on injured reserve). The article joins the best story
+scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
+BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
+(reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
+far apart are two events. Candidates come from indexes (story entities, story words), never a scan.
+Thresholds were set on ECB+ training topics (two different events of the same kind per topic) and
+checked on topics held out of the tuning."""
 
 from __future__ import annotations
 
@@ -33,10 +40,18 @@ PROBE_ENTITIES = 6  # ...and entities
 ENTITY_WEIGHT = 0.4  # the rest is content cosine
 JOIN_THRESHOLD = 0.2
 BRIDGE_THRESHOLD = 0.3  # 1.5 x the join threshold: one article must match both stories clearly
+SETTLED_STORY = 5  # two stories this large grew apart: one article matching both does not merge them
 TIME_SCALE_DAYS = 10.0  # the score halves about this far outside the story's dates
 UNDATED_FACTOR = 0.7  # unknown time: weaker evidence than reports known to be days apart
 OTHER_YEAR_FACTOR = 0.5  # undated, and about a year none of the story's articles is about
 YEAR_GAP = 2  # years this far apart are different years of news
+DAY_NEAR = 3  # days of the year this close are the same event's days
+DAY_AGAINST = 0.7  # both name days, none near each other
+DAY_FOR = 1.6  # every story article naming days names one near the article's
+WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
+WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
+LEAD_MARGIN = 2.0  # a lead person weighs at least this many times the next person
+OTHER_LEAD = 0.7  # the article's and the story's lead people differ and neither names the other's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -48,6 +63,7 @@ class WeightedEntity:
     entity_id: int
     mentions: int
     document_frequency: int  # articles in the corpus that mention it
+    person: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,9 @@ class ArticleProfile:
     terms: dict[int, float]  # term id -> weight (unit vector)
     day: date | None
     year: int | None = None  # the year it is about (see event_year)
+    days: frozenset[int] = frozenset()  # days of the year (1-366) it names (see named_days)
+    weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
+    people: frozenset[int] = frozenset()  # which of its entities are people
 
 
 @dataclass
@@ -66,6 +85,12 @@ class StoryProfile:
     first_date: date | None = None
     last_date: date | None = None
     years: Counter[int] = field(default_factory=Counter)  # year -> its articles about that year
+    days: Counter[int] = field(default_factory=Counter)  # day of the year -> its articles naming it
+    day_articles: int = 0  # its articles naming any day
+    weekdays: Counter[int] = field(default_factory=Counter)  # weekday -> its articles naming it
+    weekday_articles: int = 0  # its articles naming any weekday
+    people: frozenset[int] = frozenset()  # which of its entities are people
+    articles: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,14 +139,50 @@ def year_marker(year: int) -> int:
     return term_id(f"@year {year}")
 
 
+def day_marker(day: int) -> int:
+    """The term id under which a story counts its articles naming day ``day`` of the year (0: any)."""
+    return term_id(f"@day {day}")
+
+
 YEAR_MARKERS = {year_marker(y): y for y in range(1950, 2100)}
+def weekday_marker(weekday: int) -> int:
+    """The term id under which a story counts its articles naming ``weekday`` (1-7; 0: any)."""
+    return term_id(f"@weekday {weekday}")
+
+
+DAY_MARKERS = {day_marker(d): d for d in range(0, 367)}
+WEEKDAY_MARKERS = {weekday_marker(d): d for d in range(0, 8)}
+MARKERS = YEAR_MARKERS.keys() | DAY_MARKERS.keys() | WEEKDAY_MARKERS.keys()
 
 
 def split_years(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int]]:
     """A story's stored terms: its content words, and its year markers as year counts."""
-    words = {t: w for t, w in terms.items() if t not in YEAR_MARKERS}
+    words = {t: w for t, w in terms.items() if t not in MARKERS}
     years = Counter({YEAR_MARKERS[t]: round(w) for t, w in terms.items() if t in YEAR_MARKERS and round(w) > 0})
     return words, years
+
+
+def split_markers(
+    terms: dict[int, float],
+) -> tuple[dict[int, float], Counter[int], Counter[int], Counter[int]]:
+    """A story's stored terms: content words, and counts of years, days and weekdays (day and
+    weekday 0: its articles naming any)."""
+    words, years = split_years(terms)
+    days, weekdays = (
+        Counter({markers[t]: round(w) for t, w in terms.items() if t in markers and round(w) > 0})
+        for markers in (DAY_MARKERS, WEEKDAY_MARKERS)
+    )
+    return words, years, days, weekdays
+
+
+def marker_rows(article: ArticleProfile) -> dict[int, float]:
+    """The marker terms joining adds to a story: the article's year, and the days and weekdays it names."""
+    rows = {year_marker(article.year): 1.0} if article.year is not None else {}
+    for marker, named in ((day_marker, article.days), (weekday_marker, article.weekdays)):
+        if named:
+            rows[marker(0)] = 1.0
+            rows.update({marker(d): 1.0 for d in named})
+    return rows
 
 
 def content_terms(text: str) -> Counter[int]:
@@ -191,6 +252,49 @@ def time_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     return OTHER_YEAR_FACTOR + (1 - OTHER_YEAR_FACTOR) * near
 
 
+def day_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Both name days of the year: DAY_AGAINST when none of the story's is near the article's, up
+    to DAY_FOR as more of the story's articles name one near them; else no evidence (1)."""
+    if not article.days or not story.day_articles:
+        return 1.0
+    support = max(sum(n for d, n in story.days.items() if _near(a, d)) for a in article.days)
+    return DAY_AGAINST + (DAY_FOR - DAY_AGAINST) * min(1.0, support / story.day_articles)
+
+
+def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Both name weekdays and a side is undated: WEEKDAY_AGAINST when the story's articles name
+    none of the article's, up to WEEKDAY_FOR as more of them name one; else no evidence (1). With
+    dates on both sides the dates say more (follow-ups name later weekdays)."""
+    if not article.weekdays or not story.weekday_articles:
+        return 1.0
+    if article.day is not None and story.first_date is not None:
+        return 1.0
+    support = max(story.weekdays[w] for w in article.weekdays) / story.weekday_articles
+    return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
+
+
+def lead_person(entities: dict[int, float], people: frozenset[int]) -> int | None:
+    """The person a text or story is about: the heaviest, by LEAD_MARGIN over the next one."""
+    weights = sorted(((w, e) for e, w in entities.items() if e in people), reverse=True)
+    if not weights or (len(weights) > 1 and weights[0][0] < LEAD_MARGIN * weights[1][0]):
+        return None
+    return weights[0][1]
+
+
+def lead_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Evidence against when the article is clearly about one person and the story clearly about
+    another, and neither names the other's (two running backs put on injured reserve)."""
+    mine, theirs = lead_person(article.entities, article.people), lead_person(story.entities, story.people)
+    if mine is None or theirs is None or mine == theirs:
+        return 1.0
+    return OTHER_LEAD if mine not in story.entities and theirs not in article.entities else 1.0
+
+
+def _near(a: int, b: int) -> bool:
+    gap = abs(a - b)
+    return min(gap, 366 - gap) <= DAY_NEAR
+
+
 def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     words = cosine(article.terms, story.terms)
     both_ways = entity_overlap(article.entities, story.entities) * story_coverage(article.entities, story.entities)
@@ -198,7 +302,8 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     content = ENTITY_WEIGHT * shared + (1 - ENTITY_WEIGHT) * words
     if not article.entities:  # nothing named: the words alone
         content = words
-    return content * time_evidence(article, story)
+    dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
+    return content * dates * lead_evidence(article, story)
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -206,7 +311,12 @@ def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Cho
     if not scored or scored[0][0] < JOIN_THRESHOLD:
         return Choice(None, scored[0][0] if scored else 0.0, [])
     best, story_id = scored[0]
-    return Choice(story_id, best, [sid for score, sid in scored[1:] if score >= BRIDGE_THRESHOLD])
+    size = {s.story_id: s.articles for s in candidates}
+    joined = size[story_id] + 1
+    bridged = [
+        sid for score, sid in scored[1:] if score >= BRIDGE_THRESHOLD and min(size[sid], joined) < SETTLED_STORY
+    ]
+    return Choice(story_id, best, bridged)
 
 
 def probes(article: ArticleProfile) -> tuple[list[int], list[int]]:
@@ -214,3 +324,105 @@ def probes(article: ArticleProfile) -> tuple[list[int], list[int]]:
     terms = sorted(article.terms, key=lambda t: -article.terms[t])[:PROBE_TERMS]
     entities = sorted(article.entities, key=lambda e: -article.entities[e])[:PROBE_ENTITIES]
     return terms, entities
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("Jan", "January"),
+            ("Feb", "February"),
+            ("Mar", "March"),
+            ("Apr", "April"),
+            ("May",),
+            ("Jun", "June"),
+            ("Jul", "July"),
+            ("Aug", "August"),
+            ("Sep", "Sept", "September"),
+            ("Oct", "October"),
+            ("Nov", "November"),
+            ("Dec", "December"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b")
+_WEEKDAYS = {
+    name: n
+    for n, name in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), 1)
+}
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\b")
+
+
+def day_of_year(month: int, day: int) -> int | None:
+    """1-366 (a leap year's numbering, so February 29 exists), None for an impossible date."""
+    try:
+        return date(2000, month, day).timetuple().tm_yday
+    except ValueError:
+        return None
+
+
+def named_days(text: str, published: date | None) -> frozenset[int]:
+    """Days of the year the text writes as a month and a day ("Dec. 9", "9 September 2013"), and
+    the publication day: which year is left to the year evidence."""
+    found = {day_of_year(_MONTHS[m.group(1)], int(m.group(2))) for m in _MONTH_DAY.finditer(text)}
+    found |= {day_of_year(_MONTHS[m.group(2)], int(m.group(1))) for m in _DAY_MONTH.finditer(text)}
+    if published is not None:
+        found.add(day_of_year(published.month, published.day))
+    return frozenset(d for d in found if d is not None)
+
+
+def named_weekdays(text: str) -> frozenset[int]:
+    """The weekdays the text names ("on Monday", "Tuesday's vote"), 1 (Monday) to 7."""
+    return frozenset(_WEEKDAYS[m.group(1)] for m in _WEEKDAY.finditer(text))
+
+
+def article_profile_of(
+    text: str, day: date | None, entities: dict[int, float], terms: dict[int, float], people: frozenset[int]
+) -> ArticleProfile:
+    """The article's profile from its text (title and body), publication day and vectors."""
+    people = people & entities.keys()
+    return ArticleProfile(
+        entities, terms, day, event_year(text, day), named_days(text, day), named_weekdays(text), people
+    )
+
+
+def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
+    """What joining does to a story, in memory (storage keeps the same sums in rows)."""
+    for e, w in article.entities.items():
+        story.entities[e] = story.entities.get(e, 0.0) + w
+    for t, w in article.terms.items():
+        story.terms[t] = story.terms.get(t, 0.0) + w
+    if article.day is not None:
+        story.first_date = min(story.first_date or article.day, article.day)
+        story.last_date = max(story.last_date or article.day, article.day)
+    if article.year is not None:
+        story.years[article.year] += 1
+    story.days.update(article.days)
+    story.day_articles += bool(article.days)
+    story.weekdays.update(article.weekdays)
+    story.weekday_articles += bool(article.weekdays)
+    story.people |= article.people
+    story.articles += 1
+
+
+def merge_into(story: StoryProfile, other: StoryProfile) -> None:
+    """What a bridging merge does to the surviving story, in memory."""
+    for e, w in other.entities.items():
+        story.entities[e] = story.entities.get(e, 0.0) + w
+    for t, w in other.terms.items():
+        story.terms[t] = story.terms.get(t, 0.0) + w
+    for d in (other.first_date, other.last_date):
+        if d is not None:
+            story.first_date = min(story.first_date or d, d)
+            story.last_date = max(story.last_date or d, d)
+    story.years.update(other.years)
+    story.days.update(other.days)
+    story.day_articles += other.day_articles
+    story.weekdays.update(other.weekdays)
+    story.weekday_articles += other.weekday_articles
+    story.people |= other.people
+    story.articles += other.articles

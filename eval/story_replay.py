@@ -1,0 +1,124 @@
+"""Replay the story step over a database kept by ``link_eval.py --keep``, in memory, in seconds.
+
+    .venv/bin/python eval/story_replay.py DATABASE_URL DATA_DIR [--holdout 1,8,19,28,33]
+
+Articles are taken in arrival order with their final (canonical) entity links; term and entity
+document frequencies grow as they would have, and every live story is a candidate (the real run
+looks candidates up through postings, so figures can differ slightly). It scores stories with
+``worker.pipeline.link.stories`` as it is now, so a change there can be measured without rerunning
+extraction. Confirm a kept change with a full ``link_eval.py`` run."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eval.link_eval import bcubed
+from worker.pipeline.link import stories
+
+
+def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]], set[int]]:
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        arts = [
+            dict(r._mapping)
+            for r in conn.execute(
+                text(
+                    "SELECT a.id, f.path, a.title, a.clean_text, a.published_date FROM articles a "
+                    "JOIN ingested_files f ON f.id = a.file_id ORDER BY a.id"
+                )
+            )
+        ]
+        merged = dict(
+            conn.execute(text("SELECT id, merged_into_id FROM entities WHERE merged_into_id IS NOT NULL")).all()
+        )
+
+        def canon(e: int) -> int:
+            while e in merged:
+                e = merged[e]
+            return e
+
+        people = {r[0] for r in conn.execute(text("SELECT id FROM entities WHERE type = 'person'"))}
+        links: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        types = "('" + "','".join(sorted(stories.STORY_TYPES)) + "')"
+        for aid, eid, n in conn.execute(
+            text(f"SELECT article_id, entity_id, mention_count FROM entity_links WHERE entity_type IN {types}")
+        ):
+            links[aid].append((canon(eid), int(n or 1)))
+    engine.dispose()
+    return arts, links, people
+
+
+def replay(arts: list[dict], links: dict[int, list[tuple[int, int]]], people: set[int]) -> dict[int, int]:
+    term_df: Counter[int] = Counter()
+    entity_df: Counter[int] = Counter()
+    profiles: dict[int, stories.StoryProfile] = {}
+    story_of: dict[int, int] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    for n, a in enumerate(arts, start=1):
+        body = f"{a['title'] or ''}\n{a['clean_text']}"
+        counts = stories.content_terms(body)
+        term_df.update(counts.keys())
+        per_entity: Counter[int] = Counter()
+        for eid, m in links.get(a["id"], []):
+            per_entity[eid] += m
+        entity_df.update(per_entity.keys())
+        weighted = [stories.WeightedEntity(e, m, entity_df[e]) for e, m in per_entity.items()]
+        profile = stories.article_profile_of(
+            body,
+            a["published_date"],
+            stories.top_entities(weighted, n),
+            stories.term_vector(counts, term_df, n),
+            frozenset(people & per_entity.keys()),
+        )
+        choice = stories.choose_story(profile, list(profiles.values()))
+        sid = choice.story_id
+        if sid is None:
+            sid = a["id"]
+            profiles[sid] = stories.StoryProfile(sid)
+        stories.add_to_story(profiles[sid], profile)
+        members[sid].append(a["id"])
+        for other in choice.bridged:
+            if other == sid or other not in profiles:
+                continue
+            stories.merge_into(profiles[sid], profiles.pop(other))
+            members[sid].extend(members.pop(other))
+    for sid, ids in members.items():
+        for aid in ids:
+            story_of[aid] = sid
+    return story_of
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("database_url")
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--holdout", default="")
+    args = parser.parse_args()
+    with (args.data_dir / "docs.tsv").open(encoding="utf-8") as fh:
+        docs = {d["file"]: d for d in csv.DictReader(fh, delimiter="\t")}
+    arts, links, people = load(args.database_url)
+    story_of = replay(arts, links, people)
+    holdout = {t for t in args.holdout.split(",") if t}
+    rows = [(docs[Path(a["path"]).name], story_of[a["id"]]) for a in arts]
+    for label, keep in (("all", None), ("held-out", holdout), ("tuning", holdout)):
+        if label != "all" and not holdout:
+            continue
+        items = [
+            (d["file"], (sid, d["gold_story"]))
+            for d, sid in rows
+            if keep is None or (d["topic"] in keep) == (label == "held-out")
+        ]
+        p, r, f = bcubed([(g, sid) for _, (sid, g) in items])
+        print(f"{label:9s} stories P/R/F1 {p:.3f}/{r:.3f}/{f:.3f}  {len({s for _, (s, _) in items})} stories")
+
+
+if __name__ == "__main__":
+    main()
