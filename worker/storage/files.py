@@ -117,6 +117,17 @@ def record_failure(session: Session, file_id: int, stage: str, error: str, quara
     session.flush()
 
 
+def count_time_limit_kill(session: Session, file_id: int) -> int | None:
+    """One more hard time-limit kill for an in-progress file: the kills so far."""
+    kills: int | None = session.execute(
+        update(IngestedFile)
+        .where(IngestedFile.id == file_id, IngestedFile.status.in_(FileStatus.IN_PROGRESS))
+        .values(time_limit_kills=IngestedFile.time_limit_kills + 1)
+        .returning(IngestedFile.time_limit_kills)
+    ).scalar_one_or_none()
+    return kills
+
+
 def touch(session: Session, file_ids: list[int]) -> None:
     if file_ids:
         session.execute(
