@@ -169,6 +169,11 @@ def extract_articles(session: Session, batch: list[IngestedFile], model: str, ba
 def link(file_id: int, killed: bool = False) -> None:
     if killed and not count_time_limit_kill(file_id, "link"):
         return
+    with session_scope() as session:  # short, so the hot term_stats rows are not held during the link
+        file = files.lock_file(session, file_id)
+        if file is not None and file.status == FileStatus.EXTRACTED:
+            linking.count_terms(session, articles.article_id_for_file(session, file_id) or 0)
+            session.commit()
     with session_scope() as session:
         file = files.lock_file(session, file_id)
         if file is None or file.status == FileStatus.FAILED:

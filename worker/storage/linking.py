@@ -711,18 +711,12 @@ def canonical_story(session: Session, story_id: int) -> int:
 
 
 def article_profile(session: Session, article: Article) -> stories.ArticleProfile:
-    """The article's entity and word vectors; counts its words into term_stats the first time."""
+    """The article's entity and word vectors; counts its words into term_stats first if
+    ``count_terms`` has not (the link task does that in a transaction of its own)."""
     corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
     entities = stories.top_entities(article_weighted_entities(session, article.id), corpus)
     counts = stories.content_terms(f"{article.title or ''}\n{article.clean_text}")
-    if counts and not article.terms_counted:
-        stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["term"], set_={"document_frequency": TermStat.document_frequency + 1}
-            )
-        )
-        article.terms_counted = True
+    _add_document_frequency(session, article, counts)
     frequency = (
         dict(
             session.execute(
@@ -735,6 +729,28 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
     vector = stories.term_vector(counts, frequency, corpus)
     year = stories.event_year(f"{article.title or ''}\n{article.clean_text}", article.published_date)
     return stories.ArticleProfile(entities, vector, article.published_date, year)
+
+
+def count_terms(session: Session, article_id: int) -> None:
+    """Count the article's words into term_stats, once per article, in the caller's transaction.
+    The link task runs this in a short transaction of its own just before linking: the rows of
+    common words ("government") are updated by every article, and inside the link transaction
+    their row locks would last the whole link and make all links take turns. Counting before the
+    link (not after) keeps what the link reads the same as counting inside it."""
+    article = session.get(Article, article_id, with_for_update=True)
+    if article is not None and not article.terms_counted:
+        _add_document_frequency(session, article, stories.content_terms(f"{article.title or ''}\n{article.clean_text}"))
+
+
+def _add_document_frequency(session: Session, article: Article, counts: Counter[int]) -> None:
+    if counts and not article.terms_counted:
+        stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["term"], set_={"document_frequency": TermStat.document_frequency + 1}
+            )
+        )
+        article.terms_counted = True
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:
