@@ -41,7 +41,6 @@ from worker.storage.models import (
     NearDuplicate,
     Quote,
     QuoteCluster,
-    QuoteTerm,
     Story,
     StoryEntity,
     StoryMerge,
@@ -553,8 +552,13 @@ def cluster_quotes(session: Session, article_id: int) -> int:
     indexable = [r for r in rows if quotes.is_indexable(r.text)]
     postings = {(t, r.id) for r in indexable for t in quotes.index_terms(r.text)}
     if postings:
+        terms, quote_ids = zip(*postings, strict=True)
         session.execute(
-            insert(QuoteTerm).values([{"term": t, "quote_id": q} for t, q in postings]).on_conflict_do_nothing()
+            text(  # arrays, not a VALUES list: one bind per column, compiled once (see bench/README)
+                "INSERT INTO quote_terms (term, quote_id) SELECT * FROM "
+                "unnest(CAST(:terms AS bigint[]), CAST(:quote_ids AS bigint[])) ON CONFLICT DO NOTHING"
+            ),
+            {"terms": list(terms), "quote_ids": list(quote_ids)},
         )
     pending = [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in indexable if r.cluster_id is None]
     candidates = candidate_quotes(session, article_id, pending)
@@ -650,7 +654,11 @@ def find_near_duplicates(session: Session, article: Article) -> list[tuple[int, 
         .limit(500)
     ).all()
     session.execute(
-        insert(ArticleBucket).values([{"band": b, "bucket": h, "article_id": article.id} for b, h in fp.buckets])
+        text(
+            "INSERT INTO article_lsh_buckets (band, bucket, article_id) SELECT b, h, :article_id FROM "
+            "unnest(CAST(:bands AS smallint[]), CAST(:buckets AS bigint[])) AS t(b, h)"
+        ),
+        {"article_id": article.id, "bands": [b for b, _ in fp.buckets], "buckets": [h for _, h in fp.buckets]},
     )
     likely = [c.article_id for c in candidates if dedup.estimated_jaccard(fp.signature, c.signature) >= 0.05]
     copies: list[tuple[int, float]] = []
@@ -744,11 +752,13 @@ def count_terms(session: Session, article_id: int) -> None:
 
 def _add_document_frequency(session: Session, article: Article, counts: Counter[int]) -> None:
     if counts and not article.terms_counted:
-        stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["term"], set_={"document_frequency": TermStat.document_frequency + 1}
-            )
+        session.execute(  # rows locked in term order, so two of these never wait in a cycle
+            text(
+                "INSERT INTO term_stats (term, document_frequency) SELECT t, 1 FROM "
+                "unnest(CAST(:terms AS bigint[])) AS t ORDER BY t "
+                "ON CONFLICT (term) DO UPDATE SET document_frequency = term_stats.document_frequency + 1"
+            ),
+            {"terms": sorted(counts)},
         )
         article.terms_counted = True
 
