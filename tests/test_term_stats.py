@@ -39,3 +39,30 @@ def test_terms_are_counted_once_per_article(db_session: Session) -> None:
     linking.link_article(db_session, second)  # not counted by the task: the link counts it
     linking.count_terms(db_session, second)
     assert (_frequency(db_session, word), _frequency(db_session, other)) == (2, 1)
+
+
+def test_alias_counts_add_up_at_the_end_of_each_link_and_relinking_changes_nothing(db_session: Session) -> None:
+    from worker.pipeline.extract import Entity, Mention
+    from worker.storage.models import EntityAlias
+
+    family = f"Varga{uuid.uuid4().hex[:6]}"
+    full = f"Ilona {family}"
+
+    def article(surfaces: list[str]) -> int:
+        mentions = [Mention(i * 30, i * 30 + len(s), s) for i, s in enumerate(surfaces)]
+        extraction = Extraction(quotes=[], entities=[Entity(name=full, type="person", mentions=mentions)])
+        raw = f"Headline\n\nBody {uuid.uuid4()} with enough words to be an article.".encode()
+        reg = register(db_session, raw, f"/aliases/{uuid.uuid4()}")
+        article_id = articles.upsert_article(db_session, reg.file_id, parse_document(raw, "x.txt"))
+        articles.replace_extraction(db_session, article_id, extraction)
+        return article_id
+
+    first, second = article([full, family, family]), article([full, family])
+    for article_id in (first, second, first):  # the third: a redelivered task relinks
+        linking.link_article(db_session, article_id)
+    counts = dict(
+        db_session.execute(
+            select(EntityAlias.alias, EntityAlias.count).where(EntityAlias.alias.in_([full, family]))
+        ).all()
+    )
+    assert counts == {full: 2, family: 3}
