@@ -86,9 +86,13 @@ def count_article(session: Session, entity_ids: set[int]) -> None:
     """One more article for each entity. Done late, just before the story step reads the counts:
     an entity in most articles ("United States") is a row every link updates, and its row lock
     lasts until commit, so taking it early would make all those links take turns. Rows are
-    locked in id order, so two links never wait for each other in a cycle."""
+    locked in id order, so two links never wait for each other in a cycle, and FOR NO KEY UPDATE
+    (what the UPDATE takes anyway), not FOR UPDATE: that one also waits for the key-share locks the
+    foreign keys of other links' new entity_links rows hold, and deadlocked with them."""
     if entity_ids:
-        locked = select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update()
+        locked = (
+            select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update(key_share=True)
+        )
         session.execute(update(Entity).where(Entity.id.in_(locked)).values(article_count=Entity.article_count + 1))
 
 
@@ -384,7 +388,7 @@ def count_aliases(session: Session) -> None:
     session.execute(
         text(
             f"SELECT 1 FROM entity_aliases x JOIN {rows} ON x.entity_id = t.e AND x.alias = t.a "
-            "ORDER BY x.entity_id, x.alias FOR UPDATE OF x"
+            "ORDER BY x.entity_id, x.alias FOR NO KEY UPDATE OF x"
         ),
         params,
     )
