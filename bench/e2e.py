@@ -19,7 +19,8 @@ used per run and dropped at the end. Phases:
 4. bare spaCy: the services are stopped, then ``nlp.pipe(clean_texts, n_process=C)`` on the
    same articles' parsed text (the model loaded as the worker loads it). Ratio = 3 / 4.
 5. --link-scaling P...: parse+extract the N articles with the link queue unconsumed, clone the
-   database (CREATE DATABASE ... TEMPLATE) per P, and time a link-only worker with P processes.
+   database (CREATE DATABASE ... TEMPLATE) per P, and time a link-only worker with P processes,
+   sampling pg_stat_activity meanwhile (backend states; lock waits by the waiting statement).
 More articles than files: a file's text is reused with a numbered last line, so its content (and
 sha256) differs and it is ingested as a new article."""
 
