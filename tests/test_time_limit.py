@@ -37,16 +37,20 @@ def test_a_stage_killed_by_the_hard_time_limit_fails_after_the_capped_kills(tmp_
     for d in (inbox, quarantine, logs):
         d.mkdir()
     article = inbox / "slow.txt"
-    article.write_bytes(SEED_FILES[0].read_bytes() + f"\n\n{uuid.uuid4()}".encode())
+    # about 100 kB: seconds of spaCy, so the 1 s hard limit kills it even when the worker's main
+    # process (which arms the timer once the pool process reports the task started) is slow,
+    # and 1 s leaves a fresh pool process time to connect and count the kill first
+    body = b"\n\n".join(p.read_bytes() for p in SEED_FILES * 4)
+    article.write_bytes(body + f"\n\n{uuid.uuid4()}".encode())
     file_id = _parsed_file(article)
     prefix = f"wwkill-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "WIREWATCH_QUEUE_PREFIX": prefix,
         "WIREWATCH_QUARANTINE_DIR": str(quarantine),
-        # no soft limit, a hard one far below what spaCy needs for an article: every run is killed
+        # no soft limit, a hard one far below what spaCy needs for this article: every run is killed
         "WIREWATCH_EXTRACT_TIME_LIMIT": "0",
-        "WIREWATCH_HARD_TIME_LIMIT_GRACE": "0.05",
+        "WIREWATCH_HARD_TIME_LIMIT_GRACE": "1",
         "WIREWATCH_MAX_TIME_LIMIT_KILLS": "2",
     }
     services = Stack(env, logs)
@@ -68,7 +72,7 @@ def test_a_stage_killed_by_the_hard_time_limit_fails_after_the_capped_kills(tmp_
     assert file.error_stage == "extract"
     assert file.time_limit_kills == 2
     assert file.error == (
-        "time limit: extract was killed by its hard time limit (0.05 s) 2 times; given up "
+        "time limit: extract was killed by its hard time limit (1 s) 2 times; given up "
         "(WIREWATCH_MAX_TIME_LIMIT_KILLS)"
     )
     assert file.quarantine_path is not None and not article.exists()

@@ -195,8 +195,9 @@ def link(file_id: int, killed: bool = False) -> None:
 
 def count_time_limit_kill(file_id: int, stage: str) -> bool:
     """Run first by a stage queued again after a hard time-limit kill: count the kill (committed
-    before the work starts, so the next kill cannot roll it back). At max_time_limit_kills the
-    file fails as `time limit` and is quarantined, and False says to stop."""
+    before the work starts, so the next kill cannot roll it back; a hard limit shorter than this
+    short transaction would never let it count). At max_time_limit_kills the file fails as `time
+    limit` and is quarantined, and False says to stop."""
     settings = get_settings()
     with session_scope() as session:
         counted = files.count_time_limit_kill(session, file_id)
