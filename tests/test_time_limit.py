@@ -56,7 +56,11 @@ def test_a_stage_killed_by_the_hard_time_limit_fails_after_the_capped_kills(tmp_
     services = Stack(env, logs)
     services.start("worker", ["wirewatch", "worker", "--stages", "extract", "--concurrency", "1"])
     try:
-        app.send_task("wirewatch.extract", args=[file_id], queue=f"{prefix}.extract")
+        # no limits in the message: Celery would put this process's (the defaults) in it once
+        # the task is registered here, and the worker's own settings are what is tested
+        app.send_task(
+            "wirewatch.extract", args=[file_id], queue=f"{prefix}.extract", time_limit=None, soft_time_limit=None
+        )
 
         def settled() -> IngestedFile | None:
             with get_sessionmaker()() as session:

@@ -24,6 +24,7 @@ from worker.storage.db import session_scope
 from worker.storage.models import Article, FileStatus, IngestedFile
 
 log = get_logger(__name__)
+STAGE_INPUT = {"parse": FileStatus.QUEUED, "extract": FileStatus.PARSED, "link": FileStatus.EXTRACTED}
 
 
 @worker_process_init.connect
@@ -200,10 +201,10 @@ def count_time_limit_kill(file_id: int, stage: str) -> bool:
     limit` and is quarantined, and False says to stop."""
     settings = get_settings()
     with session_scope() as session:
-        counted = files.count_time_limit_kill(session, file_id)
+        counted = files.count_time_limit_kill(session, file_id, STAGE_INPUT[stage])
         session.commit()
     if counted is None:
-        return True  # failed or done meanwhile: the stage's own checks stop it
+        return True  # the stage finished before the kill, or the file failed: its own checks stop it
     if counted >= settings.max_time_limit_kills:
         hard = settings.time_limit(stage) + settings.hard_time_limit_grace
         error = f"time limit: {stage} was killed by its hard time limit ({hard:g} s) {counted} times; given up"
