@@ -19,7 +19,8 @@ used per run and dropped at the end. Phases:
 4. bare spaCy: the services are stopped, then ``nlp.pipe(clean_texts, n_process=C)`` on the
    same articles' parsed text (the model loaded as the worker loads it). Ratio = 3 / 4.
 5. --link-scaling P...: parse+extract the N articles with the link queue unconsumed, clone the
-   database (CREATE DATABASE ... TEMPLATE) per P, and time a link-only worker with P processes.
+   database (CREATE DATABASE ... TEMPLATE) per P, and time a link-only worker with P processes,
+   sampling pg_stat_activity meanwhile (backend states; lock waits by the waiting statement).
 More articles than files: a file's text is reused with a numbered last line, so its content (and
 sha256) differs and it is ingested as a new article."""
 
@@ -38,9 +39,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,10 +105,15 @@ class Services:
     def cpu(self) -> float:
         """CPU seconds of every service process so far: main processes, their reaped children,
         their live pool processes."""
-        total = 0.0
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[str, float]:
+        """The same, per service: its main process (with reaped children) and its live pool."""
+        out: dict[str, float] = {}
         for name, proc in self.procs.items():
-            total += cpu_s(proc.pid, children=True) + sum(cpu_s(p) for p in self.pool_pids(name))
-        return total
+            out[f"{name} main"] = cpu_s(proc.pid, children=True)
+            out[f"{name} pool"] = sum(cpu_s(p) for p in self.pool_pids(name))
+        return out
 
     def pool_pids(self, name: str) -> list[int]:
         """The worker's pool processes (children of the Celery main process)."""
@@ -184,6 +191,40 @@ class Database:
         return {Path(r[0]).name: (r[1], r[2]) for r in rows}
 
 
+class WaitSampler(threading.Thread):
+    """Every 0.2 s, what each client backend of the database is doing: running (`active`),
+    waiting for a lock (`Lock:advisory`, `Lock:transactionid`...), or waiting for its client
+    (`idle in transaction`: the worker is computing; `idle`: between tasks)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(daemon=True)
+        self.db, self.samples, self.stopped = db, Counter[str](), threading.Event()
+        self.waiting = Counter[str]()  # lock waits by the statement that waits
+
+    def run(self) -> None:
+        with psycopg.connect(self.db.url, autocommit=True) as conn:
+            while not self.stopped.is_set():
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) "
+                    "FROM pg_stat_activity WHERE datname = %(d)s "
+                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                    {"d": self.db.name},
+                ).fetchall()
+                for state, wtype, event, query in rows:
+                    lock = wtype in ("Lock", "LWLock", "IO")
+                    self.samples[f"{state} {wtype}:{event}" if lock else str(state)] += 1
+                    if wtype == "Lock":
+                        self.waiting[f"{event}: {query}"] += 1
+                self.stopped.wait(0.2)
+
+    def stop(self) -> dict[str, float]:
+        self.stopped.set()
+        self.join(10)
+        total = sum(self.samples.values()) or 1
+        out = {k: round(v / total, 3) for k, v in self.samples.most_common()}
+        return {**out, "lock waits by statement (samples)": dict(self.waiting.most_common(12))}
+
+
 def wait_until(predicate: Any, timeout: float, what: str, interval: float = 0.05) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -224,7 +265,7 @@ def measure_latency(db: Database, inbox: Path, docs: list[tuple[str, bytes]], do
 def measure_throughput(
     db: Database, services: Services, inbox: Path, docs: list[tuple[str, bytes]], done_before: int, rss_every: int
 ) -> dict[str, Any]:
-    cpu_before, pg_before = services.cpu(), db.backend_cpu()
+    cpu_before, pg_before = services.cpu_by_process(), db.backend_cpu()
     start = time.time()
     for name, raw in docs:
         write(inbox / name, raw)
@@ -241,7 +282,9 @@ def measure_throughput(
         if settled_now >= len(docs):
             break
         time.sleep(0.2)
-    cpu = services.cpu() - cpu_before
+    cpu_after = services.cpu_by_process()
+    by_process = {k: round(v - cpu_before.get(k, 0.0), 2) for k, v in cpu_after.items()}
+    cpu = sum(by_process.values())
     pg = sum(v - pg_before.get(pid, 0.0) for pid, v in db.backend_cpu().items())
     names = {name for name, _ in docs}
     rows = {k: v for k, v in db.finished().items() if k in names}
@@ -254,7 +297,7 @@ def measure_throughput(
         "write_s": round(written, 2),
         "elapsed_s": round(elapsed, 2),
         "articles_per_s": round(len(docs) / elapsed, 3),
-        "cpu_s": {"services": round(cpu, 2), "postgres": round(pg, 2)},
+        "cpu_s": {"services": round(cpu, 2), "postgres": round(pg, 2), "by_process": by_process},
         "cpu_ms_per_article": round(1000 * (cpu + pg) / len(docs), 1),
         "rss_samples": rss,
         "end_rss_mb": [round(rss_mb(p), 1) for p in services.pool_pids("worker")],
@@ -328,9 +371,13 @@ def link_scaling(
         expected = len(ids) + sum(n for status, n in clone.counts().items() if status in ("done", "failed"))
         try:
             send_links(env["REDIS_URL"], f"{prefix}.link", ids)
-            start = time.time()
+            start, load_before = time.time(), os.getloadavg()[0]
+            sampler = WaitSampler(clone)
+            sampler.start()
             services.start(f"link-worker-p{p}", "worker", "--stages", "link", "--concurrency", str(p), env=penv)
             wait_until(lambda clone=clone, n=expected: settled(clone, n), 3600, f"linking with {p} processes")
+            backend_states = sampler.stop()
+            worker_cpu = sum(v for k, v in services.cpu_by_process().items() if k.startswith(f"link-worker-p{p} "))
             first, last = clone.query(
                 "SELECT min(finished_at), max(finished_at) FROM ingested_files WHERE id = ANY(%(ids)s)", {"ids": ids}
             )[0]
@@ -353,6 +400,10 @@ def link_scaling(
                 "stories": dupes[2],
                 "entities": dupes[3],
                 "link_task": services.task_times(f"link-worker-p{p}").get("link"),
+                # share of (backend x 0.2 s) samples; includes the worker's start-up (idle)
+                "backend_states": backend_states,
+                "worker_cpu_ms_per_article": round(1000 * worker_cpu / len(ids), 1),
+                "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             }
             print(f"  link with {p} processes: {out[str(p)]}", flush=True)
         finally:

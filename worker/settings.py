@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     extract_time_limit: float = 300.0
     link_time_limit: float = 120.0
     hard_time_limit_grace: float = 30.0
+    # a file whose stage the hard limit killed this many times fails as `time limit` (each kill
+    # before that re-queues it at once, alone)
+    max_time_limit_kills: int = 2
     # a worker process is replaced after this many tasks, or after a task that left it above
     # this RSS: caches that grow with every new word (spaCy's string store) stay bounded
     worker_max_tasks_per_child: int = 2000

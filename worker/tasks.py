@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 from celery import Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_process_init
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from worker.storage.db import session_scope
 from worker.storage.models import Article, FileStatus, IngestedFile
 
 log = get_logger(__name__)
+STAGE_INPUT = {"parse": FileStatus.QUEUED, "extract": FileStatus.PARSED, "link": FileStatus.EXTRACTED}
 
 
 @worker_process_init.connect
@@ -60,6 +61,12 @@ class StageTask(Task):
         if isinstance(exc, TRANSIENT) or not args:
             return
         stage = self.name.rsplit(".", 1)[-1]
+        if isinstance(exc, TimeLimitExceeded):
+            # in the worker's main process, before it kills the task's process (which still holds
+            # the file's row): no database here, the new run counts the kill
+            extra = {"alone": True} if stage == "extract" else {}
+            self.apply_async(args=args, kwargs={**kwargs, **extra, "killed": True})
+            return
         if isinstance(exc, SoftTimeLimitExceeded):
             error = f"time limit: {stage} took longer than {get_settings().time_limit(stage):g} s"
         else:
@@ -73,7 +80,9 @@ def _bind_file(file: IngestedFile) -> None:
 
 
 @app.task(base=StageTask, name="wirewatch.parse")
-def parse(file_id: int) -> None:
+def parse(file_id: int, killed: bool = False) -> None:
+    if killed and not count_time_limit_kill(file_id, "parse"):
+        return
     with session_scope() as session:
         file = files.lock_file(session, file_id)
         if file is None or file.status != FileStatus.QUEUED:
@@ -102,11 +111,13 @@ def check_length(parsed: ParsedArticle, limit: int) -> ParsedArticle:
 
 
 @app.task(base=StageTask, name="wirewatch.extract", bind=True)
-def extract(self: Task, file_id: int, alone: bool = False) -> None:
+def extract(self: Task, file_id: int, alone: bool = False, killed: bool = False) -> None:
     """Extract this file's article and, in the same nlp.pipe batch, up to extract_batch_size - 1
     other parsed articles that are waiting (claimed with SKIP LOCKED; their own tasks then find
     them extracted and stop). A batch that runs out of time is rolled back and this file is
     tried again alone, so only the article that is too slow by itself fails."""
+    if killed and not count_time_limit_kill(file_id, "extract"):
+        return
     settings = get_settings()
     batch: list[IngestedFile] = []
     try:
@@ -156,7 +167,14 @@ def extract_articles(session: Session, batch: list[IngestedFile], model: str, ba
 
 
 @app.task(base=StageTask, name="wirewatch.link")
-def link(file_id: int) -> None:
+def link(file_id: int, killed: bool = False) -> None:
+    if killed and not count_time_limit_kill(file_id, "link"):
+        return
+    with session_scope() as session:  # short, so the hot term_stats rows are not held during the link
+        file = files.lock_file(session, file_id)
+        if file is not None and file.status == FileStatus.EXTRACTED:
+            linking.count_terms(session, articles.article_id_for_file(session, file_id) or 0)
+            session.commit()
     with session_scope() as session:
         file = files.lock_file(session, file_id)
         if file is None or file.status == FileStatus.FAILED:
@@ -174,6 +192,26 @@ def link(file_id: int) -> None:
         near_duplicates=result.near_duplicates,
         story_id=result.story_id,
     )
+
+
+def count_time_limit_kill(file_id: int, stage: str) -> bool:
+    """Run first by a stage queued again after a hard time-limit kill: count the kill (committed
+    before the work starts, so the next kill cannot roll it back; a hard limit shorter than this
+    short transaction would never let it count). At max_time_limit_kills the file fails as `time
+    limit` and is quarantined, and False says to stop."""
+    settings = get_settings()
+    with session_scope() as session:
+        counted = files.count_time_limit_kill(session, file_id, STAGE_INPUT[stage])
+        session.commit()
+    if counted is None:
+        return True  # the stage finished before the kill, or the file failed: its own checks stop it
+    if counted >= settings.max_time_limit_kills:
+        hard = settings.time_limit(stage) + settings.hard_time_limit_grace
+        error = f"time limit: {stage} was killed by its hard time limit ({hard:g} s) {counted} times; given up"
+        fail_for_good(file_id, stage, error + " (WIREWATCH_MAX_TIME_LIMIT_KILLS)")
+        return False
+    log.warning("killed by the hard time limit; running again", file_id=file_id, stage=stage, kills=counted)
+    return True
 
 
 def fail_for_good(file_id: int, stage: str, error: str) -> None:

@@ -117,6 +117,18 @@ def record_failure(session: Session, file_id: int, stage: str, error: str, quara
     session.flush()
 
 
+def count_time_limit_kill(session: Session, file_id: int, status: str) -> int | None:
+    """One more hard time-limit kill for a file still in ``status`` (the killed stage's input):
+    the kills so far; None if the stage finished after all."""
+    kills: int | None = session.execute(
+        update(IngestedFile)
+        .where(IngestedFile.id == file_id, IngestedFile.status == status)
+        .values(time_limit_kills=IngestedFile.time_limit_kills + 1)
+        .returning(IngestedFile.time_limit_kills)
+    ).scalar_one_or_none()
+    return kills
+
+
 def touch(session: Session, file_ids: list[int]) -> None:
     if file_ids:
         session.execute(

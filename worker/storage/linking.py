@@ -41,7 +41,6 @@ from worker.storage.models import (
     NearDuplicate,
     Quote,
     QuoteCluster,
-    QuoteTerm,
     Story,
     StoryEntity,
     StoryMerge,
@@ -57,6 +56,7 @@ STORY_POSTINGS = 200  # per probe word or entity: the newest stories holding it
 MAX_STORY_CANDIDATES = 50
 SPEAKER_TYPES = ("person", "organization", "group")
 RECENT_POSTINGS = 300  # per probe word: same-statement reports arrive close together
+PENDING_ALIAS_COUNTS = "wirewatch.pending_alias_counts"  # Session.info key (see count_aliases)
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class LinkResult:
 def link_article(session: Session, article_id: int) -> LinkResult:
     article = session.get(Article, article_id)
     assert article is not None
+    session.info.pop(PENDING_ALIAS_COUNTS, None)  # of an earlier link in this session that failed
     lock_keys(session, "link", *link_lock_keys(session, article))
     unlink_entities(session, article_id)
     linked = link_entities(session, article_id)
@@ -77,6 +78,7 @@ def link_article(session: Session, article_id: int) -> LinkResult:
     copies = find_near_duplicates(session, article)
     count_article(session, set(linked.values()))
     story_id = assign_story(session, article, copies)
+    count_aliases(session)
     return LinkResult(len(linked), clustered, copies, story_id)
 
 
@@ -84,9 +86,13 @@ def count_article(session: Session, entity_ids: set[int]) -> None:
     """One more article for each entity. Done late, just before the story step reads the counts:
     an entity in most articles ("United States") is a row every link updates, and its row lock
     lasts until commit, so taking it early would make all those links take turns. Rows are
-    locked in id order, so two links never wait for each other in a cycle."""
+    locked in id order, so two links never wait for each other in a cycle, and FOR NO KEY UPDATE
+    (what the UPDATE takes anyway), not FOR UPDATE: that one also waits for the key-share locks the
+    foreign keys of other links' new entity_links rows hold, and deadlocked with them."""
     if entity_ids:
-        locked = select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update()
+        locked = (
+            select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update(key_share=True)
+        )
         session.execute(update(Entity).where(Entity.id.in_(locked)).values(article_count=Entity.article_count + 1))
 
 
@@ -284,7 +290,7 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
     created = create_entities(session, fresh)
     owner = [entities[d.same_as] if d.same_as is not None else e for e, d in zip(entities, decisions, strict=True)]
     ids = [d.entity_id or created[(name_key(o.name), o.type)] for o, d in zip(owner, decisions, strict=True)]
-    add_aliases(session, list(zip(ids, entities, strict=True)))
+    add_aliases(session, list(zip(ids, entities, strict=True)), late=True)
     session.add_all(
         EntityLink(
             article_id=article_id,
@@ -336,7 +342,9 @@ def create_entity(session: Session, name: str, etype: str, external_id: str | No
     return canonical_id(session, entity_id)
 
 
-def add_aliases(session: Session, linked: list[tuple[int, ArticleEntity]], source: str = "text") -> None:
+def add_aliases(
+    session: Session, linked: list[tuple[int, ArticleEntity]], source: str = "text", late: bool = False
+) -> None:
     """Every surface form, counted, in one upsert; full-name people also get their family
     name as a derived alias, so a later one-word mention finds them."""
     rows: dict[tuple[int, str], dict[str, object]] = {}
@@ -358,12 +366,40 @@ def add_aliases(session: Session, linked: list[tuple[int, ArticleEntity]], sourc
             if spelled:  # a knowledge-base entry's family name is the user's word too
                 add(entity_id, spelled[-1], 0, "kb" if source == "kb" else "derived")
     if rows:
-        stmt = insert(EntityAlias).values(list(rows.values()))
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["entity_id", "alias"], set_={"count": EntityAlias.count + stmt.excluded.count}
-            )
-        )
+        # new aliases now (later articles look names up by them); the counts of existing ones,
+        # which only the API shows, at the end of the link: see count_aliases
+        session.execute(insert(EntityAlias).values([{**r, "count": 0} for r in rows.values()]).on_conflict_do_nothing())
+        pending: Counter[tuple[int, str]] = session.info.setdefault(PENDING_ALIAS_COUNTS, Counter())
+        pending.update({k: int(str(r["count"])) for k, r in rows.items() if r["count"]})
+        if not late:
+            count_aliases(session)
+
+
+def count_aliases(session: Session) -> None:
+    """Add the surface counts add_aliases left pending. The alias of a name in most articles
+    ("Trump") is a row every link updates, and a row lock lasts until commit: taken in
+    add_aliases it made links take turns for the whole link (the most sampled lock wait with 4
+    link processes, bench/README). Rows are locked in key order, so links never wait in a cycle."""
+    pending: Counter[tuple[int, str]] = session.info.pop(PENDING_ALIAS_COUNTS, Counter())
+    if not pending:
+        return
+    keys = sorted(pending)
+    params = {"e": [k[0] for k in keys], "a": [k[1] for k in keys], "n": [pending[k] for k in keys]}
+    rows = "unnest(CAST(:e AS bigint[]), CAST(:a AS text[]), CAST(:n AS integer[])) AS t(e, a, n)"
+    session.execute(
+        text(
+            f"SELECT 1 FROM entity_aliases x JOIN {rows} ON x.entity_id = t.e AND x.alias = t.a "
+            "ORDER BY x.entity_id, x.alias FOR NO KEY UPDATE OF x"
+        ),
+        params,
+    )
+    session.execute(
+        text(
+            f"UPDATE entity_aliases x SET count = x.count + t.n FROM {rows} "
+            "WHERE x.entity_id = t.e AND x.alias = t.a"
+        ),
+        params,
+    )
 
 
 def point_at_entities(session: Session, article_id: int, links: list[tuple[str, str, int]]) -> None:
@@ -554,8 +590,13 @@ def cluster_quotes(session: Session, article_id: int) -> int:
     indexable = [r for r in rows if quotes.is_indexable(r.text)]
     postings = {(t, r.id) for r in indexable for t in quotes.index_terms(r.text)}
     if postings:
+        terms, quote_ids = zip(*postings, strict=True)
         session.execute(
-            insert(QuoteTerm).values([{"term": t, "quote_id": q} for t, q in postings]).on_conflict_do_nothing()
+            text(  # arrays, not a VALUES list: one bind per column, compiled once (see bench/README)
+                "INSERT INTO quote_terms (term, quote_id) SELECT * FROM "
+                "unnest(CAST(:terms AS bigint[]), CAST(:quote_ids AS bigint[])) ON CONFLICT DO NOTHING"
+            ),
+            {"terms": list(terms), "quote_ids": list(quote_ids)},
         )
     pending = [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in indexable if r.cluster_id is None]
     candidates = candidate_quotes(session, article_id, pending)
@@ -651,7 +692,11 @@ def find_near_duplicates(session: Session, article: Article) -> list[tuple[int, 
         .limit(500)
     ).all()
     session.execute(
-        insert(ArticleBucket).values([{"band": b, "bucket": h, "article_id": article.id} for b, h in fp.buckets])
+        text(
+            "INSERT INTO article_lsh_buckets (band, bucket, article_id) SELECT b, h, :article_id FROM "
+            "unnest(CAST(:bands AS smallint[]), CAST(:buckets AS bigint[])) AS t(b, h)"
+        ),
+        {"article_id": article.id, "bands": [b for b, _ in fp.buckets], "buckets": [h for _, h in fp.buckets]},
     )
     likely = [c.article_id for c in candidates if dedup.estimated_jaccard(fp.signature, c.signature) >= 0.05]
     copies: list[tuple[int, float]] = []
@@ -712,19 +757,13 @@ def canonical_story(session: Session, story_id: int) -> int:
 
 
 def article_profile(session: Session, article: Article) -> stories.ArticleProfile:
-    """The article's entity and word vectors; counts its words into term_stats the first time."""
+    """The article's entity and word vectors; counts its words into term_stats first if
+    ``count_terms`` has not (the link task does that in a transaction of its own)."""
     corpus = session.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
     weighted = article_weighted_entities(session, article.id)
     entities = stories.top_entities(weighted, corpus)
     counts = stories.content_terms(f"{article.title or ''}\n{article.clean_text}")
-    if counts and not article.terms_counted:
-        stmt = insert(TermStat).values([{"term": t, "document_frequency": 1} for t in sorted(counts)])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["term"], set_={"document_frequency": TermStat.document_frequency + 1}
-            )
-        )
-        article.terms_counted = True
+    _add_document_frequency(session, article, counts)
     frequency = (
         dict(
             session.execute(
@@ -739,6 +778,30 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
     return stories.article_profile_of(
         f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector, people
     )
+
+
+def count_terms(session: Session, article_id: int) -> None:
+    """Count the article's words into term_stats, once per article, in the caller's transaction.
+    The link task runs this in a short transaction of its own just before linking: the rows of
+    common words ("government") are updated by every article, and inside the link transaction
+    their row locks would last the whole link and make all links take turns. Counting before the
+    link (not after) keeps what the link reads the same as counting inside it."""
+    article = session.get(Article, article_id, with_for_update=True)
+    if article is not None and not article.terms_counted:
+        _add_document_frequency(session, article, stories.content_terms(f"{article.title or ''}\n{article.clean_text}"))
+
+
+def _add_document_frequency(session: Session, article: Article, counts: Counter[int]) -> None:
+    if counts and not article.terms_counted:
+        session.execute(  # rows locked in term order, so two of these never wait in a cycle
+            text(
+                "INSERT INTO term_stats (term, document_frequency) SELECT t, 1 FROM "
+                "unnest(CAST(:terms AS bigint[])) AS t ORDER BY t "
+                "ON CONFLICT (term) DO UPDATE SET document_frequency = term_stats.document_frequency + 1"
+            ),
+            {"terms": sorted(counts)},
+        )
+        article.terms_counted = True
 
 
 def article_weighted_entities(session: Session, article_id: int) -> list[stories.WeightedEntity]:

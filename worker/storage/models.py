@@ -91,6 +91,8 @@ class IngestedFile(TimestampMixin, Base):
     extracted_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     retries: Mapped[int] = mapped_column(default=0, server_default="0")  # times `wirewatch retry` reset it
+    # times a stage's hard time limit killed its task (past WIREWATCH_MAX_TIME_LIMIT_KILLS the file fails)
+    time_limit_kills: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
     content: Mapped[FileContent | None] = relationship(back_populates="file", passive_deletes=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -94,6 +95,7 @@ _POSSESSIVE = re.compile(r"(?:[’']s|(?<=s)[’'])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for the same names thousands of times per article
 def fold(text: str) -> str:
     """Casefolded, accents removed, curly apostrophes straightened."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -108,6 +110,7 @@ def strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Case, accents, leading honorifics and titles, possessives, "the" and punctuation do not
     distinguish two names: "Mr. Xi" / "President Xi" / "Xi’s" -> "xi", "the White House" -> "white house"."""
