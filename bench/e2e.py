@@ -62,12 +62,13 @@ def percentile(values: list[float], q: float) -> float:
 
 def article_texts(folder: Path, n: int) -> list[tuple[str, bytes]]:
     files = sorted(p for p in folder.iterdir() if p.is_file())
-    out = []
+    out, seen = [], set()
     for i in range(n):
         path = files[i % len(files)]
         raw = path.read_bytes()
-        if i >= len(files):  # a reused text: a new article by its content
-            raw += f"\n\n(bench copy {i // len(files)})\n".encode()
+        if i >= len(files) or raw in seen:  # a reused text: a new article by its content
+            raw += f"\n\n(bench copy {i})\n".encode()
+        seen.add(raw)
         out.append((f"{i:06d}_{path.name}", raw))
     return out
 
