@@ -102,6 +102,13 @@ INSTITUTION_WORDS = frozenset(
     "ministry department house party times post press agency office council committee campaign administration "
     "government court senate congress commission board police army navy pentagon kremlin".split()
 )
+# particles written in lowercase inside a person's name ("Ludwig van Beethoven", "Osama bin Laden")
+NAME_PARTICLES = frozenset("de da di del della der den van von ter ten bin ibn al el la le du dos das y st".split())
+# nouns for a person that a headline capitalizes: "Brooklyn Mother", "Mafia Boss", "MAN"
+PERSON_NOUNS = frozenset(
+    "man woman men women mother mom mum father dad son daughter wife husband boy girl teen teenager kid child "
+    "baby brother sister uncle aunt grandmother grandfather boss leader player victim suspect gunman".split()
+)
 MODIFIER_WEIGHT = 0.5  # a name used as a noun modifier ("the Trump administration") says little
 
 
@@ -134,6 +141,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
     for span in spans:
         if span.etype == "person":
             _right_context(doc, span)
+    spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
     groups += _cluster_others(doc, [s for s in spans if s.etype != "person"])
     entities = [_entity(doc, etype, members) for etype, members in groups if members]
@@ -222,6 +230,23 @@ def _not_of_name(doc: Doc, start: int, end: int, etype: str, surnames: set[str])
         and (etype != "person" or first.tag_ == "JJ")
     )
     return demonym
+
+
+def _is_description(doc: Doc, span: _Span) -> bool:
+    """A person span that describes rather than names: a common word in lowercase or a number
+    inside it ("Brooklyn mother of 12", "Millom man"), a person noun at its end ("Mafia Boss",
+    "MAN"), or a lone demonym ("the American"). A person entity is never a description."""
+    tokens = doc[span.start : span.end]
+    if any(t.like_num or (t.is_lower and t.is_alpha and t.text not in NAME_PARTICLES) for t in tokens):
+        return True
+    if _bare(tokens[-1]) in PERSON_NOUNS:
+        return True
+    word = fold(tokens[0].text)
+    return (
+        len(tokens) == 1
+        and word.endswith(("ican", "ian", "ese", "ish", "ean"))
+        and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+    )
 
 
 def _with_suffix(doc: Doc, end: int) -> int:
