@@ -465,8 +465,8 @@ def test_a_misspelt_surname_joins_the_full_name_it_is_one_swap_from(nlp: Languag
 
 def test_a_description_is_never_a_person(nlp: Language) -> None:
     doc = nlp(
-        "The Brooklyn mother of 12 was shot. Mafia Boss dies in prison, and the American beat Dana Rusk. "
-        "Police said Ludwig van Rietbergen and a Millom man were held."
+        "The Brooklyn mother of 12 was shot. Mafia Boss dies in prison, and the American beat Dana Harutian. "
+        "Police said Ludwig van Rietbergen and a Millom man were held. Harutian argued."
     )
 
     def at(*words: str) -> int:
@@ -479,6 +479,8 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         Span(doc, at("Dana"), at("Dana") + 2, "PERSON"),
         Span(doc, at("Ludwig"), at("Ludwig") + 3, "PERSON"),
         Span(doc, at("Millom"), at("Millom") + 2, "PERSON"),
+        Span(doc, at("Harutian", "argued"), at("Harutian", "argued") + 1, "PERSON"),
     ]
-    people = {e.name for e in extract_entities(doc) if e.type == "person"}
-    assert people == {"Dana Rusk", "Ludwig van Rietbergen"}
+    people = {e.name: e for e in extract_entities(doc) if e.type == "person"}
+    assert people.keys() == {"Dana Harutian", "Ludwig van Rietbergen"}
+    assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym

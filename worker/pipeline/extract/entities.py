@@ -141,7 +141,8 @@ def extract_entities(doc: Doc) -> list[Entity]:
     for span in spans:
         if span.etype == "person":
             _right_context(doc, span)
-    spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s)]
+    surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
+    spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
     groups += _cluster_others(doc, [s for s in spans if s.etype != "person"])
     entities = [_entity(doc, etype, members) for etype, members in groups if members]
@@ -232,10 +233,11 @@ def _not_of_name(doc: Doc, start: int, end: int, etype: str, surnames: set[str])
     return demonym
 
 
-def _is_description(doc: Doc, span: _Span) -> bool:
+def _is_description(doc: Doc, span: _Span, surnames: set[str]) -> bool:
     """A person span that describes rather than names: a common word in lowercase or a number
     inside it ("Brooklyn mother of 12", "Millom man"), a person noun at its end ("Mafia Boss",
-    "MAN"), or a lone demonym ("the American"). A person entity is never a description."""
+    "MAN"), or a lone demonym ("the American") that ends no full name of the article (not
+    "Palvetzian" beside "Dana Palvetzian"). A person entity is never a description."""
     tokens = doc[span.start : span.end]
     if any(t.like_num or (t.is_lower and t.is_alpha and t.text not in NAME_PARTICLES) for t in tokens):
         return True
@@ -244,6 +246,7 @@ def _is_description(doc: Doc, span: _Span) -> bool:
     word = fold(tokens[0].text)
     return (
         len(tokens) == 1
+        and tokens[0].text not in surnames
         and word.endswith(("ican", "ian", "ese", "ish", "ean"))
         and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
     )
