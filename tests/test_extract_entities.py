@@ -466,7 +466,8 @@ def test_a_misspelt_surname_joins_the_full_name_it_is_one_swap_from(nlp: Languag
 def test_a_description_is_never_a_person(nlp: Language) -> None:
     doc = nlp(
         "The Brooklyn mother of 12 was shot. Mafia Boss dies in prison, and the American beat Dana Harutian. "
-        "Police said Ludwig van Rietbergen and a Millom man were held. Harutian argued."
+        "Police said Ludwig van Rietbergen and a Millom man were held. Harutian argued. Gary Player met "
+        "Osman-aga."
     )
 
     def at(*words: str) -> int:
@@ -480,7 +481,9 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         Span(doc, at("Ludwig"), at("Ludwig") + 3, "PERSON"),
         Span(doc, at("Millom"), at("Millom") + 2, "PERSON"),
         Span(doc, at("Harutian", "argued"), at("Harutian", "argued") + 1, "PERSON"),
+        Span(doc, at("Gary"), at("Gary") + 2, "PERSON"),
+        Span(doc, at("Osman"), at("Osman") + 3, "PERSON"),
     ]
     people = {e.name: e for e in extract_entities(doc) if e.type == "person"}
-    assert people.keys() == {"Dana Harutian", "Ludwig van Rietbergen"}
+    assert people.keys() == {"Dana Harutian", "Ludwig van Rietbergen", "Gary Player", "Osman-aga"}
     assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym

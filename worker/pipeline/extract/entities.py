@@ -234,14 +234,16 @@ def _not_of_name(doc: Doc, start: int, end: int, etype: str, surnames: set[str])
 
 
 def _is_description(doc: Doc, span: _Span, surnames: set[str]) -> bool:
-    """A person span that describes rather than names: a common word in lowercase or a number
-    inside it ("Brooklyn mother of 12", "Millom man"), a person noun at its end ("Mafia Boss",
-    "MAN"), or a lone demonym ("the American") that ends no full name of the article (not
-    "Palvetzian" beside "Dana Palvetzian"). A person entity is never a description."""
+    """A person span that describes rather than names: a common word in lowercase inside it
+    ("Brooklyn mother of 12", "Millom man"; not a name particle, not "aga" in "Osman-aga"), a
+    person noun at its end with no given name before it ("Mafia Boss", "MAN", not "Gary Player"),
+    or a lone demonym ("the American") that ends no full name of the article (not "Palvetzian"
+    beside "Dana Palvetzian"). A person entity is never a description."""
     tokens = doc[span.start : span.end]
-    if any(t.like_num or (t.is_lower and t.is_alpha and t.text not in NAME_PARTICLES) for t in tokens):
+    if any(_loose_lowercase_word(doc, t) for t in tokens):
         return True
-    if _bare(tokens[-1]) in PERSON_NOUNS:
+    given = any(fold(t.text) in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES for t in tokens)
+    if _bare(tokens[-1]) in PERSON_NOUNS and not given:
         return True
     word = fold(tokens[0].text)
     return (
@@ -250,6 +252,13 @@ def _is_description(doc: Doc, span: _Span, surnames: set[str]) -> bool:
         and word.endswith(("ican", "ian", "ese", "ish", "ean"))
         and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
     )
+
+
+def _loose_lowercase_word(doc: Doc, token: Token) -> bool:
+    """A lowercase word standing on its own (not glued to the word before, as "aga" in "Osman-aga")
+    that is no name particle."""
+    glued = token.i > 0 and doc[token.i - 1].text in ("-", "'", "’") and not doc[token.i - 1].whitespace_
+    return token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES and not glued
 
 
 def _with_suffix(doc: Doc, end: int) -> int:
