@@ -467,7 +467,7 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
     doc = nlp(
         "The Brooklyn mother of 12 was shot. Mafia Boss dies in prison, and the American beat Dana Harutian. "
         "Police said Ludwig van Rietbergen and a Millom man were held. Harutian argued. Gary Player met "
-        "Osman-aga."
+        'Osman-aga. Saints signed rookie Chris Ivory. Vincent "the Chin" Gigante died.'
     )
 
     def at(*words: str) -> int:
@@ -483,7 +483,16 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         Span(doc, at("Harutian", "argued"), at("Harutian", "argued") + 1, "PERSON"),
         Span(doc, at("Gary"), at("Gary") + 2, "PERSON"),
         Span(doc, at("Osman"), at("Osman") + 3, "PERSON"),
+        Span(doc, at("rookie"), at("rookie") + 3, "PERSON"),
+        Span(doc, at("Vincent"), at("Vincent") + 6, "PERSON"),
     ]
     people = {e.name: e for e in extract_entities(doc) if e.type == "person"}
-    assert people.keys() == {"Dana Harutian", "Ludwig van Rietbergen", "Gary Player", "Osman-aga"}
+    assert people.keys() == {
+        "Dana Harutian",
+        "Ludwig van Rietbergen",
+        "Gary Player",
+        "Osman-aga",
+        "Chris Ivory",
+        'Vincent "the Chin" Gigante',
+    }
     assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym

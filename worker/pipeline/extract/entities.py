@@ -141,6 +141,9 @@ def extract_entities(doc: Doc) -> list[Entity]:
     for span in spans:
         if span.etype == "person":
             _right_context(doc, span)
+    for span in spans:
+        while span.etype == "person" and span.end - span.start > 1 and _loose_lowercase_word(doc, doc[span.start]):
+            span.start += 1  # "rookie Chris Ivory", "stepmom Esther Williams"
     surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
     spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
@@ -237,17 +240,20 @@ def _is_description(doc: Doc, span: _Span, surnames: set[str]) -> bool:
     """A person span that describes rather than names: a common word in lowercase inside it
     ("Brooklyn mother of 12", "Millom man"; not a name particle, not "aga" in "Osman-aga"), a
     person noun at its end with no given name before it ("Mafia Boss", "MAN", not "Gary Player"),
-    or a lone demonym ("the American") that ends no full name of the article (not "Palvetzian"
-    beside "Dana Palvetzian"). A person entity is never a description."""
+    or a lone demonym ("the American", tagged a nationality or an adjective) that ends no full
+    name of the article (not "Palvetzian" beside "Dana Palvetzian"). A person entity is never a
+    description; lowercase words before a name were left out before ("rookie Chris Ivory")."""
     tokens = doc[span.start : span.end]
-    if any(_loose_lowercase_word(doc, t) for t in tokens):
-        return True
+    quotes = [t.i for t in tokens if t.is_quote or t.text in "()"]
+    if any(_loose_lowercase_word(doc, t) and sum(q < t.i for q in quotes) % 2 == 0 for t in tokens):
+        return True  # a lowercase word outside a quoted nickname ('Vincent "the Chin" Gigante')
     given = any(fold(t.text) in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES for t in tokens)
     if _bare(tokens[-1]) in PERSON_NOUNS and not given:
         return True
     word = fold(tokens[0].text)
     return (
         len(tokens) == 1
+        and (tokens[0].ent_type_ == "NORP" or tokens[0].tag_ == "JJ")
         and tokens[0].text not in surnames
         and word.endswith(("ican", "ian", "ese", "ish", "ean"))
         and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
