@@ -467,7 +467,8 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
     doc = nlp(
         "The Brooklyn mother of 12 was shot. Mafia Boss dies in prison, and the American beat Dana Harutian. "
         "Police said Ludwig van Rietbergen and a Millom man were held. Harutian argued. Gary Player met "
-        'Osman-aga. Saints signed rookie Chris Ivory. Vincent "the Chin" Gigante died.'
+        'Osman-aga. Saints signed rookie Chris Ivory. Vincent "the Chin" Gigante died. They put Joal Bell on '
+        "Injured Reserve. Ty Hanser was National Player of the Year."
     )
 
     def at(*words: str) -> int:
@@ -485,6 +486,8 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         Span(doc, at("Osman"), at("Osman") + 3, "PERSON"),
         Span(doc, at("rookie"), at("rookie") + 3, "PERSON"),
         Span(doc, at("Vincent"), at("Vincent") + 6, "PERSON"),
+        Span(doc, at("Joal"), at("Joal") + 5, "PERSON"),
+        Span(doc, at("National"), at("National") + 5, "PERSON"),
     ]
     people = {e.name: e for e in extract_entities(doc) if e.type == "person"}
     assert people.keys() == {
@@ -494,5 +497,6 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         "Osman-aga",
         "Chris Ivory",
         'Vincent "the Chin" Gigante',
+        "Joal Bell",
     }
     assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym

@@ -142,8 +142,8 @@ def extract_entities(doc: Doc) -> list[Entity]:
         if span.etype == "person":
             _right_context(doc, span)
     for span in spans:
-        while span.etype == "person" and span.end - span.start > 1 and _loose_lowercase_word(doc, doc[span.start]):
-            span.start += 1  # "rookie Chris Ivory", "stepmom Esther Williams"
+        if span.etype == "person":
+            _name_part(doc, span)
     surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
     spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
@@ -258,6 +258,22 @@ def _is_description(doc: Doc, span: _Span, surnames: set[str]) -> bool:
         and word.endswith(("ican", "ian", "ese", "ish", "ean"))
         and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
     )
+
+
+def _name_part(doc: Doc, span: _Span) -> None:
+    """Leave out lowercase words before a name ("rookie Chris Ivory", "stepmom Esther Williams")
+    and whatever follows a preposition or conjunction after it ("Chris Ivory on Injured Reserve",
+    "Anthony Salerno and Giuseppe Sabato"); a lowercase noun inside stays, for _is_description."""
+    while span.end - span.start > 1 and _loose_lowercase_word(doc, doc[span.start]):
+        span.start += 1
+    quotes = 0
+    for k in range(span.start + 1, span.end):
+        quotes += doc[k].is_quote or doc[k].text in "()"
+        if quotes % 2 == 0 and _loose_lowercase_word(doc, doc[k]) and doc[k].pos_ in ("ADP", "CCONJ", "SCONJ"):
+            span.end = k
+            while span.end - span.start > 1 and _droppable_end(doc[span.end - 1]):
+                span.end -= 1
+            return
 
 
 def _loose_lowercase_word(doc: Doc, token: Token) -> bool:
