@@ -461,3 +461,42 @@ def test_a_misspelt_surname_joins_the_full_name_it_is_one_swap_from(nlp: Languag
     text = "Wladimir Klitschko stopped Hasim Rahman. Klistchko said he was ready, and Klitschko smiled."
     people = persons(ents(nlp, text))
     assert texts(people["Wladimir Klitschko"]) == ["Wladimir Klitschko", "Klistchko", "Klitschko"]
+
+
+def test_a_description_is_never_a_person(nlp: Language) -> None:
+    doc = nlp(
+        "The Brooklyn mother of 12 was shot. Mafia Boss dies in prison, and the American beat Dana Harutian. "
+        "Police said Ludwig van Rietbergen and a Millom man were held. Harutian argued. Gary Player met "
+        'Osman-aga. Saints signed rookie Chris Ivory. Vincent "the Chin" Gigante died. They put Joal Bell on '
+        "Injured Reserve. Ty Hanser was National Player of the Year."
+    )
+
+    def at(*words: str) -> int:
+        return next(t.i for t in doc if [x.text for x in doc[t.i : t.i + len(words)]] == list(words))
+
+    doc.ents = [
+        Span(doc, at("Brooklyn"), at("Brooklyn") + 4, "PERSON"),
+        Span(doc, at("Mafia"), at("Mafia") + 2, "PERSON"),
+        Span(doc, at("American"), at("American") + 1, "PERSON"),
+        Span(doc, at("Dana"), at("Dana") + 2, "PERSON"),
+        Span(doc, at("Ludwig"), at("Ludwig") + 3, "PERSON"),
+        Span(doc, at("Millom"), at("Millom") + 2, "PERSON"),
+        Span(doc, at("Harutian", "argued"), at("Harutian", "argued") + 1, "PERSON"),
+        Span(doc, at("Gary"), at("Gary") + 2, "PERSON"),
+        Span(doc, at("Osman"), at("Osman") + 3, "PERSON"),
+        Span(doc, at("rookie"), at("rookie") + 3, "PERSON"),
+        Span(doc, at("Vincent"), at("Vincent") + 6, "PERSON"),
+        Span(doc, at("Joal"), at("Joal") + 5, "PERSON"),
+        Span(doc, at("National"), at("National") + 5, "PERSON"),
+    ]
+    people = {e.name: e for e in extract_entities(doc) if e.type == "person"}
+    assert people.keys() == {
+        "Dana Harutian",
+        "Ludwig van Rietbergen",
+        "Gary Player",
+        "Osman-aga",
+        "Chris Ivory",
+        'Vincent "the Chin" Gigante',
+        "Joal Bell",
+    }
+    assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym

@@ -102,6 +102,13 @@ INSTITUTION_WORDS = frozenset(
     "ministry department house party times post press agency office council committee campaign administration "
     "government court senate congress commission board police army navy pentagon kremlin".split()
 )
+# particles written in lowercase inside a person's name ("Ludwig van Beethoven", "Osama bin Laden")
+NAME_PARTICLES = frozenset("de da di del della der den van von ter ten bin ibn al el la le du dos das y st".split())
+# nouns for a person that a headline capitalizes: "Brooklyn Mother", "Mafia Boss", "MAN"
+PERSON_NOUNS = frozenset(
+    "man woman men women mother mom mum father dad son daughter wife husband boy girl teen teenager kid child "
+    "baby brother sister uncle aunt grandmother grandfather boss leader player victim suspect gunman".split()
+)
 MODIFIER_WEIGHT = 0.5  # a name used as a noun modifier ("the Trump administration") says little
 
 
@@ -134,6 +141,11 @@ def extract_entities(doc: Doc) -> list[Entity]:
     for span in spans:
         if span.etype == "person":
             _right_context(doc, span)
+    for span in spans:
+        if span.etype == "person":
+            _name_part(doc, span)
+    surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
+    spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
     groups += _cluster_others(doc, [s for s in spans if s.etype != "person"])
     entities = [_entity(doc, etype, members) for etype, members in groups if members]
@@ -222,6 +234,53 @@ def _not_of_name(doc: Doc, start: int, end: int, etype: str, surnames: set[str])
         and (etype != "person" or first.tag_ == "JJ")
     )
     return demonym
+
+
+def _is_description(doc: Doc, span: _Span, surnames: set[str]) -> bool:
+    """A person span that describes rather than names: a common word in lowercase inside it
+    ("Brooklyn mother of 12", "Millom man"; not a name particle, not "aga" in "Osman-aga"), a
+    person noun at its end with no given name before it ("Mafia Boss", "MAN", not "Gary Player"),
+    or a lone demonym ("the American", tagged a nationality or an adjective) that ends no full
+    name of the article (not "Palvetzian" beside "Dana Palvetzian"). A person entity is never a
+    description; lowercase words before a name were left out before ("rookie Chris Ivory")."""
+    tokens = doc[span.start : span.end]
+    quotes = [t.i for t in tokens if t.is_quote or t.text in "()"]
+    if any(_loose_lowercase_word(doc, t) and sum(q < t.i for q in quotes) % 2 == 0 for t in tokens):
+        return True  # a lowercase word outside a quoted nickname ('Vincent "the Chin" Gigante')
+    given = any(fold(t.text) in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES for t in tokens)
+    if _bare(tokens[-1]) in PERSON_NOUNS and not given:
+        return True
+    word = fold(tokens[0].text)
+    return (
+        len(tokens) == 1
+        and (tokens[0].ent_type_ == "NORP" or tokens[0].tag_ == "JJ")
+        and tokens[0].text not in surnames
+        and word.endswith(("ican", "ian", "ese", "ish", "ean"))
+        and word not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+    )
+
+
+def _name_part(doc: Doc, span: _Span) -> None:
+    """Leave out lowercase words before a name ("rookie Chris Ivory", "stepmom Esther Williams")
+    and whatever follows a preposition or conjunction after it ("Chris Ivory on Injured Reserve",
+    "Anthony Salerno and Giuseppe Sabato"); a lowercase noun inside stays, for _is_description."""
+    while span.end - span.start > 1 and _loose_lowercase_word(doc, doc[span.start]):
+        span.start += 1
+    quotes = 0
+    for k in range(span.start + 1, span.end):
+        quotes += doc[k].is_quote or doc[k].text in "()"
+        if quotes % 2 == 0 and _loose_lowercase_word(doc, doc[k]) and doc[k].pos_ in ("ADP", "CCONJ", "SCONJ"):
+            span.end = k
+            while span.end - span.start > 1 and _droppable_end(doc[span.end - 1]):
+                span.end -= 1
+            return
+
+
+def _loose_lowercase_word(doc: Doc, token: Token) -> bool:
+    """A lowercase word standing on its own (not glued to the word before, as "aga" in "Osman-aga")
+    that is no name particle."""
+    glued = token.i > 0 and doc[token.i - 1].text in ("-", "'", "’") and not doc[token.i - 1].whitespace_
+    return token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES and not glued
 
 
 def _with_suffix(doc: Doc, end: int) -> int:
