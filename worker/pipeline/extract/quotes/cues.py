@@ -38,6 +38,9 @@ class Cue:
 
 
 def subject_of(verb: Token) -> Token | None:
+    outer = _reporter_of_conjunct(verb)
+    if outer is not None:
+        return outer
     node = verb
     for _ in range(4):
         for child in node.children:
@@ -71,6 +74,34 @@ def subject_of(verb: Token) -> Token | None:
             # "arguing" to the reported clause; the participle is the main clause's
             node = node.head
     return None
+
+
+def _reporter_of_conjunct(verb: Token) -> Token | None:
+    """ "De Blasio said the move was made by Bratton and said, “...”", "Suu Kyi said it was too early but
+    added, “...”": the parse joined the second speech verb to the reported clause, whose subject ("the
+    move", "it") says nothing; the speaker is the reporter's subject. A reported clause whose subject is
+    a person keeps it ("Trump said Clinton called him and said ..." is Clinton's)."""
+    clause = verb.head
+    if (
+        verb.dep_ != "conj"
+        or verb.lower_ not in SPEECH_VERBS
+        or clause.dep_ != "ccomp"
+        or clause.head.lower_ not in SPEECH_VERBS
+        or clause.head.i > verb.i
+    ):
+        return None
+    inner = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
+    if inner is None or _may_speak(inner):
+        return None
+    return subject_of(clause.head)
+
+
+def _may_speak(subject: Token) -> bool:
+    """A subject that could be the one speaking: a person, a body, a name, a pronoun for one."""
+    low = subject.lower_
+    if subject.pos_ == "PRON":
+        return low in ("he", "she", "they", "i", "we", "you", "who")
+    return subject.pos_ == "PROPN" or subject.ent_type_ in ("PERSON", "ORG", "NORP") or person_noun(subject)
 
 
 def find_cues(doc: Doc) -> list[Cue]:
