@@ -250,3 +250,22 @@ def test_pull_quote_signed_with_a_name(nlp: Language, layout: str) -> None:
     text = "The council met on Tuesday to discuss the levy.\n\n" + layout + "\n\nThe vote is next month."
     quotes = extract_doc(nlp(text)).quotes
     assert [(q.kind, q.speaker) for q in quotes] == [("direct", "Anne Kovac")]
+
+
+def test_participle_after_a_quote_is_a_cue_of_its_noun(nlp: Language) -> None:
+    """ "“...!” the presumptive nominee, Karen Whitfield, tweeted Sunday": a parse that hangs the verb on the
+    noun as a participle still gives a cue whose subject is that noun (built by hand: the model's parse varies)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import find_cues
+
+    words = ["“", "Resign", "!", "”", "the", "nominee", ",", "Karen", "Whitfield", ",", "tweeted", "Sunday", "."]
+    heads = [1, 1, 1, 1, 5, 1, 5, 8, 5, 5, 5, 10, 1]
+    deps = ["punct", "ROOT", "punct", "punct", "det", "dobj", "punct", "compound", "appos", "punct", "acl",
+            "npadvmod", "punct"]  # fmt: skip
+    tags = ["``", "VB", ".", "''", "DT", "NN", ",", "NNP", "NNP", ",", "VBD", "NNP", "."]
+    pos = ["PUNCT", "VERB", "PUNCT", "PUNCT", "DET", "NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT", "VERB", "PROPN",
+           "PUNCT"]  # fmt: skip
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+    cues = [c for c in find_cues(doc) if c.token.text == "tweeted"]
+    assert len(cues) == 1 and cues[0].subject is not None and cues[0].subject.text == "nominee"

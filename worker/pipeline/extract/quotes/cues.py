@@ -119,6 +119,11 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif (
             low in SPEECH_VERBS or (low in POINT_FORMS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "out")
         ) and token.pos_ in ("VERB", "AUX"):
+            if token.dep_ == "acl" and _subject_after_quote(doc, token.head):
+                # "“...!” the presumptive GOP nominee, Donald Trump, tweeted Sunday": the parse made the
+                # verb a participle of its own subject
+                cues.append(Cue(token, token.idx + len(token), token.head))
+                continue
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
             cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))
@@ -130,6 +135,9 @@ def find_cues(doc: Doc) -> list[Cue]:
             cues.append(Cue(token, token.idx + len(token), subject_of(token)))  # "as prosecutor Marc Trévidic put it"
         elif low in ("agree", "agrees", "agreed", "disagrees", "disagreed") and after_quote(doc, token):
             cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))  # “...,” agrees Stevens
+        elif token.tag_ == "VBD" and after_quote(doc, token) and _person_after(doc, token) is not None:
+            # “...?” reacted Trump: any verb between a quote and a person's name attributes it
+            cues.append(Cue(token, token.idx + len(token), _person_after(doc, token)))
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -146,6 +154,19 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _person_after(doc: Doc, verb: Token) -> Token | None:
+    subj = _subject_after(doc, verb)
+    if subj is None or subj.ent_type_ != "PERSON" or subj.i > verb.i + 4 or not _ends_clause(doc, subj):
+        return None  # “Scandal,” thanked Obama for ...: Obama is thanked
+    return subj
+
+
+def _subject_after_quote(doc: Doc, noun: Token) -> bool:
+    """The noun phrase opens right after a quote's closing mark, which a comma, "!" or "?" ends."""
+    i = noun.left_edge.i
+    return noun.pos_ in ("NOUN", "PROPN") and i >= 2 and doc[i - 1].is_quote and doc[i - 2].text in (",", "!", "?")
 
 
 def person_noun(token: Token) -> bool:
