@@ -209,7 +209,9 @@ class Resolver:
                 self._set(cue, newer[-1][1])  # the person introduced since the last attribution
             elif subjects or recent:
                 # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
-                mains = [(pos, n) for pos, n in subjects if self._main_subject(pos) or self._opens_sentence(pos)]
+                # a name that opens its sentence counts even where the parse made it no subject ("Trump, when
+                # asked about ..., often steam-rolls")
+                mains = [(pos, n) for pos, n in recent if self._main_subject(pos) or self._opens_sentence(pos)]
                 self._set(cue, (mains or subjects or recent)[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
