@@ -269,3 +269,19 @@ def test_participle_after_a_quote_is_a_cue_of_its_noun(nlp: Language) -> None:
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
     cues = [c for c in find_cues(doc) if c.token.text == "tweeted"]
     assert len(cues) == 1 and cues[0].subject is not None and cues[0].subject.text == "nominee"
+
+
+def test_the_subject_nearest_the_verb_wins(nlp: Language) -> None:
+    """A parse that runs a headline into the sentence gives the verb two subjects ("Lee: ... Gov. Ann Ruiz
+    said"): the one next to the verb speaks (built by hand: the model's parse varies)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import subject_of
+
+    words = ["Lee", ":", "Gov.", "Ann", "Ruiz", "said", "."]
+    heads = [5, 5, 4, 4, 5, 5, 5]
+    deps = ["nsubj", "punct", "compound", "compound", "nsubj", "ROOT", "punct"]
+    pos = ["PROPN", "PUNCT", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    subject = subject_of(doc[5])
+    assert subject is not None and subject.text == "Ruiz"

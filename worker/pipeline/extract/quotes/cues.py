@@ -43,7 +43,9 @@ def subject_of(verb: Token) -> Token | None:
         return outer
     node = verb
     for _ in range(4):
-        for child in node.children:
+        # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
+        # gives the verb a subject there too ("Kasich: ‘...’ / ... Gov. John Kasich (R-OH), said")
+        for child in sorted(node.children, key=lambda c: abs(c.i - node.i)):
             if child.dep_ in SUBJECT_DEPS:
                 if child.dep_ == "nsubjpass" and node.lower_ in ("asked", "told"):
                     # "Trump was asked" / "Reporters were told": the subject heard the words
