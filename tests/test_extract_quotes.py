@@ -285,3 +285,20 @@ def test_the_subject_nearest_the_verb_wins(nlp: Language) -> None:
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
     subject = subject_of(doc[5])
     assert subject is not None and subject.text == "Ruiz"
+
+
+def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None:
+    """A cue the parse gave no subject takes a name next to it, but never one across a paragraph break
+    (built by hand: a parse that runs the paragraphs together)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import nearby_name
+
+    words = ["Ann", "Lee", "\n\n", "Later", ",", "said", "the", "aide", "."]
+    heads = [1, 5, 1, 5, 5, 5, 7, 5, 5]
+    deps = ["compound", "npadvmod", "dep", "advmod", "punct", "ROOT", "det", "dobj", "punct"]
+    pos = ["PROPN", "PROPN", "SPACE", "ADV", "PUNCT", "VERB", "DET", "NOUN", "PUNCT"]
+    tags = ["NNP", "NNP", "_SP", "RB", ",", "VBD", "DT", "NN", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True, False, False, False, True, True, True, False, False],
+              heads=heads, deps=deps, pos=pos, tags=tags)  # fmt: skip
+    assert nearby_name(doc, doc[5], [False] * len(doc)) is None

@@ -299,6 +299,8 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
         tok = doc[i]
         if in_quote[i] or tok.is_quote or tok.text in (";", ":") or (tok.pos_ in ("VERB", "AUX") and i < verb.i - 1):
             break
+        if tok.is_space and "\n" in tok.text:
+            break  # a name in the paragraph before is not this verb's subject
         if _name_like(tok):
             found = tok  # keep the leftmost: the subject comes before its appositive
         i -= 1
