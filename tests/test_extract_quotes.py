@@ -302,3 +302,19 @@ def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None
     doc = Doc(nlp.vocab, words=words, spaces=[True, False, False, False, True, True, True, False, False],
               heads=heads, deps=deps, pos=pos, tags=tags)  # fmt: skip
     assert nearby_name(doc, doc[5], [False] * len(doc)) is None
+
+
+def test_a_name_the_parse_made_a_compound_of_the_cue_is_its_subject(nlp: Language) -> None:
+    """ "“Go back,” Trump barked": a parse that takes the verb for a noun makes the name its compound."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import cue_subject
+
+    words = ["“", "Go", "back", ",", "”", "Lee", "barked", "."]
+    heads = [1, 6, 1, 1, 1, 6, 6, 6]
+    deps = ["punct", "ccomp", "advmod", "punct", "punct", "compound", "ROOT", "punct"]
+    pos = ["PUNCT", "VERB", "ADV", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT"]
+    tags = ["``", "VB", "RB", ",", "''", "NNP", "VBN", "."]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    subject = cue_subject(doc, doc[6])
+    assert subject is not None and subject.text == "Lee"

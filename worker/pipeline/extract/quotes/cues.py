@@ -212,6 +212,9 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     subj = subject_of(verb)
     if subj is not None and subj.i > verb.i:
         return subj
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if subj is None and before is not None and _compound_name(before, verb):
+        return before  # "“Go back to Univision,” Trump barked": the parse took the verb for a noun
     if after_quote(doc, verb) or (subj is None and verb.i == verb.sent.start) or _inverted(doc, verb):
         after = _subject_after(doc, verb)
         if after is not None:
@@ -229,6 +232,10 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
         if after is not None and _ends_clause(doc, after):
             return after
     return subj
+
+
+def _compound_name(token: Token, verb: Token) -> bool:
+    return token.dep_ == "compound" and token.head.i == verb.i and token.pos_ == "PROPN"
 
 
 def _ends_clause(doc: Doc, head: Token) -> bool:
