@@ -318,3 +318,19 @@ def test_a_name_the_parse_made_a_compound_of_the_cue_is_its_subject(nlp: Languag
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
     subject = cue_subject(doc, doc[6])
     assert subject is not None and subject.text == "Lee"
+
+
+def test_a_capitalized_word_the_tagger_took_for_a_noun_is_name_like(nlp: Language) -> None:
+    """ "D’Souza replied" with "D’Souza" tagged NN: a name, whom "he" may take up; "the Reporter" opening a
+    sentence is not (built by hand: the model's tags vary)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.speakers import _name_like
+
+    words = ["Reporters", "asked", "him", ",", "and", "D’Souza", "replied", "."]
+    heads = [1, 1, 1, 1, 1, 6, 1, 1]
+    deps = ["nsubj", "ROOT", "dobj", "punct", "cc", "nsubj", "conj", "punct"]
+    pos = ["NOUN", "VERB", "PRON", "PUNCT", "CCONJ", "NOUN", "VERB", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _name_like(doc[5])
+    assert not _name_like(doc[0])

@@ -97,7 +97,7 @@ class Resolver:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
                 cue.is_person = (
-                    subj.pos_ == "PROPN"
+                    _name_like(subj)
                     and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
                     and not ORG_WORDS & set(cue.speaker.casefold().split())
                 ) or (person_noun(subj) and indefinite(subj))
@@ -351,6 +351,11 @@ class Resolver:
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
         return self.describer.resolve(head, mods)
+
+
+def _name_like(tok: Token) -> bool:
+    """A proper noun, or a capitalized word inside its sentence the tagger took for a common noun ("D’Souza")."""
+    return tok.pos_ == "PROPN" or (tok.is_title and tok.i > tok.sent.start and tok.lower_ not in PERSON_NOUNS)
 
 
 def _animate(tok: Token) -> bool:
