@@ -334,3 +334,23 @@ def test_a_capitalized_word_the_tagger_took_for_a_noun_is_name_like(nlp: Languag
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert _name_like(doc[5])
     assert not _name_like(doc[0])
+
+
+def test_the_name_before_an_aside_is_the_cue_subject(nlp: Language) -> None:
+    """ "Columnist Ann Lee, in an attempt to draw attention to Ruiz, wrote": a parse that gave "wrote" no
+    subject still finds the name before the aside, not the one inside it (built by hand)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import nearby_name
+
+    words = ["Columnist", "Ann", "Lee", ",", "in", "an", "attempt", "to", "draw", "attention", "to", "Ruiz", ",",
+             "wrote", "."]  # fmt: skip
+    heads = [2, 2, 13, 13, 13, 6, 4, 8, 6, 8, 8, 10, 13, 13, 13]
+    deps = ["compound", "compound", "dobj", "punct", "prep", "det", "pobj", "aux", "acl", "dobj", "prep", "pobj",
+            "punct", "ROOT", "punct"]  # fmt: skip
+    pos = ["NOUN", "PROPN", "PROPN", "PUNCT", "ADP", "DET", "NOUN", "PART", "VERB", "NOUN", "ADP", "PROPN", "PUNCT",
+           "VERB", "PUNCT"]  # fmt: skip
+    ents = ["O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O", "O", "O", "B-PERSON", "O", "O", "O"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents, tags=["NN"] * 13 + ["VBD", "."])
+    name = nearby_name(doc, doc[13], [False] * len(doc))
+    assert name is not None and name.text == "Lee"

@@ -285,7 +285,7 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
     sent = verb.sent
-    named = _name_after_quote(doc, verb, in_quote)
+    named = _name_after_quote(doc, verb, in_quote) or _name_before_aside(doc, verb, in_quote)
     if named is not None:
         return named
     found: Token | None = None
@@ -324,6 +324,21 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
         found = found.head
     return found
+
+
+def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote": the name
+    before a parenthetical set off by commas right before the verb."""
+    if verb.i < 3 or doc[verb.i - 1].text != ",":
+        return None
+    for k in range(verb.i - 2, max(0, verb.i - 30), -1):
+        tok = doc[k]
+        if in_quote[k] or tok.is_quote or (tok.is_space and "\n" in tok.text) or tok.text in (";", ":", "."):
+            return None
+        if tok.text == ",":
+            name = doc[k - 1]
+            return name if name.ent_type_ == "PERSON" and not in_quote[name.i] else None
+    return None
 
 
 def _name_after_quote(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
