@@ -354,3 +354,11 @@ def test_the_name_before_an_aside_is_the_cue_subject(nlp: Language) -> None:
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents, tags=["NN"] * 13 + ["VBD", "."])
     name = nearby_name(doc, doc[13], [False] * len(doc))
     assert name is not None and name.text == "Lee"
+    words = ["One", "attendee", ",", "who", "spoke", "anonymously", ",", "said", "."]
+    heads = [1, 4, 4, 4, 7, 4, 7, 7, 7]
+    deps = ["nummod", "nsubj", "punct", "nsubj", "ccomp", "advmod", "punct", "ROOT", "punct"]
+    pos = ["NUM", "NOUN", "PUNCT", "PRON", "VERB", "ADV", "PUNCT", "VERB", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=["CD", "NN", ",", "WP", "VBD", "RB", ",",
+              "VBD", "."])  # fmt: skip
+    name = nearby_name(doc, doc[7], [False] * len(doc))
+    assert name is not None and name.text == "attendee"

@@ -327,8 +327,9 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
 
 
 def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote": the name
-    before a parenthetical set off by commas right before the verb."""
+    """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote", "One attendee,
+    who like others spoke on the condition of anonymity ..., said": who is named before a parenthetical set off
+    by commas right before the verb."""
     if verb.i < 3 or doc[verb.i - 1].text != ",":
         return None
     for k in range(verb.i - 2, max(0, verb.i - 30), -1):
@@ -337,7 +338,8 @@ def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | N
             return None
         if tok.text == ",":
             name = doc[k - 1]
-            return name if name.ent_type_ == "PERSON" and not in_quote[name.i] else None
+            someone = name.ent_type_ in ("PERSON", "ORG") or (name.pos_ == "NOUN" and can_speak(name))
+            return name if someone and not in_quote[name.i] else None
     return None
 
 
