@@ -104,6 +104,10 @@ class Resolver:
         if record:
             self.history.append(cue)
 
+    def _earlier(self, cue: Cue) -> list[Cue]:
+        """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
+        return [prev for prev in self.history if prev.token.i < cue.token.i]
+
     def _issued_by(self, noun: Token, cue: Token) -> Token | None:
         """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
         it is the object of ("Fox News said in a statement", "Henry added the caption"), here or at an
@@ -174,7 +178,7 @@ class Resolver:
             para_floor = self._paragraph_floor(cue.token.i)
             # the last attribution's speaker, when compatible
             last: Cue | None = None
-            for prev in reversed(self.history[-4:]):
+            for prev in reversed(self._earlier(cue)[-4:]):
                 if prev.token.i < para_floor:
                     break
                 if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
@@ -215,7 +219,7 @@ class Resolver:
                 self._set(cue, (mains or subjects or recent)[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
-                for prev in reversed(self.history[-12:]):
+                for prev in reversed(self._earlier(cue)[-12:]):
                     if prev.speaker_entity is not None and prev.is_person and prev.gender in (None, want):
                         self._set(cue, prev.speaker_entity)
                         break
@@ -228,7 +232,7 @@ class Resolver:
         elif low == "i" and self.author is not None:
             cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
         elif low in ORG_PRONOUNS:
-            for prev in reversed(self.history[-2:]):
+            for prev in reversed(self._earlier(cue)[-2:]):
                 if prev.speaker_entity is not None and not prev.is_person:
                     self._set(cue, prev.speaker_entity)
                     return
@@ -345,7 +349,7 @@ class Resolver:
         if head.pos_ == "PROPN" and not described(head):
             return None
         if word in DOCUMENT_NOUNS:
-            for prev in reversed(self.history[-6:]):
+            for prev in reversed(self._earlier(cue)[-6:]):
                 if prev.subject is not None and prev.subject.lower_ == word and prev.speaker_entity is not None:
                     return prev.speaker_entity
             return None
