@@ -292,7 +292,7 @@ def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None
     (built by hand: a parse that runs the paragraphs together)."""
     from spacy.tokens import Doc
 
-    from worker.pipeline.extract.quotes.cues import nearby_name
+    from worker.pipeline.extract.quotes.nearby import nearby_name
 
     words = ["Ann", "Lee", "\n\n", "Later", ",", "said", "the", "aide", "."]
     heads = [1, 5, 1, 5, 5, 5, 7, 5, 5]
@@ -341,7 +341,7 @@ def test_the_name_before_an_aside_is_the_cue_subject(nlp: Language) -> None:
     subject still finds the name before the aside, not the one inside it (built by hand)."""
     from spacy.tokens import Doc
 
-    from worker.pipeline.extract.quotes.cues import nearby_name
+    from worker.pipeline.extract.quotes.nearby import nearby_name
 
     words = ["Columnist", "Ann", "Lee", ",", "in", "an", "attempt", "to", "draw", "attention", "to", "Ruiz", ",",
              "wrote", "."]  # fmt: skip

@@ -1,6 +1,6 @@
 """Step 2, speech cues: verbs of saying ("said", "told", "added", "wrote", ...) with their subject from
-the dependency parse (inherited through "and"/"saying"), "according to X", nominal cues ("Trump's claim"),
-and the name next to a cue the parse gave no subject."""
+the dependency parse (inherited through "and"/"saying"), "according to X", nominal cues ("Trump's claim");
+nearby.py finds the name next to a cue the parse gave no subject."""
 
 from __future__ import annotations
 
@@ -140,6 +140,9 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif token.tag_ == "VBD" and after_quote(doc, token) and _person_after(doc, token) is not None:
             # “...?” reacted Trump: any verb between a quote and a person's name attributes it
             cues.append(Cue(token, token.idx + len(token), _person_after(doc, token)))
+        elif _bare_attribution(doc, token):
+            # “...?” Hannity pressed. / Bystrom agreed. “...”: a person and a verb alone next to a quote
+            cues.append(Cue(token, token.idx + len(token), subject_of(token)))
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -156,6 +159,22 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _bare_attribution(doc: Doc, verb: Token) -> bool:
+    """ "“...,” Trump answered." or "Bystrom agreed. “...”": a clause of only a person's name and a verb (and
+    an adverb), right after a quote's closing mark or right before an opening one."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.tag_ not in ("VBD", "VBZ") or subj is None or subj.ent_type_ != "PERSON" or subj.i > verb.i:
+        return False
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "ADV":
+        end += 1
+    if end + 1 >= len(doc) or doc[end].text not in (".", ",") or subj.right_edge.i + 1 != verb.i:
+        return False
+    start = subj.left_edge.i
+    after = start >= 2 and doc[start - 1].is_quote and doc[start - 2].text in (",", "?", "!")
+    return after or (doc[end].text == "." and doc[end + 1].is_quote)
 
 
 def _person_after(doc: Doc, verb: Token) -> Token | None:
@@ -278,89 +297,6 @@ def _subject_after(doc: Doc, verb: Token) -> Token | None:
     if node.pos_ not in ("PROPN", "NOUN") or node.ent_type_ in ("DATE", "TIME") or node.is_quote:
         return None
     return node
-
-
-def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """A name next to a cue the parse gave no subject: "“...,” Ramos, 58, told AFP", "said Ramos"."""
-    if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
-        return None
-    sent = verb.sent
-    named = _name_after_quote(doc, verb, in_quote) or _name_before_aside(doc, verb, in_quote)
-    if named is not None:
-        return named
-    found: Token | None = None
-    i = verb.i - 1
-    while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
-        i -= 1
-    node = doc[i]
-    for _ in range(8):  # "a White House official who spoke anonymously to discuss strategy said"
-        if node.dep_ == "relcl" and node.head.i < node.i and node.head.pos_ in ("NOUN", "PROPN"):
-            if not in_quote[node.head.i]:
-                return node.head
-            break
-        if node.head is node or node.head.i > verb.i:
-            break
-        node = node.head
-    i = verb.i - 1
-    while i >= max(sent.start, verb.i - 20):
-        tok = doc[i]
-        if in_quote[i] or tok.is_quote or tok.text in (";", ":") or (tok.pos_ in ("VERB", "AUX") and i < verb.i - 1):
-            break
-        if tok.is_space and "\n" in tok.text:
-            break  # a name in the paragraph before is not this verb's subject
-        if _name_like(tok):
-            found = tok  # keep the leftmost: the subject comes before its appositive
-        i -= 1
-    if found is None:
-        for j in range(verb.i + 1, min(sent.end, verb.i + 4)):
-            tok = doc[j]
-            if in_quote[j] or tok.is_quote:
-                break
-            if _name_like(tok):
-                found = tok
-                break
-    if found is None:
-        return None
-    while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
-        found = found.head
-    return found
-
-
-def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote", "One attendee,
-    who like others spoke on the condition of anonymity ..., said": who is named before a parenthetical set off
-    by commas right before the verb."""
-    if verb.i < 3 or doc[verb.i - 1].text != ",":
-        return None
-    for k in range(verb.i - 2, max(0, verb.i - 30), -1):
-        tok = doc[k]
-        if in_quote[k] or tok.is_quote or (tok.is_space and "\n" in tok.text) or tok.text in (";", ":", "."):
-            return None
-        if tok.text == ",":
-            name = doc[k - 1]
-            someone = name.ent_type_ in ("PERSON", "ORG") or (name.pos_ == "NOUN" and can_speak(name))
-            return name if someone and not in_quote[name.i] else None
-    return None
-
-
-def _name_after_quote(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """ "“...,” Trump, the 2016 GOP front-runner ..., said": the person named right after the closing mark
-    of a quote that ends with a comma, however long the appositive before the cue."""
-    for k in range(verb.i - 1, max(verb.sent.start, verb.i - 40), -1):
-        if not (doc[k].is_quote and in_quote[k - 1] and doc[k - 1].text in (",", "!", "?", "—")):
-            continue
-        name: Token | None = None  # the last name before the appositive: "Sanders campaign manager Jeff Weaver"
-        for j in range(k + 1, min(verb.i, k + 8)):
-            if (doc[j].text == "," and j > k + 1) or doc[j].pos_ in ("VERB", "AUX"):
-                break
-            if doc[j].ent_type_ == "PERSON" and not in_quote[j]:
-                name = doc[j]
-        return name
-    return None
-
-
-def _name_like(tok: Token) -> bool:
-    return tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "") and not tok.is_quote
 
 
 def speaker_span(head: Token) -> tuple[int, int]:
