@@ -164,8 +164,10 @@ def find_cues(doc: Doc) -> list[Cue]:
 def _bare_attribution(doc: Doc, verb: Token) -> bool:
     """ "“...,” Trump answered." or "Bystrom agreed. “...”": a clause of only a person's name and a verb (and
     an adverb), right after a quote's closing mark or right before an opening one."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if verb.tag_ not in ("VBD", "VBZ") or subj is None or subj.ent_type_ != "PERSON" or subj.i > verb.i:
+    if verb.tag_ not in ("VBD", "VBZ") or verb.i == 0 or doc[verb.i - 1].ent_type_ != "PERSON":
+        return False  # cheap tests first: this runs on every token
+    subj = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
+    if subj is None or subj.ent_type_ != "PERSON":
         return False
     end = verb.i + 1
     while end < len(doc) and doc[end].pos_ == "ADV":

@@ -88,19 +88,18 @@ def role_words(attributes: dict[str, str]) -> set[str]:
 class Describer:
     """What each person is called up to a point of the text, and descriptions matched against it."""
 
-    def __init__(self, doc: Doc, entities: list[Entity]) -> None:
+    def __init__(self, doc: Doc, text: str, starts: list[int], entities: list[Entity]) -> None:
+        """``text`` and ``starts`` (each token's offset) are the Doc's, read once by the caller."""
         self.entities = entities
-        text = doc.text
-        starts = [t.idx for t in doc]
         # per person: (mention start, the words stated at or after that mention)
         self.said: dict[int, list[tuple[int, set[str]]]] = {}
-        # per person: (mention start, the common nouns stated with that mention), taken up only nearby
+        # per person: (mention start, the common nouns stated with that mention), taken up only nearby; read
+        # from the parse on first use (few articles have a description to resolve)
         self.nouns: dict[int, list[tuple[int, set[str]]]] = {}
-        self.text = text
+        self.doc, self.text, self.starts = doc, text, starts
         for n, ent in enumerate(entities):
             if ent.type == "person":
                 self.said[n] = [(m.start, role_words(m.attributes) | lawmaker_tag(text, m.end)) for m in ent.mentions]
-                self.nouns[n] = [(m.start, nouns_stated(doc, starts, m)) for m in ent.mentions]
 
     def resolve(self, head: Token, mods: set[str]) -> int | None:
         word = DEMONYMS.get(head.lower_, head.lower_)
@@ -136,6 +135,8 @@ class Describer:
         """Nouns stated of person ``n`` at any mention, when the person was last mentioned within NOUN_REACH
         paragraphs of ``at``: "actress Susan Sarandon ... Sarandon, 69, told MSNBC ... The actress said"; a
         list of profiles has many an actress further back."""
+        if n not in self.nouns:
+            self.nouns[n] = [(m.start, nouns_stated(self.doc, self.starts, m)) for m in self.entities[n].mentions]
         before = [(start, nouns) for start, nouns in self.nouns[n] if start < at]
         if not before or len([p for p in self.text[before[-1][0] : at].split("\n") if p.strip()]) > NOUN_REACH + 1:
             return set()

@@ -58,7 +58,7 @@ class Resolver:
                 self.gender[n] = g
         self.person_at.sort()
         self.history: list[Cue] = []
-        self.describer = Describer(doc, entities)
+        self.describer = Describer(doc, self.text, self.starts, entities)
         self.author = first_person_author(doc, in_quote, authors)
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
