@@ -23,13 +23,20 @@ Matching rule (character coverage, so one quote split in two parts by "he said" 
              and any non-term prediction counts.
 Speaker accuracy, over gold contents whose attribution has a Source (a missed content is wrong):
   the prediction covering most of the content gives the speaker. Gold speaker: the Source text; when
-  it is a pronoun (he, she, they, it...), the nearest preceding Source in the article that is a name
-  (has a capitalized word after any determiner). Correct when the predicted name and the gold name
-  share their last name word (case-folded, "'s" dropped), either way round: "Bernie Sanders" ~
-  "Sen. Sanders". When the gold Source is a description ("the senator", "the campaign"), correct
-  when the prediction shares the description's head word or matches the nearest preceding named
-  Source (the description's usual referent). Names and descriptions are compared without their
-  appositive or relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer").
+  it is a pronoun (he, she, they, it...), the nearest preceding Source in the article with a
+  capitalized word after any determiner, scored as a name or as a description as below. A Source is a
+  name when it has such a capital, unless a determiner opens it and its head word (before any
+  appositive, dash or "of"/"for"/... phrase) is lowercase: "the Vermont senator" and "The Republican
+  presidential nominee for the Nov. 8 election" are descriptions, "his wife, Jane," is a name.
+  Correct when the predicted name and the gold name share their last name word (case-folded, "'s"
+  dropped), either way round: "Bernie Sanders" ~ "Sen. Sanders"; or the name after a description's
+  comma does ("Another superdelegate, Michael Brown of Washington, D.C."); or one is an acronym of
+  the other ("the DNC" ~ "Democratic National Committee"). When the gold Source is a description
+  ("the senator", "the campaign"), correct when the prediction shares the description's head word or
+  a capitalized word of it ("a Pentagon readout"), or matches the nearest preceding named Source (the
+  description's usual referent). Names and descriptions are compared without their appositive or
+  relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer"). (Scorer v4; v3 took every
+  Source with a capital for a name and had neither the appositive nor the acronym rule.)
 
 The scoring functions take predictions as plain dicts (start, end, kind, speaker) so that
 eval/textacy_baseline.py reuses them from another virtualenv.
@@ -119,11 +126,26 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[\w’'.-]+", text) if any(c.isalnum() for c in w)]
 
 
-def _is_named(source: str) -> bool:
+def _capitalized(source: str) -> bool:
+    """A capitalized word after any determiner (scorer v3's test for a name)."""
     words = _words(source)
     while words and words[0].casefold() in DETERMINERS:
         words = words[1:]
     return any(w[:1].isupper() for w in words) and not (len(words) == 1 and words[0].casefold() in PRONOUNS)
+
+
+def _is_named(source: str) -> bool:
+    """A capitalized word after any determiner, except a description whose capitals only modify its
+    lowercase head: "the Vermont senator", "The Republican presidential nominee for the Nov. 8 election"
+    describe someone; "his wife, Jane," and "Former secretary of State Clinton" name them."""
+    if not _capitalized(source):
+        return False
+    head = _words(_NAME_PREP.split(re.split(r"\s[-–—]+\s", _head_phrase(source))[0], maxsplit=1)[0])
+    described = len(head) > 1 and head[0].casefold() in DETERMINERS and head[-1].islower()
+    return not described or _is_named(_appositive_name(source))
+
+
+_NAME_PREP = re.compile(r"\s(?:of|for|from|at|in|on|with)\s")
 
 
 def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[Article]:
@@ -188,12 +210,17 @@ def _subtract(parts: list[tuple[int, int]], holes: list[tuple[int, int]]) -> lis
 
 
 def _resolve_gold_speakers(article: Article) -> None:
-    named = sorted(
-        (g.source_start, g.source)
-        for g in article.gold
-        if g.source and g.source_start is not None and _is_named(g.source)
-    )
+    sources = [(g.source_start, g.source) for g in article.gold if g.source and g.source_start is not None]
+    named = sorted((start, source) for start, source in sources if _is_named(source))
+    # a pronoun's referent: the nearest earlier Source with a capital, a name or a description such as
+    # "the Vermont senator" or "The Cruz campaign" (then scored as that description)
+    capitalized = sorted((start, source) for start, source in sources if _capitalized(source))
     starts = [s for s, _ in named]
+    cap_starts = [s for s, _ in capitalized]
+
+    def antecedent(at: int) -> str | None:
+        k = bisect.bisect_left(starts, at)
+        return named[k - 1][1] if k > 0 else None
 
     for g in article.gold:
         if not g.source or g.source_start is None:
@@ -201,14 +228,18 @@ def _resolve_gold_speakers(article: Article) -> None:
         if _is_named(g.source):
             g.speaker = g.source
             continue
-        k = bisect.bisect_left(starts, g.source_start)
-        antecedent = named[k - 1][1] if k > 0 else None
         words = _words(g.source)
         if len(words) == 1 and words[0].casefold() in PRONOUNS:
-            g.speaker = antecedent  # None when nothing precedes: the speaker is then not scored
+            k = bisect.bisect_left(cap_starts, g.source_start)
+            start, referent = capitalized[k - 1] if k > 0 else (None, None)
+            if start is None or referent is None or _is_named(referent):
+                g.speaker = referent  # None when nothing precedes: the speaker is then not scored
+                continue
+            source, before = referent, antecedent(start)
         else:
-            g.description = True
-            g.speaker = g.source + ("\t" + antecedent if antecedent else "")
+            source, before = g.source, antecedent(g.source_start)
+        g.description = True
+        g.speaker = source + ("\t" + before if before else "")
 
 
 def _last_word(name: str) -> str:
@@ -228,12 +259,30 @@ def _head_phrase(source: str) -> str:
     return cut if _words(cut) else source
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _words(name) if w[:1].isupper())
+
+
+def _appositive_name(gold: str) -> str:
+    """The name after a description's comma: "Another superdelegate, Michael Brown of Washington, D.C.," ->
+    "Michael Brown"."""
+    parts = gold.split(",")
+    return _NAME_PREP.split(parts[1], maxsplit=1)[0] if len(parts) > 1 else ""
+
+
 def names_match(pred: str | None, gold: str) -> bool:
     if not pred:
         return False
     pw = {re.sub(r"[’']s$", "", w).strip(".").casefold() for w in _words(pred)}
     head = _head_phrase(gold)  # "Dan Backer, the treasurer of ..."; "Sanders's campaign manager, Jeff Weaver"
-    return _last_word(pred) in _cap_words(head) or _last_word(head) in pw or _last_word(gold) in pw
+    if _last_word(pred) in _cap_words(head) or _last_word(head) in pw or _last_word(gold) in pw:
+        return True
+    appositive = _appositive_name(gold)
+    if appositive and _last_word(appositive) in pw and _is_named(appositive):
+        return True
+    # an acronym for the other's name: "the DNC" ~ "Democratic National Committee"
+    short = [w for w in _words(head) + _words(pred) if w.isupper() and 2 <= len(w.strip(".")) <= 5]
+    return any(w.strip(".") in (_initials(pred), _initials(head)) for w in short)
 
 
 def speaker_correct(pred: str | None, g: Gold) -> bool:
@@ -244,8 +293,8 @@ def speaker_correct(pred: str | None, g: Gold) -> bool:
     description, _, antecedent = g.speaker.partition("\t")
     if pred and _last_word(_head_phrase(description)) in {_last_word(w) for w in _words(pred)}:
         return True
-    if pred and len(_words(pred)) >= 2 and _last_word(pred) in _cap_words(description):
-        return True  # the description names the person: "his wife, Gabriela Violeta Lazar"
+    if pred and _last_word(pred) in _cap_words(description) - {d.capitalize().casefold() for d in DETERMINERS}:
+        return True  # the description names the speaker: "his wife, Gabriela Violeta Lazar", "a Pentagon readout"
     return bool(antecedent) and names_match(pred, antecedent)
 
 

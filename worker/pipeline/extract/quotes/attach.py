@@ -18,10 +18,27 @@ from worker.pipeline.extract.quotes.rules import (
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
-def subject_cue(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver) -> Cue | None:
-    """The subject of the verb that governs a quote, when that verb is no speech cue."""
-    node = doc[(lo + hi - 1) // 2]
+def subject_cue(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, before: bool = True
+) -> Cue | None:
+    """The subject of the verb that governs a quote, when that verb is no speech cue; with ``before``, else
+    the subject of the clause the quote follows."""
+    cue = _subject_cue_from(doc, (lo + hi - 1) // 2, lo, hi, in_quote, resolver)
+    return cue if cue is not None or not before else _subject_cue_from(doc, lo - 2, lo, hi, in_quote, resolver, True)
+
+
+def _subject_cue_from(
+    doc: Doc, start: int, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, before: bool = False
+) -> Cue | None:
+    """From token ``start`` up to the first verb outside the quote. ``before``: start at the word before the
+    opening mark, for a quote the parse gave a root of its own ("McCrory blamed the court's “four liberal
+    justices [who] blocked ...”")."""
+    if before and (start < 0 or in_quote[start] or doc[start].is_punct or doc[start].is_space):
+        return None
+    node = doc[start]
     for _ in range(MAX_ANCESTOR_STEPS):
+        if before and node.pos_ in ("VERB", "AUX"):
+            break  # "Trump touted “...”": the word before the mark is the verb
         if node.head is node:
             break
         node = node.head
@@ -53,7 +70,7 @@ def characterized_by(
     marker = doc[lo - 2] if lo >= 2 else None
     if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker):
         return None  # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”"
-    cue = subject_cue(doc, lo, hi, in_quote, resolver)
+    cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
     if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
         return None
     return cue

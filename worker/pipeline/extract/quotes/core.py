@@ -19,9 +19,10 @@ from worker.pipeline.extract.quotes.attach import (
     signed,
     subject_cue,
 )
-from worker.pipeline.extract.quotes.cues import Cue, find_cues, nearby_name, subject_in_paragraph
+from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
+from worker.pipeline.extract.quotes.nearby import nearby_name
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 

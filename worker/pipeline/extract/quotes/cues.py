@@ -1,6 +1,6 @@
 """Step 2, speech cues: verbs of saying ("said", "told", "added", "wrote", ...) with their subject from
-the dependency parse (inherited through "and"/"saying"), "according to X", nominal cues ("Trump's claim"),
-and the name next to a cue the parse gave no subject."""
+the dependency parse (inherited through "and"/"saying"), "according to X", nominal cues ("Trump's claim");
+nearby.py finds the name next to a cue the parse gave no subject."""
 
 from __future__ import annotations
 
@@ -38,9 +38,14 @@ class Cue:
 
 
 def subject_of(verb: Token) -> Token | None:
+    outer = _reporter_of_conjunct(verb)
+    if outer is not None:
+        return outer
     node = verb
     for _ in range(4):
-        for child in node.children:
+        # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
+        # gives the verb a subject there too ("Kasich: ‘...’ / ... Gov. John Kasich (R-OH), said")
+        for child in sorted(node.children, key=lambda c: abs(c.i - node.i)):
             if child.dep_ in SUBJECT_DEPS:
                 if child.dep_ == "nsubjpass" and node.lower_ in ("asked", "told"):
                     # "Trump was asked" / "Reporters were told": the subject heard the words
@@ -73,6 +78,34 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _reporter_of_conjunct(verb: Token) -> Token | None:
+    """ "De Blasio said the move was made by Bratton and said, “...”", "Suu Kyi said it was too early but
+    added, “...”": the parse joined the second speech verb to the reported clause, whose subject ("the
+    move", "it") says nothing; the speaker is the reporter's subject. A reported clause whose subject is
+    a person keeps it ("Trump said Clinton called him and said ..." is Clinton's)."""
+    clause = verb.head
+    if (
+        verb.dep_ != "conj"
+        or verb.lower_ not in SPEECH_VERBS
+        or clause.dep_ != "ccomp"
+        or clause.head.lower_ not in SPEECH_VERBS
+        or clause.head.i > verb.i
+    ):
+        return None
+    inner = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
+    if inner is None or _may_speak(inner):
+        return None
+    return subject_of(clause.head)
+
+
+def _may_speak(subject: Token) -> bool:
+    """A subject that could be the one speaking: a person, a body, a name, a pronoun for one."""
+    low = subject.lower_
+    if subject.pos_ == "PRON":
+        return low in ("he", "she", "they", "i", "we", "you", "who")
+    return subject.pos_ == "PROPN" or subject.ent_type_ in ("PERSON", "ORG", "NORP") or person_noun(subject)
+
+
 def find_cues(doc: Doc) -> list[Cue]:
     cues: list[Cue] = []
     for token in doc:
@@ -88,6 +121,11 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif (
             low in SPEECH_VERBS or (low in POINT_FORMS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "out")
         ) and token.pos_ in ("VERB", "AUX"):
+            if token.dep_ == "acl" and _subject_after_quote(doc, token.head):
+                # "“...!” the presumptive GOP nominee, Donald Trump, tweeted Sunday": the parse made the
+                # verb a participle of its own subject
+                cues.append(Cue(token, token.idx + len(token), token.head))
+                continue
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
                 continue
             cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))
@@ -99,6 +137,12 @@ def find_cues(doc: Doc) -> list[Cue]:
             cues.append(Cue(token, token.idx + len(token), subject_of(token)))  # "as prosecutor Marc Trévidic put it"
         elif low in ("agree", "agrees", "agreed", "disagrees", "disagreed") and after_quote(doc, token):
             cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))  # “...,” agrees Stevens
+        elif token.tag_ == "VBD" and after_quote(doc, token) and _person_after(doc, token) is not None:
+            # “...?” reacted Trump: any verb between a quote and a person's name attributes it
+            cues.append(Cue(token, token.idx + len(token), _person_after(doc, token)))
+        elif _bare_attribution(doc, token):
+            # “...?” Hannity pressed. / Bystrom agreed. “...”: a person and a verb alone next to a quote
+            cues.append(Cue(token, token.idx + len(token), subject_of(token)))
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -115,6 +159,37 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _bare_attribution(doc: Doc, verb: Token) -> bool:
+    """ "“...,” Trump answered." or "Bystrom agreed. “...”": a clause of only a person's name and a verb (and
+    an adverb), right after a quote's closing mark or right before an opening one."""
+    if verb.tag_ not in ("VBD", "VBZ") or verb.i == 0 or doc[verb.i - 1].ent_type_ != "PERSON":
+        return False  # cheap tests first: this runs on every token
+    subj = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
+    if subj is None or subj.ent_type_ != "PERSON":
+        return False
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "ADV":
+        end += 1
+    if end + 1 >= len(doc) or doc[end].text not in (".", ",") or subj.right_edge.i + 1 != verb.i:
+        return False
+    start = subj.left_edge.i
+    after = start >= 2 and doc[start - 1].is_quote and doc[start - 2].text in (",", "?", "!")
+    return after or (doc[end].text == "." and doc[end + 1].is_quote)
+
+
+def _person_after(doc: Doc, verb: Token) -> Token | None:
+    subj = _subject_after(doc, verb)
+    if subj is None or subj.ent_type_ != "PERSON" or subj.i > verb.i + 4 or not _ends_clause(doc, subj):
+        return None  # “Scandal,” thanked Obama for ...: Obama is thanked
+    return subj
+
+
+def _subject_after_quote(doc: Doc, noun: Token) -> bool:
+    """The noun phrase opens right after a quote's closing mark, which a comma, "!" or "?" ends."""
+    i = noun.left_edge.i
+    return noun.pos_ in ("NOUN", "PROPN") and i >= 2 and doc[i - 1].is_quote and doc[i - 2].text in (",", "!", "?")
 
 
 def person_noun(token: Token) -> bool:
@@ -158,6 +233,9 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     subj = subject_of(verb)
     if subj is not None and subj.i > verb.i:
         return subj
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if subj is None and before is not None and _compound_name(before, verb):
+        return before  # "“Go back to Univision,” Trump barked": the parse took the verb for a noun
     if after_quote(doc, verb) or (subj is None and verb.i == verb.sent.start) or _inverted(doc, verb):
         after = _subject_after(doc, verb)
         if after is not None:
@@ -175,6 +253,10 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
         if after is not None and _ends_clause(doc, after):
             return after
     return subj
+
+
+def _compound_name(token: Token, verb: Token) -> bool:
+    return token.dep_ == "compound" and token.head.i == verb.i and token.pos_ == "PROPN"
 
 
 def _ends_clause(doc: Doc, head: Token) -> bool:
@@ -217,70 +299,6 @@ def _subject_after(doc: Doc, verb: Token) -> Token | None:
     if node.pos_ not in ("PROPN", "NOUN") or node.ent_type_ in ("DATE", "TIME") or node.is_quote:
         return None
     return node
-
-
-def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """A name next to a cue the parse gave no subject: "“...,” Ramos, 58, told AFP", "said Ramos"."""
-    if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
-        return None
-    sent = verb.sent
-    named = _name_after_quote(doc, verb, in_quote)
-    if named is not None:
-        return named
-    found: Token | None = None
-    i = verb.i - 1
-    while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
-        i -= 1
-    node = doc[i]
-    for _ in range(8):  # "a White House official who spoke anonymously to discuss strategy said"
-        if node.dep_ == "relcl" and node.head.i < node.i and node.head.pos_ in ("NOUN", "PROPN"):
-            if not in_quote[node.head.i]:
-                return node.head
-            break
-        if node.head is node or node.head.i > verb.i:
-            break
-        node = node.head
-    i = verb.i - 1
-    while i >= max(sent.start, verb.i - 20):
-        tok = doc[i]
-        if in_quote[i] or tok.is_quote or tok.text in (";", ":") or (tok.pos_ in ("VERB", "AUX") and i < verb.i - 1):
-            break
-        if _name_like(tok):
-            found = tok  # keep the leftmost: the subject comes before its appositive
-        i -= 1
-    if found is None:
-        for j in range(verb.i + 1, min(sent.end, verb.i + 4)):
-            tok = doc[j]
-            if in_quote[j] or tok.is_quote:
-                break
-            if _name_like(tok):
-                found = tok
-                break
-    if found is None:
-        return None
-    while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
-        found = found.head
-    return found
-
-
-def _name_after_quote(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """ "“...,” Trump, the 2016 GOP front-runner ..., said": the person named right after the closing mark
-    of a quote that ends with a comma, however long the appositive before the cue."""
-    for k in range(verb.i - 1, max(verb.sent.start, verb.i - 40), -1):
-        if not (doc[k].is_quote and in_quote[k - 1] and doc[k - 1].text in (",", "!", "?", "—")):
-            continue
-        name: Token | None = None  # the last name before the appositive: "Sanders campaign manager Jeff Weaver"
-        for j in range(k + 1, min(verb.i, k + 8)):
-            if (doc[j].text == "," and j > k + 1) or doc[j].pos_ in ("VERB", "AUX"):
-                break
-            if doc[j].ent_type_ == "PERSON" and not in_quote[j]:
-                name = doc[j]
-        return name
-    return None
-
-
-def _name_like(tok: Token) -> bool:
-    return tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "") and not tok.is_quote
 
 
 def speaker_span(head: Token) -> tuple[int, int]:

@@ -6,16 +6,19 @@ single author in a first-person piece."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from worker.pipeline.extract.model import Entity
+from worker.pipeline.extract.model import Entity, Mention
 from worker.pipeline.extract.quotes.rules import (
     DEMONYMS,
+    DOCUMENT_NOUNS,
     FIRST_PERSON_MIN,
     GENERIC_ROLES,
+    ORG_WORDS,
     PARTY_LETTERS,
     PARTY_WORDS,
     STATE_ABBREVIATIONS,
@@ -23,6 +26,7 @@ from worker.pipeline.extract.quotes.rules import (
 )
 
 # ", R-Fla.," / " (D-N.Y.)" / " (Fla.)" right after a name
+NOUN_REACH = 4  # paragraphs
 _TAG = re.compile(r"\s*([,(])\s*(?:([RDI])\s*[-–.,]\s*)?([A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]?\.)*)\s*[),]")
 
 
@@ -39,6 +43,30 @@ def lawmaker_tag(text: str, end: int) -> set[str]:
     if party:
         words |= set(PARTY_LETTERS[party.casefold()].split())
     return words
+
+
+def nouns_stated(doc: Doc, starts: list[int], mention: Mention) -> set[str]:
+    """The common nouns a mention says its person is, which "the actress", "the director" take up later:
+    before the name ("Oscar-winning actress Susan Sarandon", "band member Flea") or in apposition
+    ("Dan Fishman, the campaign's New England director"; "the treasurer, Dan Backer"); one person's
+    nouns only, not a body's ("campaign") or a document's."""
+    if mention.in_title:
+        return set()
+    lo, hi = bisect.bisect_left(starts, mention.start), bisect.bisect_left(starts, mention.end)
+    if hi <= lo or hi > len(doc):
+        return set()
+    words = set()
+    k = lo - 1
+    while k >= 0 and doc[k].tag_ == "NN" and doc[k].is_lower:
+        words.add(doc[k].lower_)
+        k -= 1
+    head = doc[hi - 1]
+    for child in head.children:
+        if child.dep_ == "appos" and child.tag_ == "NN" and child.i >= hi:
+            words.add(child.lower_)
+    if head.dep_ == "appos" and head.head.tag_ == "NN" and head.head.i < lo:
+        words.add(head.head.lower_)
+    return {w for w in words if w not in ORG_WORDS and w not in DOCUMENT_NOUNS}
 
 
 def described(head: Token) -> bool:
@@ -60,10 +88,15 @@ def role_words(attributes: dict[str, str]) -> set[str]:
 class Describer:
     """What each person is called up to a point of the text, and descriptions matched against it."""
 
-    def __init__(self, text: str, entities: list[Entity]) -> None:
+    def __init__(self, doc: Doc, text: str, starts: list[int], entities: list[Entity]) -> None:
+        """``text`` and ``starts`` (each token's offset) are the Doc's, read once by the caller."""
         self.entities = entities
         # per person: (mention start, the words stated at or after that mention)
         self.said: dict[int, list[tuple[int, set[str]]]] = {}
+        # per person: (mention start, the common nouns stated with that mention), taken up only nearby; read
+        # from the parse on first use (few articles have a description to resolve)
+        self.nouns: dict[int, list[tuple[int, set[str]]]] = {}
+        self.doc, self.text, self.starts = doc, text, starts
         for n, ent in enumerate(entities):
             if ent.type == "person":
                 self.said[n] = [(m.start, role_words(m.attributes) | lawmaker_tag(text, m.end)) for m in ent.mentions]
@@ -82,6 +115,7 @@ class Describer:
             elif ent.type == "person":
                 seen = [(start, w) for start, w in self.said[n] if start < head.idx]
                 words = set().union(*(w for _, w in seen)) if seen else set()
+                words |= self._nouns_nearby(n, head.idx)
                 if not seen or not (word in words or (loose and mods & words)):
                     continue
                 affiliated = any(m.attributes.get("affiliation") for m in ent.mentions if m.start < head.idx)
@@ -96,6 +130,17 @@ class Describer:
             if best is None or key > best:
                 best = key
         return best[3] if best else None
+
+    def _nouns_nearby(self, n: int, at: int) -> set[str]:
+        """Nouns stated of person ``n`` at any mention, when the person was last mentioned within NOUN_REACH
+        paragraphs of ``at``: "actress Susan Sarandon ... Sarandon, 69, told MSNBC ... The actress said"; a
+        list of profiles has many an actress further back."""
+        if n not in self.nouns:
+            self.nouns[n] = [(m.start, nouns_stated(self.doc, self.starts, m)) for m in self.entities[n].mentions]
+        before = [(start, nouns) for start, nouns in self.nouns[n] if start < at]
+        if not before or len([p for p in self.text[before[-1][0] : at].split("\n") if p.strip()]) > NOUN_REACH + 1:
+            return set()
+        return set().union(*(nouns for _, nouns in before))
 
 
 def first_person_author(doc: Doc, in_quote: list[bool], authors: Sequence[str]) -> str | None:

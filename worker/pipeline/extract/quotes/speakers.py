@@ -58,7 +58,7 @@ class Resolver:
                 self.gender[n] = g
         self.person_at.sort()
         self.history: list[Cue] = []
-        self.describer = Describer(self.text, entities)
+        self.describer = Describer(doc, self.text, self.starts, entities)
         self.author = first_person_author(doc, in_quote, authors)
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
@@ -97,12 +97,16 @@ class Resolver:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
                 cue.is_person = (
-                    subj.pos_ == "PROPN"
+                    _name_like(subj)
                     and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
                     and not ORG_WORDS & set(cue.speaker.casefold().split())
                 ) or (person_noun(subj) and indefinite(subj))
         if record:
             self.history.append(cue)
+
+    def _earlier(self, cue: Cue) -> list[Cue]:
+        """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
+        return [prev for prev in self.history if prev.token.i < cue.token.i]
 
     def _issued_by(self, noun: Token, cue: Token) -> Token | None:
         """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
@@ -174,7 +178,7 @@ class Resolver:
             para_floor = self._paragraph_floor(cue.token.i)
             # the last attribution's speaker, when compatible
             last: Cue | None = None
-            for prev in reversed(self.history[-4:]):
+            for prev in reversed(self._earlier(cue)[-4:]):
                 if prev.token.i < para_floor:
                     break
                 if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
@@ -209,11 +213,13 @@ class Resolver:
                 self._set(cue, newer[-1][1])  # the person introduced since the last attribution
             elif subjects or recent:
                 # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
-                mains = [(pos, n) for pos, n in subjects if self._main_subject(pos) or self._opens_sentence(pos)]
+                # a name that opens its sentence counts even where the parse made it no subject ("Trump, when
+                # asked about ..., often steam-rolls")
+                mains = [(pos, n) for pos, n in recent if self._main_subject(pos) or self._opens_sentence(pos)]
                 self._set(cue, (mains or subjects or recent)[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
-                for prev in reversed(self.history[-12:]):
+                for prev in reversed(self._earlier(cue)[-12:]):
                     if prev.speaker_entity is not None and prev.is_person and prev.gender in (None, want):
                         self._set(cue, prev.speaker_entity)
                         break
@@ -226,7 +232,7 @@ class Resolver:
         elif low == "i" and self.author is not None:
             cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
         elif low in ORG_PRONOUNS:
-            for prev in reversed(self.history[-2:]):
+            for prev in reversed(self._earlier(cue)[-2:]):
                 if prev.speaker_entity is not None and not prev.is_person:
                     self._set(cue, prev.speaker_entity)
                     return
@@ -343,12 +349,17 @@ class Resolver:
         if head.pos_ == "PROPN" and not described(head):
             return None
         if word in DOCUMENT_NOUNS:
-            for prev in reversed(self.history[-6:]):
+            for prev in reversed(self._earlier(cue)[-6:]):
                 if prev.subject is not None and prev.subject.lower_ == word and prev.speaker_entity is not None:
                     return prev.speaker_entity
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
         return self.describer.resolve(head, mods)
+
+
+def _name_like(tok: Token) -> bool:
+    """A proper noun, or a capitalized word inside its sentence the tagger took for a common noun ("D’Souza")."""
+    return tok.pos_ == "PROPN" or (tok.is_title and tok.i > tok.sent.start and tok.lower_ not in PERSON_NOUNS)
 
 
 def _animate(tok: Token) -> bool:

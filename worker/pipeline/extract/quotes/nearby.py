@@ -1,0 +1,91 @@
+"""Step 2, the name next to a speech cue the parse gave no subject: after a quote ("“...,” Ramos, 58, told AFP"),
+before an aside set off by commas, or the nearest name-like word in the cue's clause and paragraph."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from worker.pipeline.extract.quotes.cues import can_speak
+
+
+def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """A name next to a cue the parse gave no subject: "“...,” Ramos, 58, told AFP", "said Ramos"."""
+    if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    sent = verb.sent
+    named = _name_after_quote(doc, verb, in_quote) or _name_before_aside(doc, verb, in_quote)
+    if named is not None:
+        return named
+    found: Token | None = None
+    i = verb.i - 1
+    while i > sent.start and (doc[i].is_punct or doc[i].pos_ == "ADV") and not doc[i].is_quote:
+        i -= 1
+    node = doc[i]
+    for _ in range(8):  # "a White House official who spoke anonymously to discuss strategy said"
+        if node.dep_ == "relcl" and node.head.i < node.i and node.head.pos_ in ("NOUN", "PROPN"):
+            if not in_quote[node.head.i]:
+                return node.head
+            break
+        if node.head is node or node.head.i > verb.i:
+            break
+        node = node.head
+    i = verb.i - 1
+    while i >= max(sent.start, verb.i - 20):
+        tok = doc[i]
+        if in_quote[i] or tok.is_quote or tok.text in (";", ":") or (tok.pos_ in ("VERB", "AUX") and i < verb.i - 1):
+            break
+        if tok.is_space and "\n" in tok.text:
+            break  # a name in the paragraph before is not this verb's subject
+        if _name_like(tok):
+            found = tok  # keep the leftmost: the subject comes before its appositive
+        i -= 1
+    if found is None:
+        for j in range(verb.i + 1, min(sent.end, verb.i + 4)):
+            tok = doc[j]
+            if in_quote[j] or tok.is_quote:
+                break
+            if _name_like(tok):
+                found = tok
+                break
+    if found is None:
+        return None
+    while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
+        found = found.head
+    return found
+
+
+def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote", "One attendee,
+    who like others spoke on the condition of anonymity ..., said": who is named before a parenthetical set off
+    by commas right before the verb."""
+    if verb.i < 3 or doc[verb.i - 1].text != ",":
+        return None
+    for k in range(verb.i - 2, max(0, verb.i - 30), -1):
+        tok = doc[k]
+        if in_quote[k] or tok.is_quote or (tok.is_space and "\n" in tok.text) or tok.text in (";", ":", "."):
+            return None
+        if tok.text == ",":
+            name = doc[k - 1]
+            someone = name.ent_type_ in ("PERSON", "ORG") or (name.pos_ == "NOUN" and can_speak(name))
+            return name if someone and not in_quote[name.i] else None
+    return None
+
+
+def _name_after_quote(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
+    """ "“...,” Trump, the 2016 GOP front-runner ..., said": the person named right after the closing mark
+    of a quote that ends with a comma, however long the appositive before the cue."""
+    for k in range(verb.i - 1, max(verb.sent.start, verb.i - 40), -1):
+        if not (doc[k].is_quote and in_quote[k - 1] and doc[k - 1].text in (",", "!", "?", "—")):
+            continue
+        name: Token | None = None  # the last name before the appositive: "Sanders campaign manager Jeff Weaver"
+        for j in range(k + 1, min(verb.i, k + 8)):
+            if (doc[j].text == "," and j > k + 1) or doc[j].pos_ in ("VERB", "AUX"):
+                break
+            if doc[j].ent_type_ == "PERSON" and not in_quote[j]:
+                name = doc[j]
+        return name
+    return None
+
+
+def _name_like(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "") and not tok.is_quote
