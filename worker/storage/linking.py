@@ -8,6 +8,7 @@ so a redelivered task changes nothing. Helpers flush; the task commits."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -301,19 +302,24 @@ def link_entities(session: Session, article_id: int, entities: list[ArticleEntit
     owner = [entities[d.same_as] if d.same_as is not None else e for e, d in zip(entities, decisions, strict=True)]
     ids = [d.entity_id or created[(name_key(o.name), o.type)] for o, d in zip(owner, decisions, strict=True)]
     add_aliases(session, list(zip(ids, entities, strict=True)), late=True)
-    session.add_all(
-        EntityLink(
-            article_id=article_id,
-            article_entity=e.name,
-            entity_type=e.type,
-            entity_id=entity_id,
-            linked_entity_id=entity_id,
-            evidence=d.evidence,
-            surfaces=e.surfaces,
-            mention_count=sum(e.surfaces.values()),
+    if entities:
+        session.execute(
+            text(
+                "INSERT INTO entity_links (article_id, article_entity, entity_type, entity_id, linked_entity_id, "
+                "evidence, surfaces, mention_count) SELECT :article_id, n, t, e, e, v, CAST(s AS jsonb), c FROM "
+                "unnest(CAST(:names AS text[]), CAST(:types AS text[]), CAST(:ids AS bigint[]), CAST(:evidence AS "
+                "text[]), CAST(:surfaces AS text[]), CAST(:counts AS integer[])) AS x(n, t, e, v, s, c)"
+            ),
+            {
+                "article_id": article_id,
+                "names": [e.name for e in entities],
+                "types": [e.type for e in entities],
+                "ids": ids,
+                "evidence": [d.evidence for d in decisions],
+                "surfaces": [json.dumps(e.surfaces) for e in entities],
+                "counts": [sum(e.surfaces.values()) for e in entities],
+            },
         )
-        for e, d, entity_id in zip(entities, decisions, ids, strict=True)
-    )
     point_at_entities(session, article_id, [(e.name, e.type, i) for e, i in zip(entities, ids, strict=True)])
     absorb_one_word_names(
         session, [i for e, i in zip(entities, ids, strict=True) if e.type == "person" and is_full_name(e.key)]
@@ -624,7 +630,7 @@ def cluster_quotes(session: Session, article_id: int) -> int:
         )
     pending = [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in indexable if r.cluster_id is None]
     candidates = candidate_quotes(session, article_id, pending)
-    assignments = [(q.quote_id, choose_cluster(session, q, candidates.get(q.quote_id, []))) for q in pending]
+    assignments = choose_clusters(session, pending, candidates)
     if assignments:
         qids, cids = zip(*assignments, strict=True)
         session.execute(
@@ -679,22 +685,43 @@ def candidate_quotes(
     }
 
 
-def choose_cluster(session: Session, quote: quotes.QuoteText, candidates: list[tuple[quotes.QuoteText, int]]) -> int:
-    clusters = {q.quote_id: cluster_id for q, cluster_id in candidates}
-    match = quotes.best_match(quote, [q for q, _ in candidates])
-    if match is not None:
-        cluster_id = clusters[match[0].quote_id]
+def choose_clusters(
+    session: Session, pending: list[quotes.QuoteText], candidates: dict[int, list[tuple[quotes.QuoteText, int]]]
+) -> list[tuple[int, int]]:
+    """(quote id, cluster id) for each quote: the cluster of its best match among other articles'
+    quotes, or a new cluster (all created in one statement, in the quotes' order)."""
+    matches = [quotes.best_match(q, [c for c, _ in candidates.get(q.quote_id, [])]) for q in pending]
+    created = iter(create_clusters(session, [q for q, m in zip(pending, matches, strict=True) if m is None]))
+    chosen = []
+    for quote, match in zip(pending, matches, strict=True):
+        if match is None:
+            chosen.append((quote.quote_id, next(created)))
+            continue
+        cluster_id = {q.quote_id: c for q, c in candidates[quote.quote_id]}[match[0].quote_id]
         cluster = session.get(QuoteCluster, cluster_id)
         assert cluster is not None
         if len(quote.text) > len(cluster.text):
             cluster.text = quote.text
         if cluster.speaker_entity_id is None:
             cluster.speaker_entity_id = quote.speaker_entity_id
-        return cluster_id
-    cluster = QuoteCluster(text=quote.text, speaker_entity_id=quote.speaker_entity_id)
-    session.add(cluster)
-    session.flush()
-    return cluster.id
+        chosen.append((quote.quote_id, cluster_id))
+    return chosen
+
+
+def create_clusters(session: Session, founders: list[quotes.QuoteText]) -> list[int]:
+    """New clusters, one per quote; their ids in the quotes' order (identities are drawn in
+    insertion order, and the rows are inserted in the quotes' order)."""
+    if not founders:
+        return []
+    ids = session.execute(
+        text(
+            "INSERT INTO quote_clusters (text, speaker_entity_id) SELECT t, s FROM "
+            "unnest(CAST(:texts AS text[]), CAST(:speakers AS bigint[])) WITH ORDINALITY AS x(t, s, n) "
+            "ORDER BY n RETURNING id"
+        ),
+        {"texts": [q.text for q in founders], "speakers": [q.speaker_entity_id for q in founders]},
+    ).scalars()
+    return sorted(ids)
 
 
 # near-duplicates -----------------------------------------------------------------------------
