@@ -251,18 +251,15 @@ def entity_contexts(session: Session, entity_ids: set[int]) -> dict[int, frozens
         return {}
     rows = session.execute(
         text(
-            "SELECT p.eid, e.key FROM unnest(CAST(:ids AS bigint[])) AS p(eid) "
+            "SELECT p.eid, array_agg(DISTINCT e.key) FROM unnest(CAST(:ids AS bigint[])) AS p(eid) "
             "CROSS JOIN LATERAL (SELECT article_id FROM entity_links WHERE entity_id = p.eid "
             "ORDER BY article_id DESC LIMIT :depth) AS a "
             "JOIN entity_links l ON l.article_id = a.article_id AND l.entity_id <> p.eid "
-            "JOIN entities e ON e.id = l.entity_id"
+            "JOIN entities e ON e.id = l.entity_id GROUP BY p.eid"
         ),
         {"ids": sorted(entity_ids), "depth": CONTEXT_ARTICLES},
     ).all()
-    found: dict[int, set[str]] = defaultdict(set)
-    for entity_id, key in rows:
-        found[entity_id].add(key)
-    return {i: frozenset(keys) for i, keys in found.items()}
+    return {entity_id: frozenset(keys) for entity_id, keys in rows}  # one row per entity, its keys distinct
 
 
 @dataclass(frozen=True)
