@@ -63,7 +63,7 @@ SUBSTEPS = (
     "absorb_one_word_names",
     "point_at_entities",
     "candidate_quotes",
-    "choose_cluster",
+    "choose_clusters",
     "article_weighted_entities",
     "candidate_stories",
     "join_story",

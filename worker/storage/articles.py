@@ -45,10 +45,15 @@ def upsert_article(session: Session, file_id: int, parsed: ParsedArticle) -> int
     ).returning(Article.id)
     article_id: int = session.execute(upsert).scalar_one()
     session.execute(delete(Paragraph).where(Paragraph.article_id == article_id))
-    session.add_all(
-        Paragraph(article_id=article_id, position=i, kind=b.kind, start=b.start, end=b.end, text=b.text)
-        for i, b in enumerate(parsed.blocks)
-    )
+    if parsed.blocks:  # one bulk insert, not an ORM object per paragraph
+        session.execute(
+            insert(Paragraph),
+            [
+                {"article_id": article_id, "position": i, "kind": b.kind, "start": b.start, "end": b.end}
+                | {"text": b.text}
+                for i, b in enumerate(parsed.blocks)
+            ],
+        )
     session.flush()
     return article_id
 

@@ -8,13 +8,18 @@ so a redelivered task changes nothing. Helpers flush; the task commits."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Text, column, delete, func, literal, select, text, tuple_, update, values
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, Text, any_, delete, func, literal, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeEngine
 
 from worker.pipeline.link import dedup, quotes, stories
 from worker.pipeline.link.entities import (
@@ -57,6 +62,7 @@ MAX_STORY_CANDIDATES = 50
 SPEAKER_TYPES = ("person", "organization", "group")
 RECENT_POSTINGS = 300  # per probe word: same-statement reports arrive close together
 PENDING_ALIAS_COUNTS = "wirewatch.pending_alias_counts"  # Session.info key (see count_aliases)
+ALIAS_COLUMNS = {"e": "entity_id", "a": "alias", "k": "alias_key", "s": "source"}
 
 
 @dataclass(frozen=True)
@@ -67,15 +73,24 @@ class LinkResult:
     story_id: int | None
 
 
+def among(values: Iterable[object], of: type[TypeEngine[Any]] = BigInteger) -> ColumnElement[Any]:
+    """``column == among(values)``: ``= ANY(array)``, one parameter instead of one per value
+    (``IN``), so a statement's text is the same for any number of values: SQLAlchemy compiles it,
+    psycopg parses it and Postgres plans it once (see bench/README, "where the time goes")."""
+    return any_(literal(list(values), ARRAY(of)))
+
+
 def link_article(session: Session, article_id: int) -> LinkResult:
     article = session.get(Article, article_id)
     assert article is not None
     session.info.pop(PENDING_ALIAS_COUNTS, None)  # of an earlier link in this session that failed
-    lock_keys(session, "link", *link_lock_keys(session, article))
+    entities = article_entities(session, article_id)
+    fp = dedup.fingerprint(article.clean_text)
+    lock_keys(session, "link", *link_lock_keys(session, article, entities, fp))
     unlink_entities(session, article_id)
-    linked = link_entities(session, article_id)
+    linked = link_entities(session, article_id, entities)
     clustered = cluster_quotes(session, article_id)
-    copies = find_near_duplicates(session, article)
+    copies = find_near_duplicates(session, article, fp)
     count_article(session, set(linked.values()))
     story_id = assign_story(session, article, copies)
     count_aliases(session)
@@ -91,12 +106,14 @@ def count_article(session: Session, entity_ids: set[int]) -> None:
     foreign keys of other links' new entity_links rows hold, and deadlocked with them."""
     if entity_ids:
         locked = (
-            select(Entity.id).where(Entity.id.in_(entity_ids)).order_by(Entity.id).with_for_update(key_share=True)
+            select(Entity.id).where(Entity.id == among(entity_ids)).order_by(Entity.id).with_for_update(key_share=True)
         )
         session.execute(update(Entity).where(Entity.id.in_(locked)).values(article_count=Entity.article_count + 1))
 
 
-def link_lock_keys(session: Session, article: Article) -> tuple[list[str], list[str]]:
+def link_lock_keys(
+    session: Session, article: Article, entities: list[ArticleEntity], fp: dedup.Fingerprint
+) -> tuple[list[str], list[str]]:
     """What two articles linked at the same moment could decide together, as (exclusive, shared) keys:
     - the lookup keys of names that are not an entity yet, exclusive: two articles must not both
       create "Jinping Xi", or "Xi" and "Jinping Xi" apart, and a new full name may absorb a
@@ -107,14 +124,9 @@ def link_lock_keys(session: Session, article: Article) -> tuple[list[str], list[
       two clusters), and its LSH buckets, exclusive (two syndicated copies must see each other).
     A name that already is an entity is only read, so it takes no lock, and an entity in every
     article ("United States") does not make all articles take turns."""
-    entities = article_entities(session, article.id)
-    existing: set[tuple[str, str]] = set()
-    if entities:
-        names = {(e.type, e.key) for e in entities}
-        existing = {
-            (r.type, r.key)
-            for r in session.execute(select(Entity.type, Entity.key).where(tuple_(Entity.type, Entity.key).in_(names)))
-        }
+    names = {(e.type, e.key) for e in entities}
+    found = select(Entity.type, Entity.key).where(Entity.key == among({k for _, k in names}, Text))
+    existing = {(r.type, r.key) for r in session.execute(found)} & names if names else set()
     keys = [f"entity {k}" for e in entities if (e.type, e.key) not in existing for k in lookup_keys(e)]
     shared = [
         f"entity {e.key}"
@@ -129,7 +141,7 @@ def link_lock_keys(session: Session, article: Article) -> tuple[list[str], list[
     # one key per quote, its probe words together: the same quote (or one with a shorter word
     # changed) takes turns, while quotes merely sharing a common long word do not
     keys += [f"quote {sorted(probe_terms(q))}" for q in texts if quotes.is_indexable(q)]
-    keys += [f"bucket {b} {h}" for b, h in dedup.fingerprint(article.clean_text).buckets]
+    keys += [f"bucket {b} {h}" for b, h in fp.buckets]
     return keys, shared
 
 
@@ -196,7 +208,7 @@ def find_candidates(session: Session, entities: list[ArticleEntity]) -> list[lis
             EntityAlias.source,
         )
         .join(EntityAlias, EntityAlias.entity_id == Entity.id)
-        .where(EntityAlias.alias_key.in_(keys), Entity.merged_into_id.is_(None))
+        .where(EntityAlias.alias_key == among(keys, Text), Entity.merged_into_id.is_(None))
     ).all()
     contexts = entity_contexts(session, {r.id for r in rows if r.type == "person"})
     found: list[list[Candidate]] = []
@@ -239,18 +251,15 @@ def entity_contexts(session: Session, entity_ids: set[int]) -> dict[int, frozens
         return {}
     rows = session.execute(
         text(
-            "SELECT p.eid, e.key FROM unnest(CAST(:ids AS bigint[])) AS p(eid) "
+            "SELECT p.eid, array_agg(DISTINCT e.key) FROM unnest(CAST(:ids AS bigint[])) AS p(eid) "
             "CROSS JOIN LATERAL (SELECT article_id FROM entity_links WHERE entity_id = p.eid "
             "ORDER BY article_id DESC LIMIT :depth) AS a "
             "JOIN entity_links l ON l.article_id = a.article_id AND l.entity_id <> p.eid "
-            "JOIN entities e ON e.id = l.entity_id"
+            "JOIN entities e ON e.id = l.entity_id GROUP BY p.eid"
         ),
         {"ids": sorted(entity_ids), "depth": CONTEXT_ARTICLES},
     ).all()
-    found: dict[int, set[str]] = defaultdict(set)
-    for entity_id, key in rows:
-        found[entity_id].add(key)
-    return {i: frozenset(keys) for i, keys in found.items()}
+    return {entity_id: frozenset(keys) for entity_id, keys in rows}  # one row per entity, its keys distinct
 
 
 @dataclass(frozen=True)
@@ -280,8 +289,7 @@ def load_knowledge_base(session: Session, records: list[KnownEntity]) -> int:
     return len(records)
 
 
-def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], int]:
-    entities = article_entities(session, article_id)
+def link_entities(session: Session, article_id: int, entities: list[ArticleEntity]) -> dict[tuple[str, str], int]:
     decisions = [decide(e, found) for e, found in zip(entities, find_candidates(session, entities), strict=True)]
     decisions = same_person_in_article(entities, decisions)
     fresh = [
@@ -291,19 +299,24 @@ def link_entities(session: Session, article_id: int) -> dict[tuple[str, str], in
     owner = [entities[d.same_as] if d.same_as is not None else e for e, d in zip(entities, decisions, strict=True)]
     ids = [d.entity_id or created[(name_key(o.name), o.type)] for o, d in zip(owner, decisions, strict=True)]
     add_aliases(session, list(zip(ids, entities, strict=True)), late=True)
-    session.add_all(
-        EntityLink(
-            article_id=article_id,
-            article_entity=e.name,
-            entity_type=e.type,
-            entity_id=entity_id,
-            linked_entity_id=entity_id,
-            evidence=d.evidence,
-            surfaces=e.surfaces,
-            mention_count=sum(e.surfaces.values()),
+    if entities:
+        session.execute(
+            text(
+                "INSERT INTO entity_links (article_id, article_entity, entity_type, entity_id, linked_entity_id, "
+                "evidence, surfaces, mention_count) SELECT :article_id, n, t, e, e, v, CAST(s AS jsonb), c FROM "
+                "unnest(CAST(:names AS text[]), CAST(:types AS text[]), CAST(:ids AS bigint[]), CAST(:evidence AS "
+                "text[]), CAST(:surfaces AS text[]), CAST(:counts AS integer[])) AS x(n, t, e, v, s, c)"
+            ),
+            {
+                "article_id": article_id,
+                "names": [e.name for e in entities],
+                "types": [e.type for e in entities],
+                "ids": ids,
+                "evidence": [d.evidence for d in decisions],
+                "surfaces": [json.dumps(e.surfaces) for e in entities],
+                "counts": [sum(e.surfaces.values()) for e in entities],
+            },
         )
-        for e, d, entity_id in zip(entities, decisions, ids, strict=True)
-    )
     point_at_entities(session, article_id, [(e.name, e.type, i) for e, i in zip(entities, ids, strict=True)])
     absorb_one_word_names(
         session, [i for e, i in zip(entities, ids, strict=True) if e.type == "person" and is_full_name(e.key)]
@@ -319,16 +332,23 @@ def create_entities(session: Session, names: list[tuple[str, str]]) -> dict[tupl
     if not wanted:
         return {}
     session.execute(
-        insert(Entity)
-        .values([{"name": name, "type": etype, "key": key} for (key, etype), name in wanted.items()])
-        .on_conflict_do_nothing(index_elements=["type", "key"])
+        text(
+            "INSERT INTO entities (name, type, key) SELECT * FROM "
+            "unnest(CAST(:names AS text[]), CAST(:types AS text[]), CAST(:keys AS text[])) "
+            "ON CONFLICT (type, key) DO NOTHING"
+        ),
+        {"names": list(wanted.values()), "types": [t for _, t in wanted], "keys": [k for k, _ in wanted]},
     )
     rows = session.execute(
         select(Entity.id, Entity.key, Entity.type, Entity.merged_into_id).where(
-            tuple_(Entity.key, Entity.type).in_(list(wanted))
+            Entity.key == among({k for k, _ in wanted}, Text)
         )
     ).all()
-    return {(r.key, r.type): canonical_id(session, r.id) if r.merged_into_id else r.id for r in rows}
+    return {
+        (r.key, r.type): canonical_id(session, r.id) if r.merged_into_id else r.id
+        for r in rows
+        if (r.key, r.type) in wanted
+    }
 
 
 def create_entity(session: Session, name: str, etype: str, external_id: str | None = None) -> int:
@@ -368,7 +388,14 @@ def add_aliases(
     if rows:
         # new aliases now (later articles look names up by them); the counts of existing ones,
         # which only the API shows, at the end of the link: see count_aliases
-        session.execute(insert(EntityAlias).values([{**r, "count": 0} for r in rows.values()]).on_conflict_do_nothing())
+        session.execute(
+            text(
+                "INSERT INTO entity_aliases (entity_id, alias, alias_key, count, source) SELECT e, a, k, 0, s FROM "
+                "unnest(CAST(:e AS bigint[]), CAST(:a AS text[]), CAST(:k AS text[]), CAST(:s AS text[])) "
+                "AS t(e, a, k, s) ON CONFLICT DO NOTHING"
+            ),
+            {key: [r[column] for r in rows.values()] for key, column in ALIAS_COLUMNS.items()},
+        )
         pending: Counter[tuple[int, str]] = session.info.setdefault(PENDING_ALIAS_COUNTS, Counter())
         pending.update({k: int(str(r["count"])) for k, r in rows.items() if r["count"]})
         if not late:
@@ -395,8 +422,7 @@ def count_aliases(session: Session) -> None:
     )
     session.execute(
         text(
-            f"UPDATE entity_aliases x SET count = x.count + t.n FROM {rows} "
-            "WHERE x.entity_id = t.e AND x.alias = t.a"
+            f"UPDATE entity_aliases x SET count = x.count + t.n FROM {rows} WHERE x.entity_id = t.e AND x.alias = t.a"
         ),
         params,
     )
@@ -406,15 +432,14 @@ def point_at_entities(session: Session, article_id: int, links: list[tuple[str, 
     """Mentions and quoted speakers follow their article entity to its corpus entity."""
     if not links:
         return
-    linked = values(column("name", Text), column("etype", Text), column("eid", BigInteger), name="linked").data(links)
+    names, etypes, ids = zip(*links, strict=True)
     session.execute(
-        update(EntityMention)
-        .where(
-            EntityMention.article_id == article_id,
-            EntityMention.article_entity == linked.c.name,
-            EntityMention.entity_type == linked.c.etype,
-        )
-        .values(entity_id=linked.c.eid)
+        text(
+            "UPDATE entity_mentions m SET entity_id = t.eid FROM "
+            "unnest(CAST(:names AS text[]), CAST(:etypes AS text[]), CAST(:ids AS bigint[])) AS t(name, etype, eid) "
+            "WHERE m.article_id = :article_id AND m.article_entity = t.name AND m.entity_type = t.etype"
+        ),
+        {"article_id": article_id, "names": list(names), "etypes": list(etypes), "ids": list(ids)},
     )
     speakers: dict[str, int] = {}
     for name, etype, entity_id in sorted(
@@ -423,11 +448,13 @@ def point_at_entities(session: Session, article_id: int, links: list[tuple[str, 
         if etype in SPEAKER_TYPES:
             speakers.setdefault(name, entity_id)  # a name that is both a person and an org speaks as the person
     if speakers:
-        speaking = values(column("name", Text), column("eid", BigInteger), name="speaking").data(list(speakers.items()))
         session.execute(
-            update(Quote)
-            .where(Quote.article_id == article_id, Quote.speaker_name == speaking.c.name)
-            .values(speaker_entity_id=speaking.c.eid)
+            text(
+                "UPDATE quotes q SET speaker_entity_id = t.eid FROM "
+                "unnest(CAST(:names AS text[]), CAST(:ids AS bigint[])) AS t(name, eid) "
+                "WHERE q.article_id = :article_id AND q.speaker_name = t.name"
+            ),
+            {"article_id": article_id, "names": list(speakers), "ids": list(speakers.values())},
         )
 
 
@@ -478,14 +505,14 @@ def absorb_one_word_names(session: Session, full_ids: list[int]) -> None:
         return
     words = session.execute(
         select(EntityAlias.entity_id, EntityAlias.alias_key)
-        .where(EntityAlias.entity_id.in_(full_ids), EntityAlias.alias_key.not_like("% %"))
+        .where(EntityAlias.entity_id == among(full_ids), EntityAlias.alias_key.not_like("% %"))
         .distinct()
     ).all()
     lone = dict(
         session.execute(
             select(Entity.key, Entity.id).where(
                 Entity.type == "person",
-                Entity.key.in_({w.alias_key for w in words}),
+                Entity.key == among({w.alias_key for w in words}, Text),
                 Entity.merged_into_id.is_(None),
             )
         ).all()
@@ -520,7 +547,7 @@ def absorb_retyped(session: Session, person_ids: list[int]) -> None:
     """Entities the tagger typed organization or place under a person's full name are that person."""
     people = dict(
         session.execute(
-            select(Entity.key, Entity.id).where(Entity.id.in_(person_ids), Entity.merged_into_id.is_(None))
+            select(Entity.key, Entity.id).where(Entity.id == among(person_ids), Entity.merged_into_id.is_(None))
         ).all()
     )
     full = [k for k in people if is_full_name(k)]
@@ -529,7 +556,7 @@ def absorb_retyped(session: Session, person_ids: list[int]) -> None:
     retyped = session.execute(
         select(Entity.id, Entity.key, Entity.type).where(
             Entity.type.in_(sorted(PERSON_LIKE - {"person"})),
-            Entity.key.in_(full),
+            Entity.key == among(full, Text),
             Entity.merged_into_id.is_(None),
         )
     ).all()
@@ -600,10 +627,16 @@ def cluster_quotes(session: Session, article_id: int) -> int:
         )
     pending = [quotes.QuoteText(r.id, r.text, r.speaker_entity_id) for r in indexable if r.cluster_id is None]
     candidates = candidate_quotes(session, article_id, pending)
-    assignments = [(q.quote_id, choose_cluster(session, q, candidates.get(q.quote_id, []))) for q in pending]
+    assignments = choose_clusters(session, pending, candidates)
     if assignments:
-        chosen = values(column("qid", BigInteger), column("cid", BigInteger), name="chosen").data(assignments)
-        session.execute(update(Quote).where(Quote.id == chosen.c.qid).values(cluster_id=chosen.c.cid))
+        qids, cids = zip(*assignments, strict=True)
+        session.execute(
+            text(
+                "UPDATE quotes q SET cluster_id = t.cid FROM "
+                "unnest(CAST(:qids AS bigint[]), CAST(:cids AS bigint[])) AS t(qid, cid) WHERE q.id = t.qid"
+            ),
+            {"qids": list(qids), "cids": list(cids)},
+        )
     session.flush()
     return len(indexable)
 
@@ -639,7 +672,7 @@ def candidate_quotes(
     wanted = {c for counts in shared.values() for c, _ in counts.most_common(MAX_QUOTE_CANDIDATES)}
     rows = session.execute(
         select(Quote.id, Quote.text, Quote.speaker_entity_id, Quote.cluster_id).where(
-            Quote.id.in_(wanted), Quote.article_id != article_id, Quote.cluster_id.is_not(None)
+            Quote.id == among(wanted), Quote.article_id != article_id, Quote.cluster_id.is_not(None)
         )
     ).all()
     known = {r.id: (quotes.QuoteText(r.id, r.text, r.speaker_entity_id), r.cluster_id) for r in rows}
@@ -649,29 +682,49 @@ def candidate_quotes(
     }
 
 
-def choose_cluster(session: Session, quote: quotes.QuoteText, candidates: list[tuple[quotes.QuoteText, int]]) -> int:
-    clusters = {q.quote_id: cluster_id for q, cluster_id in candidates}
-    match = quotes.best_match(quote, [q for q, _ in candidates])
-    if match is not None:
-        cluster_id = clusters[match[0].quote_id]
+def choose_clusters(
+    session: Session, pending: list[quotes.QuoteText], candidates: dict[int, list[tuple[quotes.QuoteText, int]]]
+) -> list[tuple[int, int]]:
+    """(quote id, cluster id) for each quote: the cluster of its best match among other articles'
+    quotes, or a new cluster (all created in one statement, in the quotes' order)."""
+    matches = [quotes.best_match(q, [c for c, _ in candidates.get(q.quote_id, [])]) for q in pending]
+    created = iter(create_clusters(session, [q for q, m in zip(pending, matches, strict=True) if m is None]))
+    chosen = []
+    for quote, match in zip(pending, matches, strict=True):
+        if match is None:
+            chosen.append((quote.quote_id, next(created)))
+            continue
+        cluster_id = {q.quote_id: c for q, c in candidates[quote.quote_id]}[match[0].quote_id]
         cluster = session.get(QuoteCluster, cluster_id)
         assert cluster is not None
         if len(quote.text) > len(cluster.text):
             cluster.text = quote.text
         if cluster.speaker_entity_id is None:
             cluster.speaker_entity_id = quote.speaker_entity_id
-        return cluster_id
-    cluster = QuoteCluster(text=quote.text, speaker_entity_id=quote.speaker_entity_id)
-    session.add(cluster)
-    session.flush()
-    return cluster.id
+        chosen.append((quote.quote_id, cluster_id))
+    return chosen
+
+
+def create_clusters(session: Session, founders: list[quotes.QuoteText]) -> list[int]:
+    """New clusters, one per quote; their ids in the quotes' order (identities are drawn in
+    insertion order, and the rows are inserted in the quotes' order)."""
+    if not founders:
+        return []
+    ids = session.execute(
+        text(
+            "INSERT INTO quote_clusters (text, speaker_entity_id) SELECT t, s FROM "
+            "unnest(CAST(:texts AS text[]), CAST(:speakers AS bigint[])) WITH ORDINALITY AS x(t, s, n) "
+            "ORDER BY n RETURNING id"
+        ),
+        {"texts": [q.text for q in founders], "speakers": [q.speaker_entity_id for q in founders]},
+    ).scalars()
+    return sorted(ids)
 
 
 # near-duplicates -----------------------------------------------------------------------------
 
 
-def find_near_duplicates(session: Session, article: Article) -> list[tuple[int, float]]:
-    fp = dedup.fingerprint(article.clean_text)
+def find_near_duplicates(session: Session, article: Article, fp: dedup.Fingerprint) -> list[tuple[int, float]]:
     session.execute(delete(ArticleBucket).where(ArticleBucket.article_id == article.id))
     session.execute(delete(NearDuplicate).where(NearDuplicate.article_id == article.id))
     session.execute(
@@ -681,27 +734,27 @@ def find_near_duplicates(session: Session, article: Article) -> list[tuple[int, 
             index_elements=["article_id"], set_={"signature": fp.signature, "shingle_count": fp.shingle_count}
         )
     )
+    buckets = {"article_id": article.id, "bands": [b for b, _ in fp.buckets], "buckets": [h for _, h in fp.buckets]}
     candidates = session.execute(
-        select(ArticleFingerprint.article_id, ArticleFingerprint.signature)
-        .where(
-            ArticleFingerprint.article_id.in_(
-                select(ArticleBucket.article_id).where(tuple_(ArticleBucket.band, ArticleBucket.bucket).in_(fp.buckets))
-            ),
-            ArticleFingerprint.article_id != article.id,
-        )
-        .limit(500)
+        text(
+            "SELECT f.article_id, f.signature FROM article_fingerprints f WHERE f.article_id IN ("
+            "SELECT x.article_id FROM article_lsh_buckets x JOIN unnest(CAST(:bands AS smallint[]), "
+            "CAST(:buckets AS bigint[])) AS t(b, h) ON x.band = t.b AND x.bucket = t.h"
+            ") AND f.article_id <> :article_id LIMIT 500"
+        ),
+        buckets,
     ).all()
     session.execute(
         text(
             "INSERT INTO article_lsh_buckets (band, bucket, article_id) SELECT b, h, :article_id FROM "
             "unnest(CAST(:bands AS smallint[]), CAST(:buckets AS bigint[])) AS t(b, h)"
         ),
-        {"article_id": article.id, "bands": [b for b, _ in fp.buckets], "buckets": [h for _, h in fp.buckets]},
+        buckets,
     )
     likely = [c.article_id for c in candidates if dedup.estimated_jaccard(fp.signature, c.signature) >= 0.05]
     copies: list[tuple[int, float]] = []
     for other_id, other_text in session.execute(
-        select(Article.id, Article.clean_text).where(Article.id.in_(likely))
+        select(Article.id, Article.clean_text).where(Article.id == among(likely))
     ).all():
         score = dedup.containment(article.clean_text, other_text)
         if score >= dedup.CONTAINMENT_THRESHOLD:
@@ -767,7 +820,7 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
     frequency = (
         dict(
             session.execute(
-                select(TermStat.term, TermStat.document_frequency).where(TermStat.term.in_(list(counts)))
+                select(TermStat.term, TermStat.document_frequency).where(TermStat.term == among(counts))
             ).all()
         )
         if counts
@@ -832,7 +885,7 @@ def candidate_stories(session: Session, profile: stories.ArticleProfile) -> list
         ).all()
         hits.update(r.story_id for r in rows)
     merged = set(
-        session.execute(select(Story.id).where(Story.id.in_(list(hits)), Story.merged_into_id.is_not(None))).scalars()
+        session.execute(select(Story.id).where(Story.id == among(hits), Story.merged_into_id.is_not(None))).scalars()
     )
     canonical: Counter[int] = Counter()
     for story_id, n in hits.items():
@@ -847,17 +900,17 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     found = {
         r.id: stories.StoryProfile(r.id, first_date=r.first_date, last_date=r.last_date, articles=r.article_count)
         for r in session.execute(
-            select(Story.id, Story.first_date, Story.last_date, Story.article_count).where(Story.id.in_(story_ids))
+            select(Story.id, Story.first_date, Story.last_date, Story.article_count).where(Story.id == among(story_ids))
         )
     }
     for story_id, entity_id, weight in session.execute(
         select(StoryEntity.story_id, StoryEntity.entity_id, StoryEntity.weight).where(
-            StoryEntity.story_id.in_(story_ids)
+            StoryEntity.story_id == among(story_ids)
         )
     ):
         found[story_id].entities[entity_id] = weight
     for story_id, term, weight in session.execute(
-        select(StoryTerm.story_id, StoryTerm.term, StoryTerm.weight).where(StoryTerm.story_id.in_(story_ids))
+        select(StoryTerm.story_id, StoryTerm.term, StoryTerm.weight).where(StoryTerm.story_id == among(story_ids))
     ):
         found[story_id].terms[term] = weight
     for story in found.values():
@@ -866,7 +919,9 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
         story.weekday_articles = story.weekdays.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
     ids = [e for story in found.values() for e in story.entities]
-    people = frozenset(session.execute(select(Entity.id).where(Entity.id.in_(ids), Entity.type == "person")).scalars())
+    people = frozenset(
+        session.execute(select(Entity.id).where(Entity.id == among(ids), Entity.type == "person")).scalars()
+    )
     for story in found.values():
         story.people = people & story.entities.keys()
     return [found[sid] for sid in story_ids if sid in found]
@@ -877,7 +932,7 @@ def follow_entity_merges(session: Session, profiles: list[stories.StoryProfile])
     about Teodor Brask: compare articles with the canonical entities."""
     ids = {e for p in profiles for e in p.entities}
     merged = set(
-        session.execute(select(Entity.id).where(Entity.id.in_(ids), Entity.merged_into_id.is_not(None))).scalars()
+        session.execute(select(Entity.id).where(Entity.id == among(ids), Entity.merged_into_id.is_not(None))).scalars()
     )
     for profile in profiles:
         if merged & profile.entities.keys():
@@ -899,27 +954,31 @@ def join_story(
         story.first_date = min(story.first_date or day, day)
         story.last_date = max(story.last_date or day, day)
     if profile.entities:
-        stmt = insert(StoryEntity).values(
-            [{"story_id": story_id, "entity_id": e, "weight": w, "last_date": day} for e, w in profile.entities.items()]
-        )
         session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["story_id", "entity_id"],
-                set_={
-                    "weight": StoryEntity.weight + stmt.excluded.weight,
-                    "last_date": func.greatest(StoryEntity.last_date, stmt.excluded.last_date),
-                },
-            )
+            text(
+                "INSERT INTO story_entities (story_id, entity_id, weight, last_date) "
+                "SELECT :story_id, e, w, CAST(:day AS date) FROM unnest(CAST(:ids AS bigint[]), "
+                "CAST(:weights AS float8[])) AS t(e, w) ON CONFLICT (story_id, entity_id) DO UPDATE SET "
+                "weight = story_entities.weight + excluded.weight, "
+                "last_date = greatest(story_entities.last_date, excluded.last_date)"
+            ),
+            {
+                "story_id": story_id,
+                "day": day,
+                "ids": list(profile.entities),
+                "weights": list(profile.entities.values()),
+            },
         )
     # the year and days it names are counted like words, so merges and splits carry them
     weights = profile.terms | stories.marker_rows(profile)
-    rows = [{"story_id": story_id, "term": t, "weight": w} for t, w in weights.items()]
-    if rows:
-        terms = insert(StoryTerm).values(rows)
+    if weights:
         session.execute(
-            terms.on_conflict_do_update(
-                index_elements=["term", "story_id"], set_={"weight": StoryTerm.weight + terms.excluded.weight}
-            )
+            text(
+                "INSERT INTO story_terms (story_id, term, weight) SELECT :story_id, t, w FROM "
+                "unnest(CAST(:terms AS bigint[]), CAST(:weights AS float8[])) AS t(t, w) "
+                "ON CONFLICT (term, story_id) DO UPDATE SET weight = story_terms.weight + excluded.weight"
+            ),
+            {"story_id": story_id, "terms": list(weights), "weights": list(weights.values())},
         )
     session.flush()
 

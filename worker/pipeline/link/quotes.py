@@ -15,6 +15,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -36,6 +37,7 @@ class QuoteText:
     speaker_entity_id: int | None = None
 
 
+@lru_cache(maxsize=1 << 14)  # pure; a candidate quote is compared with every quote of the article
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("’", "'").replace("‘", "'")

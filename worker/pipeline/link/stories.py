@@ -30,6 +30,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -119,6 +120,7 @@ def top_entities(entities: list[WeightedEntity], corpus_size: int) -> dict[int, 
     return dict(best)
 
 
+@lru_cache(maxsize=1 << 16)  # pure; an article repeats its words, the feed its vocabulary
 def _stem(word: str) -> str:
     word = word.casefold().replace("’", "'")
     word = re.sub(r"'s?$", "", word)
@@ -187,6 +189,11 @@ def marker_rows(article: ArticleProfile) -> dict[int, float]:
 
 def content_terms(text: str) -> Counter[int]:
     """Counts of content words (stemmed), numbers and names: no stop words, no reporting verbs."""
+    return Counter(_content_terms(text))
+
+
+@lru_cache(maxsize=4)  # the link task counts an article's words, then links it: one pass, not two
+def _content_terms(text: str) -> dict[int, int]:
     counts: Counter[int] = Counter()
     for match in _WORD.finditer(text):
         word = _stem(match.group())
