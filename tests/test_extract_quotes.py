@@ -287,6 +287,27 @@ def test_the_subject_nearest_the_verb_wins(nlp: Language) -> None:
     assert subject is not None and subject.text == "Ruiz"
 
 
+def test_a_subject_from_the_headline_gives_way_to_the_name_before_the_verb(nlp: Language) -> None:
+    """ "Lee: ...\n\nTuesday in Springfield, while on the trail, former mayor Tom Reed said": a parse that makes
+    the headline's name the subject (its subtree reaching "Springfield") lets the name right before the verb
+    speak, not the place (built by hand: the model's parse varies)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import subject_in_paragraph
+
+    words = ["Lee", ":", "Yes", ".", "\n\n", "Tuesday", "in", "Springfield", ",", "while", "on", "the", "trail", ",",
+             "former", "mayor", "Tom", "Reed", "said", "so", "."]  # fmt: skip
+    heads = [18, 0, 0, 0, 3, 0, 5, 6, 0, 10, 18, 12, 10, 12, 15, 17, 17, 12, 18, 18, 18]
+    deps = ["nsubj", "punct", "appos", "punct", "dep", "appos", "prep", "pobj", "punct", "mark", "prep", "det",
+            "pobj", "punct", "amod", "compound", "compound", "appos", "ROOT", "advmod", "punct"]  # fmt: skip
+    pos = ["PROPN", "PUNCT", "INTJ", "PUNCT", "SPACE", "PROPN", "ADP", "PROPN", "PUNCT", "SCONJ", "ADP", "DET", "NOUN",
+           "PUNCT", "ADJ", "NOUN", "PROPN", "PROPN", "VERB", "ADV", "PUNCT"]  # fmt: skip
+    ents = ["B-PERSON"] + ["O"] * 4 + ["B-DATE", "O", "B-GPE"] + ["O"] * 8 + ["B-PERSON", "I-PERSON", "O", "O", "O"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents)
+    subject = subject_in_paragraph(doc[0], doc[18], doc.text)
+    assert subject is not None and subject.text == "Reed"
+
+
 def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None:
     """A cue the parse gave no subject takes a name next to it, but never one across a paragraph break
     (built by hand: a parse that runs the paragraphs together)."""

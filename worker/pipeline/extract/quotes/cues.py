@@ -202,8 +202,13 @@ def person_noun(token: Token) -> bool:
 
 def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:
     """A subject never reaches into another paragraph (a subheading or a line of page furniture the parse
-    joined to the sentence): the last noun of the subject inside the verb's paragraph, if any."""
+    joined to the sentence): a name right before the verb ("Tuesday in New York City, while on the campaign
+    trail ..., former president Bill Clinton said"), else the last noun of the subject inside the verb's
+    paragraph, if any."""
     para = text.rfind("\n", 0, verb.idx) + 1
+    named = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if named is not None and named.idx >= para and named.pos_ == "PROPN" and named.ent_type_ in ("PERSON", "ORG", ""):
+        return named
     nouns = [t for t in subject.subtree if t.idx >= para and t.i < verb.i and t.pos_ in ("NOUN", "PROPN")]
     return nouns[-1] if nouns else None
 
