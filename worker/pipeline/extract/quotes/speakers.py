@@ -196,7 +196,7 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and (pos < sent_start or (pos < cue.token.i and self._main_subject(pos)))
+                and (pos < sent_start or self._main_subject(pos) or self._introduces(pos, cue))
                 and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
@@ -297,14 +297,19 @@ class Resolver:
         doc = self.doc
         for k in range(i - 1, doc[i].sent.start - 1, -1):
             tok = doc[k]
-            if "\n" in tok.text:
-                break  # a paragraph opens the sentence even where the parse ran the sentence across it
+            if "\n" in tok.text or tok.text in (".", "?", "!"):
+                break  # a paragraph or a full stop opens the sentence even where the parse ran sentences together
             if self.ent_of[k] == self.ent_of[i] or tok.is_punct or tok.is_space:
                 continue
             if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
                 continue
             return False
         return True
+
+    def _introduces(self, i: int, cue: Cue) -> bool:
+        """The name opens a sentence that introduces the quote the cue follows ("Mosman saw Santilli's words
+        differently: “...,” he said"); not the reported clause itself ("Mr. Trump ... fits that bill, he added")."""
+        return self._opens_sentence(i) and any(self.in_quote[k] for k in range(i, cue.token.i))
 
     def _main_subject(self, i: int) -> bool:
         node = self.doc[i]
