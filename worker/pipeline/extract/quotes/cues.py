@@ -38,7 +38,7 @@ class Cue:
 
 
 def subject_of(verb: Token) -> Token | None:
-    outer = _reporter_of_conjunct(verb)
+    outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
     node = verb
@@ -94,6 +94,22 @@ def _reporter_of_conjunct(verb: Token) -> Token | None:
         return None
     inner = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
     if inner is None or _may_speak(inner):
+        return None
+    return subject_of(clause.head)
+
+
+def _reporter_of_participle(verb: Token) -> Token | None:
+    """ "Trump told Newsmax that Romney “had a crazy policy ...,” adding, “He lost ...”": a speech participle that
+    opens a quote of its own, hung by the parse on the reported clause, is the reporter's, not the clause's."""
+    doc = verb.doc
+    if verb.tag_ != "VBG" or verb.lower_ not in SPEECH_VERBS or verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return None
+    if verb.i + 2 >= len(doc) or doc[verb.i + 1].text not in (",", ":") or not doc[verb.i + 2].is_quote:
+        return None
+    clause = verb.head
+    while clause.dep_ in ("conj", "advcl") and clause.head.i < clause.i:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lower_ not in SPEECH_VERBS or clause.head.i > verb.i:
         return None
     return subject_of(clause.head)
 
