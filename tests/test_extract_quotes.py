@@ -308,6 +308,27 @@ def test_a_subject_from_the_headline_gives_way_to_the_name_before_the_verb(nlp: 
     assert subject is not None and subject.text == "Reed"
 
 
+def test_a_participle_after_conjoined_reported_clauses_is_the_reporters(nlp: Language) -> None:
+    """ "Rubio pushed back, saying that the bill had ... but was waylaid - and arguing that ...": a parse that
+    joins "arguing" to the last conjunct of the reported clause still gives it the reporter (built by hand)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import subject_of
+
+    words = ["Rubio", "pushed", "back", ",", "saying", "that", "the", "bill", "had", "flaws", "but", "was", "waylaid",
+             "-", "and", "arguing", "that", "he", "agreed", "."]  # fmt: skip
+    heads = [1, 1, 1, 1, 1, 8, 7, 8, 4, 8, 8, 12, 8, 12, 12, 12, 18, 18, 15, 1]
+    deps = ["nsubj", "ROOT", "advmod", "punct", "advcl", "mark", "det", "nsubj", "ccomp", "dobj", "cc", "auxpass",
+            "conj", "punct", "cc", "conj", "mark", "nsubj", "ccomp", "punct"]  # fmt: skip
+    pos = ["PROPN", "VERB", "ADV", "PUNCT", "VERB", "SCONJ", "DET", "NOUN", "VERB", "NOUN", "CCONJ", "AUX", "VERB",
+           "PUNCT", "CCONJ", "VERB", "SCONJ", "PRON", "VERB", "PUNCT"]  # fmt: skip
+    tags = ["NNP", "VBD", "RB", ",", "VBG", "IN", "DT", "NN", "VBD", "NNS", "CC", "VBD", "VBN", ":", "CC", "VBG", "IN",
+            "PRP", "VBD", "."]  # fmt: skip
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    subject = subject_of(doc[15])
+    assert subject is not None and subject.text == "Rubio"
+
+
 def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None:
     """A cue the parse gave no subject takes a name next to it, but never one across a paragraph break
     (built by hand: a parse that runs the paragraphs together)."""

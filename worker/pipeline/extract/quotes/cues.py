@@ -71,6 +71,13 @@ def subject_of(verb: Token) -> Token | None:
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
         node = node.head
+        if participle:
+            # "saying that the bill had ... but was waylaid ... - and arguing that ...": past the other
+            # conjuncts of the reported clause
+            first = node
+            while first.dep_ == "conj" and first.head.pos_ in ("VERB", "AUX") and first.head.i < first.i:
+                first = first.head
+            node = first if first.dep_ in COMPLEMENT_DEPS else node
         while participle and node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
             # "Rubio pushed back, saying that the bill had ... - and arguing that ...": the parse joined
             # "arguing" to the reported clause; the participle is the main clause's
