@@ -4,7 +4,7 @@
 
 F is a ``--dump`` file. Every gold quote of the kind with a Source whose speaker the scorer counts wrong
 falls in one bucket: ``missed`` (no direct/partial prediction covers it; ``missed-term`` when the dump
-holds a quoted term there, i.e. it was made with terms), ``none`` (found, no speaker) or ``wrong``
+holds a quoted term there: ``extract_eval.py --terms --dump F``), ``none`` (found, no speaker) or ``wrong``
 (found, another speaker); crossed with the kind of gold Source: ``name``, ``pron`` (a pronoun, scored
 through the nearest earlier Source with a capital) or ``desc``. ``--show BUCKET[:SOURCE]`` prints a
 random sample of that bucket with the text around it.
