@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
-from worker.pipeline.extract.names import first_name_gender, honorific_gender
+from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
@@ -152,6 +152,9 @@ class Resolver:
     def _entity_in(self, head: Token, lo: int, hi: int) -> int | None:
         if self.ent_of[head.i] >= 0:
             return self.ent_of[head.i]
+        titled = self._titled(head)
+        if titled is not None:
+            return titled
         for child in head.children:
             if child.dep_ == "appos" and self.ent_of[child.i] >= 0:
                 return self.ent_of[child.i]
@@ -170,6 +173,19 @@ class Resolver:
         if hits:
             usable = [n for n in hits if self.entities[n].type in ("person", "organization", "group", "place")]
             return (usable or hits)[-1]
+        return None
+
+    def _titled(self, head: Token) -> int | None:
+        """A title the parse made the head of the subject: "Speaker of the House Rep. Paul Ryan (R-WI) said",
+        "Secretary of State John Kerry said": the person the title's "of" phrase ends with."""
+        if head.lower_ not in TITLE_HEADS:
+            return None
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                # the object or its appositive, not a name that modifies it ("chairman of the Trump campaign")
+                named = [self.ent_of[t.i] for t in prep.subtree if t.dep_ in ("pobj", "appos")]
+                people = [n for n in named if n >= 0 and self.entities[n].type == "person"]
+                return people[-1] if people else None
         return None
 
     def _pronoun(self, cue: Cue, low: str) -> None:
