@@ -329,6 +329,26 @@ def test_a_participle_after_conjoined_reported_clauses_is_the_reporters(nlp: Lan
     assert subject is not None and subject.text == "Rubio"
 
 
+def test_a_name_typed_as_a_body_alone_with_a_verb_after_a_quote_speaks(nlp: Language) -> None:
+    """ "“France will always be France,” an angry Hollande retaliated.": a clause of only a name and a verb right
+    after a quote attributes it, even where the small model typed the name as an organization (built by hand)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import find_cues
+
+    words = ["“", "France", "is", "France", ",", "”", "an", "angry", "Hollande", "retaliated", ".", "It", "is", "."]
+    heads = [9, 2, 9, 2, 9, 9, 8, 8, 9, 9, 9, 12, 12, 12]
+    deps = ["punct", "nsubj", "ccomp", "attr", "punct", "punct", "det", "amod", "nsubj", "ROOT", "punct", "nsubj",
+            "ROOT", "punct"]  # fmt: skip
+    pos = ["PUNCT", "PROPN", "AUX", "PROPN", "PUNCT", "PUNCT", "DET", "ADJ", "PROPN", "VERB", "PUNCT", "PRON", "AUX",
+           "PUNCT"]  # fmt: skip
+    tags = ["``", "NNP", "VBZ", "NNP", ",", "''", "DT", "JJ", "NNP", "VBD", ".", "PRP", "VBZ", "."]
+    ents = ["O", "B-GPE", "O", "B-GPE", "O", "O", "O", "O", "B-ORG", "O", "O", "O", "O", "O"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents)
+    cues = [c for c in find_cues(doc) if c.token.text == "retaliated"]
+    assert len(cues) == 1 and cues[0].subject is not None and cues[0].subject.text == "Hollande"
+
+
 def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None:
     """A cue the parse gave no subject takes a name next to it, but never one across a paragraph break
     (built by hand: a parse that runs the paragraphs together)."""

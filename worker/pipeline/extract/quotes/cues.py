@@ -187,10 +187,10 @@ def find_cues(doc: Doc) -> list[Cue]:
 def _bare_attribution(doc: Doc, verb: Token) -> bool:
     """ "“...,” Trump answered." or "Bystrom agreed. “...”": a clause of only a person's name and a verb (and
     an adverb), right after a quote's closing mark or right before an opening one."""
-    if verb.tag_ not in ("VBD", "VBZ") or verb.i == 0 or doc[verb.i - 1].ent_type_ != "PERSON":
+    if verb.tag_ not in ("VBD", "VBZ") or verb.i == 0 or not _named(doc[verb.i - 1]):
         return False  # cheap tests first: this runs on every token
     subj = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
-    if subj is None or subj.ent_type_ != "PERSON":
+    if subj is None or not _named(subj):
         return False
     end = verb.i + 1
     while end < len(doc) and doc[end].pos_ == "ADV":
@@ -200,6 +200,11 @@ def _bare_attribution(doc: Doc, verb: Token) -> bool:
     start = subj.left_edge.i
     after = start >= 2 and doc[start - 1].is_quote and doc[start - 2].text in (",", "?", "!")
     return after or (doc[end].text == "." and doc[end + 1].is_quote)
+
+
+def _named(token: Token) -> bool:
+    """A person's name, or a name the small model typed as a body ("an angry Hollande" as ORG)."""
+    return token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and token.ent_type_ == "ORG")
 
 
 def _person_after(doc: Doc, verb: Token) -> Token | None:
