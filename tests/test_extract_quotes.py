@@ -329,7 +329,7 @@ def test_a_participle_after_conjoined_reported_clauses_is_the_reporters(nlp: Lan
     assert subject is not None and subject.text == "Rubio"
 
 
-def test_a_name_typed_as_a_body_alone_with_a_verb_after_a_quote_speaks(nlp: Language) -> None:
+def test_a_name_mistyped_alone_with_a_verb_after_a_quote_speaks(nlp: Language) -> None:
     """ "“France will always be France,” an angry Hollande retaliated.": a clause of only a name and a verb right
     after a quote attributes it, even where the small model typed the name as an organization (built by hand)."""
     from spacy.tokens import Doc
@@ -347,6 +347,15 @@ def test_a_name_typed_as_a_body_alone_with_a_verb_after_a_quote_speaks(nlp: Lang
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents)
     cues = [c for c in find_cues(doc) if c.token.text == "retaliated"]
     assert len(cues) == 1 and cues[0].subject is not None and cues[0].subject.text == "Hollande"
+    # "“Really?” Hannity pressed.": a name the tagger took for a common noun
+    words = ["“", "Really", "?", "”", "Hannity", "pressed", ".", "It", "is", "."]
+    heads = [5, 5, 5, 5, 5, 5, 5, 8, 8, 8]
+    deps = ["punct", "advmod", "punct", "punct", "nsubj", "ROOT", "punct", "nsubj", "ROOT", "punct"]
+    pos = ["PUNCT", "ADV", "PUNCT", "PUNCT", "NOUN", "VERB", "PUNCT", "PRON", "AUX", "PUNCT"]
+    tags = ["``", "RB", ".", "''", "NN", "VBD", ".", "PRP", "VBZ", "."]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    cues = [c for c in find_cues(doc) if c.token.text == "pressed"]
+    assert len(cues) == 1 and cues[0].subject is not None and cues[0].subject.text == "Hannity"
 
 
 def test_a_name_in_the_paragraph_before_is_no_cue_subject(nlp: Language) -> None:

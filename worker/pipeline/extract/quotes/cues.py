@@ -203,8 +203,11 @@ def _bare_attribution(doc: Doc, verb: Token) -> bool:
 
 
 def _named(token: Token) -> bool:
-    """A person's name, or a name the small model typed as a body ("an angry Hollande" as ORG)."""
-    return token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and token.ent_type_ == "ORG")
+    """A person's name, or a name the small model typed as a body ("an angry Hollande" as ORG) or tagged as a
+    common noun ("“...?” Hannity pressed.")."""
+    if token.ent_type_ == "PERSON":
+        return True
+    return token.ent_type_ in ("ORG", "") and (token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.is_title))
 
 
 def _person_after(doc: Doc, verb: Token) -> Token | None:
