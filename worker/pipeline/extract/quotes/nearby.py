@@ -57,16 +57,21 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
 def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote", "One attendee,
     who like others spoke on the condition of anonymity ..., said": who is named before a parenthetical set off
-    by commas right before the verb."""
-    if verb.i < 3 or doc[verb.i - 1].text != ",":
+    by commas right before the verb (and its adverbs: "Clinton, exasperated, famously responded")."""
+    end = verb.i - 1
+    while end > 0 and doc[end].pos_ == "ADV":
+        end -= 1
+    if end < 2 or doc[end].text != ",":
         return None
-    for k in range(verb.i - 2, max(0, verb.i - 30), -1):
+    for k in range(end - 1, max(0, end - 29), -1):
         tok = doc[k]
         if in_quote[k] or tok.is_quote or (tok.is_space and "\n" in tok.text) or tok.text in (";", ":", "."):
             return None
         if tok.text == ",":
             name = doc[k - 1]
             someone = name.ent_type_ in ("PERSON", "ORG") or (name.pos_ == "NOUN" and can_speak(name))
+            if end < verb.i - 1:  # past adverbs not to a body: "..., National Nurses United, ..., also said"
+                someone = someone and name.ent_type_ != "ORG"
             return name if someone and not in_quote[name.i] else None
     return None
 

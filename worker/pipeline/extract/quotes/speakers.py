@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
-from worker.pipeline.extract.names import first_name_gender, honorific_gender
+from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
@@ -152,6 +152,9 @@ class Resolver:
     def _entity_in(self, head: Token, lo: int, hi: int) -> int | None:
         if self.ent_of[head.i] >= 0:
             return self.ent_of[head.i]
+        titled = self._titled(head)
+        if titled is not None:
+            return titled
         for child in head.children:
             if child.dep_ == "appos" and self.ent_of[child.i] >= 0:
                 return self.ent_of[child.i]
@@ -170,6 +173,19 @@ class Resolver:
         if hits:
             usable = [n for n in hits if self.entities[n].type in ("person", "organization", "group", "place")]
             return (usable or hits)[-1]
+        return None
+
+    def _titled(self, head: Token) -> int | None:
+        """A title the parse made the head of the subject: "Speaker of the House Rep. Paul Ryan (R-WI) said",
+        "Secretary of State John Kerry said": the person the title's "of" phrase ends with."""
+        if head.lower_ not in TITLE_HEADS:
+            return None
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                # the object or its appositive, not a name that modifies it ("chairman of the Trump campaign")
+                named = [self.ent_of[t.i] for t in prep.subtree if t.dep_ in ("pobj", "appos")]
+                people = [n for n in named if n >= 0 and self.entities[n].type == "person"]
+                return people[-1] if people else None
         return None
 
     def _pronoun(self, cue: Cue, low: str) -> None:
@@ -196,7 +212,7 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and (pos < sent_start or (pos < cue.token.i and self._main_subject(pos)))
+                and (pos < sent_start or self._main_subject(pos) or self._introduces(pos, cue))
                 and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
@@ -297,14 +313,19 @@ class Resolver:
         doc = self.doc
         for k in range(i - 1, doc[i].sent.start - 1, -1):
             tok = doc[k]
-            if "\n" in tok.text:
-                break  # a paragraph opens the sentence even where the parse ran the sentence across it
+            if "\n" in tok.text or tok.text in (".", "?", "!"):
+                break  # a paragraph or a full stop opens the sentence even where the parse ran sentences together
             if self.ent_of[k] == self.ent_of[i] or tok.is_punct or tok.is_space:
                 continue
             if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
                 continue
             return False
         return True
+
+    def _introduces(self, i: int, cue: Cue) -> bool:
+        """The name opens a sentence that introduces the quote the cue follows ("Mosman saw Santilli's words
+        differently: “...,” he said"); not the reported clause itself ("Mr. Trump ... fits that bill, he added")."""
+        return self._opens_sentence(i) and any(self.in_quote[k] for k in range(i, cue.token.i))
 
     def _main_subject(self, i: int) -> bool:
         node = self.doc[i]
