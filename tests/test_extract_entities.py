@@ -500,3 +500,40 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         "Joal Bell",
     }
     assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym
+
+
+def test_a_demonym_for_a_person_is_that_person(nlp: Language) -> None:
+    people = persons(
+        ents(
+            nlp,
+            "Michael Brown beat Dan Ortega on Saturday night. "
+            "Brown floored Ortega with a right hand in the fifth round, and the 38-year-old American never recovered.",
+        )
+    )
+    assert texts(people["Dan Ortega"]) == ["Dan Ortega", "Ortega", "American"]
+    assert "American" not in texts(people["Michael Brown"])
+
+
+def test_a_demonym_goes_to_the_person_introduced_with_it(nlp: Language) -> None:
+    people = persons(
+        ents(
+            nlp,
+            "Michael Brown stopped American challenger Dan Ortega in the sixth round. "
+            "Ortega last met Michael Brown in 2008, when the American's challenge ended in the eleventh round.",
+        )
+    )
+    assert "American" in texts(people["Dan Ortega"])
+    assert "American" not in texts(people["Michael Brown"])
+
+
+def test_a_demonym_is_not_the_subject_of_its_own_clause(nlp: Language) -> None:
+    people = persons(
+        ents(nlp, "Dan Ortega took the fight at short notice. Michael Brown landed jabs on the American's chin.")
+    )
+    assert "American" in texts(people["Dan Ortega"])
+    assert "American" not in texts(people["Michael Brown"])
+
+
+def test_a_demonym_before_a_thing_stays_a_group(nlp: Language) -> None:
+    entities = ents(nlp, "Dan Ortega spoke on Monday. The American economy grew, the Canadian embassy said.")
+    assert texts(persons(entities)["Dan Ortega"]) == ["Dan Ortega"]

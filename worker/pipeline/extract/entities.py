@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from worker.pipeline.extract.epithets import is_epithet
+from worker.pipeline.extract.epithets import resolve as resolve_epithet
 from worker.pipeline.extract.model import Entity, Mention
 from worker.pipeline.extract.names import (
     FEMALE_FIRST_NAMES,
@@ -145,8 +147,11 @@ def extract_entities(doc: Doc) -> list[Entity]:
         if span.etype == "person":
             _name_part(doc, span)
     surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
+    epithets = [s for s in spans if s.etype in ("person", "group") and is_epithet(doc, (s.start, s.end))]
+    spans = [s for s in spans if s not in epithets]
     spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
+    spans += _epithets_of_people(doc, epithets, groups)
     groups += _cluster_others(doc, [s for s in spans if s.etype != "person"])
     entities = [_entity(doc, etype, members) for etype, members in groups if members]
     entities.sort(key=lambda e: e.mentions[0].start)
@@ -661,6 +666,20 @@ def _pick(candidates: list[_Person], gender: str | None, position: int) -> _Pers
         return recent  # "Eric Trump said ... Trump added"
     # further on, a bare surname is the person the article is mostly about ("Trump" is Donald, not Eric)
     return max(seen, key=lambda c: (len(c.members), -c.members[0].start if c.members else 0))
+
+
+def _epithets_of_people(doc: Doc, epithets: list[_Span], groups: list[tuple[str, list[_Span]]]) -> list[_Span]:
+    """Each epithet ("the American") joins the person it stands for; the others stay groups."""
+    people = [[(m.start, m.end) for m in members] for _, members in groups]
+    left = []
+    for span in epithets:
+        person = resolve_epithet(doc, (span.start, span.end), people)
+        if person is None:
+            span.etype = "group"
+            left.append(span)
+        else:
+            groups[person][1].append(span)
+    return left
 
 
 # -- 5. everything else -------------------------------------------------------------------------------------
