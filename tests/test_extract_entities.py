@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from tests.conftest import SEED_FILES, SEEDS, parsed_text
+from worker.pipeline.extract import extract_doc
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, is_name_variant, name_key
@@ -537,3 +538,15 @@ def test_a_demonym_is_not_the_subject_of_its_own_clause(nlp: Language) -> None:
 def test_a_demonym_before_a_thing_stays_a_group(nlp: Language) -> None:
     entities = ents(nlp, "Dan Ortega spoke on Monday. The American economy grew, the Canadian embassy said.")
     assert texts(persons(entities)["Dan Ortega"]) == ["Dan Ortega"]
+
+
+def test_a_one_word_name_takes_the_full_name_of_the_headline(nlp: Language) -> None:
+    title = "Mary Johnson, who swam to stardom in the 1940s, dies at 91"
+    body = "Pinup girl Johnson was the star of aquatic musicals. Johnson helped make synchronized swimming popular."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert list(people) == ["Mary Johnson"]
+    assert [(m.text, m.in_title) for m in people["Mary Johnson"].mentions] == [
+        ("Johnson", False),
+        ("Johnson", False),
+        ("Mary Johnson", True),
+    ]

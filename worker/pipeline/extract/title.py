@@ -24,13 +24,15 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     if title is None or not title.text.strip():
         return entities
     taken: list[tuple[int, int]] = []
+    title_entities = extract_entities(title)
     for entity in entities:
         if entity.type not in TITLE_TYPES:
             continue
+        entity.name = _full_name_in_title(entity, title_entities) or entity.name
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
-    for found in extract_entities(title):
+    for found in title_entities:
         if found.type not in TITLE_TYPES:
             continue
         mentions = [m for m in found.mentions if not any(a < m.end and m.start < b for a, b in taken)]
@@ -44,6 +46,20 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
             entities.append(Entity(found.name, found.type, moved))
         taken.extend((m.start, m.end) for m in mentions)
     return entities
+
+
+def _full_name_in_title(entity: Entity, title_entities: list[Entity]) -> str | None:
+    """A body that calls a person by one name only ("Pinup girl Williams") under a headline that
+    gives the full name ("Esther Williams, who swam to stardom, dies at 91"): the full name is
+    the article's name for that person."""
+    if entity.type != "person" or len(name_parts(entity.name)[0]) != 1:
+        return None
+    full = {
+        f.name
+        for f in title_entities
+        if f.type == "person" and len(name_parts(f.name)[0]) >= 2 and is_name_variant(entity.name, f.name)
+    }
+    return full.pop() if len(full) == 1 else None
 
 
 def _title_forms(entity: Entity) -> list[str]:
