@@ -550,3 +550,16 @@ def test_a_one_word_name_takes_the_full_name_of_the_headline(nlp: Language) -> N
         ("Johnson", False),
         ("Mary Johnson", True),
     ]
+
+
+def test_a_demonym_is_never_the_persons_name(nlp: Language) -> None:
+    people = persons(ents(nlp, "The American won again on Sunday. American golfer Dan Ortega led from the start."))
+    assert "Dan Ortega" in people
+    assert all(m.attributes.get("epithet") == "demonym" for m in people["Dan Ortega"].mentions if m.text == "American")
+
+
+def test_a_headline_run_of_capitals_is_no_full_name(nlp: Language) -> None:
+    title = "Obama Reverses Bush Policy On Stem Cells"
+    body = "President Barack Obama signed the order on Monday. Bush had limited the research in 2001."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "Bush" in people and "Obama Reverses Bush" not in people

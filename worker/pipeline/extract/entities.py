@@ -678,6 +678,7 @@ def _epithets_of_people(doc: Doc, epithets: list[_Span], groups: list[tuple[str,
             span.etype = "group"
             left.append(span)
         else:
+            span.attrs["epithet"] = "demonym"  # a mention of the person, never its name or an alias
             groups[person][1].append(span)
     return left
 
@@ -716,7 +717,8 @@ def _entity(doc: Doc, etype: str, members: list[_Span]) -> Entity:
         )
         for s in members
     ]
-    return Entity(name=_best_name(etype, [m.text for m in mentions]), type=etype, mentions=mentions)
+    names = [m.text for m in mentions if "epithet" not in m.attributes] or [m.text for m in mentions]
+    return Entity(name=_best_name(etype, names), type=etype, mentions=mentions)
 
 
 def _best_name(etype: str, texts: list[str]) -> str:

@@ -28,7 +28,7 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     for entity in entities:
         if entity.type not in TITLE_TYPES:
             continue
-        entity.name = _full_name_in_title(entity, title_entities) or entity.name
+        entity.name = _full_name_in_title(entity, entities, title_entities) or entity.name
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
@@ -48,17 +48,22 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     return entities
 
 
-def _full_name_in_title(entity: Entity, title_entities: list[Entity]) -> str | None:
+def _full_name_in_title(entity: Entity, entities: list[Entity], title_entities: list[Entity]) -> str | None:
     """A body that calls a person by one name only ("Pinup girl Williams") under a headline that
     gives the full name ("Esther Williams, who swam to stardom, dies at 91"): the full name is
-    the article's name for that person."""
-    if entity.type != "person" or len(name_parts(entity.name)[0]) != 1:
+    the article's name for that person. Only a given and a family name (a middle initial at most)
+    whose given name is no word of another body entity: headline capitals make the tagger read
+    "Obama Reverses Bush" as one person."""
+    words, _ = name_parts(entity.name)
+    if entity.type != "person" or len(words) != 1:
         return None
-    full = {
-        f.name
-        for f in title_entities
-        if f.type == "person" and len(name_parts(f.name)[0]) >= 2 and is_name_variant(entity.name, f.name)
-    }
+    others = {w for e in entities if e is not entity for w in name_key(e.name).split()}
+    full = set()
+    for found in title_entities:
+        parts, _ = name_parts(found.name)
+        shape = len(parts) == 2 or (len(parts) == 3 and len(parts[1]) == 1)
+        if found.type == "person" and shape and parts[-1] == words[0] and parts[0] not in others:
+            full.add(found.name)
     return full.pop() if len(full) == 1 else None
 
 
