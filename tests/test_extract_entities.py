@@ -563,3 +563,10 @@ def test_a_headline_run_of_capitals_is_no_full_name(nlp: Language) -> None:
     body = "President Barack Obama signed the order on Monday. Bush had limited the research in 2001."
     people = persons(extract_doc(nlp(body), nlp(title)).entities)
     assert "Bush" in people and "Obama Reverses Bush" not in people
+
+
+def test_a_title_case_headline_gives_no_full_name(nlp: Language) -> None:
+    title = "Administration Flips Bush Endangered Species Ruling"
+    body = "The Interior Department said Bush had weakened the rule. Scientists welcomed the change."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "Flips Bush" not in people

@@ -28,7 +28,7 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     for entity in entities:
         if entity.type not in TITLE_TYPES:
             continue
-        entity.name = _full_name_in_title(entity, entities, title_entities) or entity.name
+        entity.name = _full_name_in_title(entity, entities, title_entities, _title_case(title)) or entity.name
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
@@ -48,14 +48,17 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     return entities
 
 
-def _full_name_in_title(entity: Entity, entities: list[Entity], title_entities: list[Entity]) -> str | None:
+def _full_name_in_title(
+    entity: Entity, entities: list[Entity], title_entities: list[Entity], title_case: bool
+) -> str | None:
     """A body that calls a person by one name only ("Pinup girl Williams") under a headline that
     gives the full name ("Esther Williams, who swam to stardom, dies at 91"): the full name is
-    the article's name for that person. Only a given and a family name (a middle initial at most)
-    whose given name is no word of another body entity: headline capitals make the tagger read
-    "Obama Reverses Bush" as one person."""
+    the article's name for that person. Only under a headline in sentence case (in title case
+    capitals say nothing: "Obama Administration Flips Bush Endangered Species Ruling" holds no
+    "Flips Bush"), and only a given and a family name (a middle initial at most) whose given name
+    is no word of another body entity ("Obama Reverses Bush")."""
     words, _ = name_parts(entity.name)
-    if entity.type != "person" or len(words) != 1:
+    if entity.type != "person" or len(words) != 1 or title_case:
         return None
     others = {w for e in entities if e is not entity for w in name_key(e.name).split()}
     full = set()
@@ -65,6 +68,12 @@ def _full_name_in_title(entity: Entity, entities: list[Entity], title_entities: 
         if found.type == "person" and shape and parts[-1] == words[0] and parts[0] not in others:
             full.add(found.name)
     return full.pop() if len(full) == 1 else None
+
+
+def _title_case(title: Doc) -> bool:
+    """Most longer words capitalized: "Obama Administration Flips Bush Endangered Species Ruling"."""
+    words = [t for t in title if t.is_alpha and len(t) > 3]
+    return sum(t.text[0].isupper() for t in words) > 0.6 * len(words)
 
 
 def _title_forms(entity: Entity) -> list[str]:
