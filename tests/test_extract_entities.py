@@ -570,3 +570,13 @@ def test_a_title_case_headline_gives_no_full_name(nlp: Language) -> None:
     body = "The Interior Department said Bush had weakened the rule. Scientists welcomed the change."
     people = persons(extract_doc(nlp(body), nlp(title)).entities)
     assert "Flips Bush" not in people
+
+
+def test_a_title_with_the_is_the_person_it_was_given(nlp: Language) -> None:
+    text = (
+        "Tyler Hansen scored 20 points on Sunday. Hansen, who came back for his senior season after being "
+        "crowned the National Player of the Year, moved into the top spot."
+    )
+    people = persons(ents(nlp, text))
+    assert "National Player of the Year" in texts(people["Tyler Hansen"])
+    assert people["Tyler Hansen"].name == "Tyler Hansen"

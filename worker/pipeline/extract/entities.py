@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from worker.pipeline.extract.epithets import is_epithet
+from worker.pipeline.extract.epithets import is_demonym, is_epithet
 from worker.pipeline.extract.epithets import resolve as resolve_epithet
 from worker.pipeline.extract.model import Entity, Mention
 from worker.pipeline.extract.names import (
@@ -147,7 +147,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
         if span.etype == "person":
             _name_part(doc, span)
     surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
-    epithets = [s for s in spans if s.etype in ("person", "group") and is_epithet(doc, (s.start, s.end))]
+    epithets = [s for s in spans if s.etype in NAME_TYPES and is_epithet(doc, (s.start, s.end))]
     spans = [s for s in spans if s not in epithets]
     spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
@@ -669,17 +669,20 @@ def _pick(candidates: list[_Person], gender: str | None, position: int) -> _Pers
 
 
 def _epithets_of_people(doc: Doc, epithets: list[_Span], groups: list[tuple[str, list[_Span]]]) -> list[_Span]:
-    """Each epithet ("the American") joins the person it stands for; the others stay groups."""
+    """Each epithet ("the American", "the National Player of the Year") joins the person it
+    stands for. The others keep their type; one the tagger called a person is a group ("the
+    American") or, a title with no name, nothing."""
     people = [[(m.start, m.end) for m in members] for _, members in groups]
     left = []
     for span in epithets:
         person = resolve_epithet(doc, (span.start, span.end), people)
-        if person is None:
-            span.etype = "group"
-            left.append(span)
-        else:
-            span.attrs["epithet"] = "demonym"  # a mention of the person, never its name or an alias
+        if person is not None:
+            kind = "demonym" if span.end - span.start == 1 and is_demonym(doc[span.start]) else "title"
+            span.attrs["epithet"] = kind  # a mention of the person, never its name or an alias
             groups[person][1].append(span)
+        elif span.etype != "person" or span.end - span.start == 1:
+            span.etype = "group" if span.etype == "person" else span.etype
+            left.append(span)
     return left
 
 

@@ -1,4 +1,5 @@
-"""A nationality used for a person: "the 40-year-old American never recovered".
+"""A nationality or a title used for a person: "the 40-year-old American never recovered", "the
+National Player of the Year".
 
 Sports and crime copy names a person once and then calls them by a demonym ("the American",
 "the Ukrainian's jab"). Such a word is a mention of a person of the article, not of the group:
@@ -39,7 +40,7 @@ def is_epithet(doc: Doc, span: Span) -> bool:
     follows ("the American southpaw", not "American challenger Tony Thompson")."""
     start, end = span
     if end - start != 1 or not is_demonym(doc[start]):
-        return False
+        return _is_title_epithet(doc, span)
     token = doc[start]
     if token.dep_ in ("amod", "compound") and token.head.i > token.i:
         head = token.head
@@ -52,11 +53,27 @@ def is_epithet(doc: Doc, span: Span) -> bool:
     return token.tag_ in ("NN", "NNP", "JJ") and any(c.lower_ == "the" and c.dep_ == "det" for c in token.children)
 
 
+def _is_title_epithet(doc: Doc, span: Span) -> bool:
+    """A capitalized title for one person with "the": "(being crowned) the National Player of the
+    Year", "the reigning National Player of the Year"."""
+    start, end = span
+    words = doc[start:end]
+    if not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in words):
+        return False
+    of = next((t.i for t in words if t.lower_ == "of"), end)
+    if of == start or fold(doc[of - 1].text) not in PERSON_HEADS:
+        return False
+    k = start - 1
+    if k >= 1 and doc[k].is_lower and doc[k].tag_ in ("JJ", "VBG"):
+        k -= 1  # "the reigning"
+    return k >= 0 and doc[k].lower_ == "the"
+
+
 def resolve(doc: Doc, epithet: Span, people: list[list[Span]]) -> int | None:
     """The index of the person (their mention spans) the epithet stands for, or None."""
-    word = fold(doc[epithet[0]].text)
-    introduced = [_introduced_as(doc, members) for members in people]
-    same = [i for i, words in enumerate(introduced) if word in words]
+    demonym = epithet[1] - epithet[0] == 1 and is_demonym(doc[epithet[0]])
+    introduced = [_introduced_as(doc, members) if demonym else set() for members in people]
+    same = [i for i, words in enumerate(introduced) if fold(doc[epithet[0]].text) in words]
     if len(same) == 1:
         return same[0]
     if same:
