@@ -580,3 +580,8 @@ def test_a_title_with_the_is_the_person_it_was_given(nlp: Language) -> None:
     people = persons(ents(nlp, text))
     assert "National Player of the Year" in texts(people["Tyler Hansen"])
     assert people["Tyler Hansen"].name == "Tyler Hansen"
+
+
+def test_a_nickname_in_brackets_stays_inside_the_name(nlp: Language) -> None:
+    people = persons(ents(nlp, "Deputy Luis Gerardo (Jerry) Ortiz was shot on Friday. Ortiz died later."))
+    assert texts(people["Luis Gerardo (Jerry) Ortiz"]) == ["Luis Gerardo (Jerry) Ortiz", "Ortiz"]

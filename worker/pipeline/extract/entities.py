@@ -210,7 +210,7 @@ def _trim(doc: Doc, start: int, end: int, etype: str, surnames: set[str]) -> tup
     if etype in NAME_TYPES and _not_of_name(doc, start, end, etype, surnames):
         start += 1  # "RB Joique Bell", "American Hasim Rahman", "(Secretary of the) Interior Ken Salazar"
     if etype == "person":
-        end = _with_suffix(doc, end)
+        end = _with_suffix(doc, _with_nickname(doc, end))
     if etype in NAME_TYPES and all(_is_title(t) for t in doc[start:end]):
         return None  # a pure title: "President", "Prime Minister"
     return start, end
@@ -293,6 +293,21 @@ def _with_suffix(doc: Doc, end: int) -> int:
     at = end + 1 if end < len(doc) and doc[end].text == "," else end
     if at < len(doc) and _bare(doc[at]) in GENERATIONS and doc[at].text[0].isupper():
         return at + 1
+    return end
+
+
+NICKNAME_MARKS = {"(": ")", '"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def _with_nickname(doc: Doc, end: int) -> int:
+    """The end of a person's name past a nickname the model stopped at: "Luis Gerardo (Jerry)
+    Ortiz", "Kimani (Kiki) Gray" tagged "Luis Gerardo" and "Kimani"."""
+    if end + 3 >= len(doc) or NICKNAME_MARKS.get(doc[end].text) != doc[end + 2].text:
+        return end
+    nickname, family = doc[end + 1], doc[end + 3]
+    plain = nickname.ent_type_ not in ("NORP", "ORG", "GPE") and len(nickname) > 1  # not "(D)", "(Reuters)"
+    if plain and nickname.text.istitle() and nickname.is_alpha and family.text.istitle() and family.tag_ == "NNP":
+        return end + 4
     return end
 
 
