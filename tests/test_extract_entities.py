@@ -585,3 +585,8 @@ def test_a_title_with_the_is_the_person_it_was_given(nlp: Language) -> None:
 def test_a_nickname_in_brackets_stays_inside_the_name(nlp: Language) -> None:
     people = persons(ents(nlp, "Deputy Luis Gerardo (Jerry) Ortiz was shot on Friday. Ortiz died later."))
     assert texts(people["Luis Gerardo (Jerry) Ortiz"]) == ["Luis Gerardo (Jerry) Ortiz", "Ortiz"]
+
+
+def test_a_quoted_nickname_of_two_words_stays_inside_the_name(nlp: Language) -> None:
+    people = persons(ents(nlp, "Vincent 'The Chin' Gigante died while in prison custody on December 19, 2005."))
+    assert list(people) == ["Vincent 'The Chin' Gigante"]

@@ -300,14 +300,18 @@ NICKNAME_MARKS = {"(": ")", '"': '"', "“": "”", "'": "'", "‘": "’"}
 
 
 def _with_nickname(doc: Doc, end: int) -> int:
-    """The end of a person's name past a nickname the model stopped at: "Luis Gerardo (Jerry)
-    Ortiz", "Kimani (Kiki) Gray" tagged "Luis Gerardo" and "Kimani"."""
-    if end + 3 >= len(doc) or NICKNAME_MARKS.get(doc[end].text) != doc[end + 2].text:
-        return end
-    nickname, family = doc[end + 1], doc[end + 3]
-    plain = nickname.ent_type_ not in ("NORP", "ORG", "GPE") and len(nickname) > 1  # not "(D)", "(Reuters)"
-    if plain and nickname.text.istitle() and nickname.is_alpha and family.text.istitle() and family.tag_ == "NNP":
-        return end + 4
+    """The end of a person's name past a nickname of one or two words the model stopped at:
+    "Luis Gerardo (Jerry) Ortiz", "Vincent 'The Chin' Gigante" tagged "Luis Gerardo", "Vincent"."""
+    closer = NICKNAME_MARKS.get(doc[end].text) if end < len(doc) else None
+    for size in (1, 2):
+        family = end + size + 2
+        if closer is None or family >= len(doc) or doc[family - 1].text != closer:
+            continue
+        words = doc[end + 1 : family - 1]
+        plain = all(t.ent_type_ not in ("NORP", "ORG", "GPE") for t in words) and len(words.text) > 1
+        named = all(t.text.istitle() and t.is_alpha for t in words)  # not "(D)", "(Reuters)"
+        if plain and named and doc[family].text.istitle() and doc[family].tag_ == "NNP":
+            return family + 1
     return end
 
 
