@@ -590,3 +590,11 @@ def test_a_nickname_in_brackets_stays_inside_the_name(nlp: Language) -> None:
 def test_a_quoted_nickname_of_two_words_stays_inside_the_name(nlp: Language) -> None:
     people = persons(ents(nlp, "Vincent 'The Chin' Gigante died while in prison custody on December 19, 2005."))
     assert list(people) == ["Vincent 'The Chin' Gigante"]
+
+
+def test_a_title_cut_short_is_no_epithet(nlp: Language) -> None:
+    from worker.pipeline.extract.epithets import is_epithet
+
+    doc = nlp("The reigning National Player of the Year passed him.")
+    assert [t.text for t in doc[2:7]] == ["National", "Player", "of", "the", "Year"]
+    assert is_epithet(doc, (2, 7)) and not is_epithet(doc, (2, 5))

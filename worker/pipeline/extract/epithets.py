@@ -58,8 +58,8 @@ def _is_title_epithet(doc: Doc, span: Span) -> bool:
     Year", "the reigning National Player of the Year"."""
     start, end = span
     words = doc[start:end]
-    if not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in words):
-        return False
+    if not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in words) or not words[-1].text[:1].isupper():
+        return False  # "National Player of": a span the tagger cut short
     of = next((t.i for t in words if t.lower_ == "of"), end)
     if of == start or fold(doc[of - 1].text) not in PERSON_HEADS:
         return False
