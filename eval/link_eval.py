@@ -352,7 +352,9 @@ def print_errors(items: list[tuple[str, str, int | None, str, str]], limit: int)
     by_entity: dict[int, set[str]] = defaultdict(set)
     by_chain: dict[str, set[int]] = defaultdict(set)
     texts: dict[object, set[str]] = defaultdict(set)
+    topic: dict[str, str] = {}  # chain -> its topic (the file name's prefix)
     for _name, chain, entity, text, _ in items:
+        topic[chain] = _name.split("_")[0]
         if entity is None or not chain:
             continue
         by_entity[entity].add(chain)
@@ -376,7 +378,7 @@ def print_errors(items: list[tuple[str, str, int | None, str, str]], limit: int)
     split = sorted((c for c, e in by_chain.items() if len(e) > 1), key=recall_lost, reverse=True)
     for chain in split[:limit]:
         parts = [f"{sorted(texts[e])[:4]}: {n}" for e, n in sizes[chain].most_common()]
-        print(f"  chain {sorted(texts[chain])[:6]} (lost {recall_lost(chain):.1f}) -> {parts}")
+        print(f"  t{topic[chain]} chain {sorted(texts[chain])[:6]} (lost {recall_lost(chain):.1f}) -> {parts}")
     print("unlinked:")
     print("  " + "; ".join(f"{t} ({n})" for n, _, e, t, _ in items if e is None)[:3000])
 

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from tests.conftest import SEED_FILES, SEEDS, parsed_text
+from worker.pipeline.extract import extract_doc
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import first_name_gender, is_name_variant, name_key
@@ -500,3 +501,100 @@ def test_a_description_is_never_a_person(nlp: Language) -> None:
         "Joal Bell",
     }
     assert texts(people["Dana Harutian"]) == ["Dana Harutian", "Harutian"]  # a surname, not a demonym
+
+
+def test_a_demonym_for_a_person_is_that_person(nlp: Language) -> None:
+    people = persons(
+        ents(
+            nlp,
+            "Michael Brown beat Dan Ortega on Saturday night. "
+            "Brown floored Ortega with a right hand in the fifth round, and the 38-year-old American never recovered.",
+        )
+    )
+    assert texts(people["Dan Ortega"]) == ["Dan Ortega", "Ortega", "American"]
+    assert "American" not in texts(people["Michael Brown"])
+
+
+def test_a_demonym_goes_to_the_person_introduced_with_it(nlp: Language) -> None:
+    people = persons(
+        ents(
+            nlp,
+            "Michael Brown stopped American challenger Dan Ortega in the sixth round. "
+            "Ortega last met Michael Brown in 2008, when the American's challenge ended in the eleventh round.",
+        )
+    )
+    assert "American" in texts(people["Dan Ortega"])
+    assert "American" not in texts(people["Michael Brown"])
+
+
+def test_a_demonym_is_not_the_subject_of_its_own_clause(nlp: Language) -> None:
+    people = persons(
+        ents(nlp, "Dan Ortega took the fight at short notice. Michael Brown landed jabs on the American's chin.")
+    )
+    assert "American" in texts(people["Dan Ortega"])
+    assert "American" not in texts(people["Michael Brown"])
+
+
+def test_a_demonym_before_a_thing_stays_a_group(nlp: Language) -> None:
+    entities = ents(nlp, "Dan Ortega spoke on Monday. The American economy grew, the Canadian embassy said.")
+    assert texts(persons(entities)["Dan Ortega"]) == ["Dan Ortega"]
+
+
+def test_a_one_word_name_takes_the_full_name_of_the_headline(nlp: Language) -> None:
+    title = "Mary Johnson, who swam to stardom in the 1940s, dies at 91"
+    body = "Pinup girl Johnson was the star of aquatic musicals. Johnson helped make synchronized swimming popular."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert list(people) == ["Mary Johnson"]
+    assert [(m.text, m.in_title) for m in people["Mary Johnson"].mentions] == [
+        ("Johnson", False),
+        ("Johnson", False),
+        ("Mary Johnson", True),
+    ]
+
+
+def test_a_demonym_is_never_the_persons_name(nlp: Language) -> None:
+    people = persons(ents(nlp, "The American won again on Sunday. American golfer Dan Ortega led from the start."))
+    assert "Dan Ortega" in people
+    assert all(m.attributes.get("epithet") == "demonym" for m in people["Dan Ortega"].mentions if m.text == "American")
+
+
+def test_a_headline_run_of_capitals_is_no_full_name(nlp: Language) -> None:
+    title = "Obama Reverses Bush Policy On Stem Cells"
+    body = "President Barack Obama signed the order on Monday. Bush had limited the research in 2001."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "Bush" in people and "Obama Reverses Bush" not in people
+
+
+def test_a_title_case_headline_gives_no_full_name(nlp: Language) -> None:
+    title = "Administration Flips Bush Endangered Species Ruling"
+    body = "The Interior Department said Bush had weakened the rule. Scientists welcomed the change."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "Flips Bush" not in people
+
+
+def test_a_title_with_the_is_the_person_it_was_given(nlp: Language) -> None:
+    text = (
+        "Tyler Hansen scored 20 points on Sunday. Hansen, who came back for his senior season after being "
+        "crowned the National Player of the Year, moved into the top spot."
+    )
+    people = persons(ents(nlp, text))
+    assert "National Player of the Year" in texts(people["Tyler Hansen"])
+    assert people["Tyler Hansen"].name == "Tyler Hansen"
+
+
+def test_a_nickname_in_brackets_stays_inside_the_name(nlp: Language) -> None:
+    people = persons(ents(nlp, "Deputy Luis Gerardo (Jerry) Ortiz was shot on Friday. Ortiz died later."))
+    assert texts(people["Luis Gerardo (Jerry) Ortiz"]) == ["Luis Gerardo (Jerry) Ortiz", "Ortiz"]
+
+
+def test_a_quoted_nickname_of_two_words_stays_inside_the_name(nlp: Language) -> None:
+    people = persons(ents(nlp, "Vincent 'The Chin' Gigante died while in prison custody on December 19, 2005."))
+    assert list(people) == ["Vincent 'The Chin' Gigante"]
+
+
+def test_a_title_cut_short_is_no_epithet(nlp: Language) -> None:
+    from worker.pipeline.extract.epithets import is_epithet
+
+    doc = nlp("The reigning National Player of the Year passed him.")
+    assert [t.text for t in doc[2:7]] == ["National", "Player", "of", "the", "Year"]
+    assert is_epithet(doc, (2, 7)) and not is_epithet(doc, (2, 5))

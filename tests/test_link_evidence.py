@@ -12,7 +12,7 @@ from tests.conftest import register
 from worker.pipeline.extract import Entity, Extraction, Mention, extract_doc
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, linking
-from worker.storage.models import Article, EntityLink, EntityMention, Story, StoryMerge
+from worker.storage.models import Article, EntityAlias, EntityLink, EntityMention, Story, StoryMerge
 from worker.storage.models import Entity as EntityRow
 
 
@@ -97,3 +97,22 @@ def test_a_person_typed_organization_elsewhere_is_one_person(db_session: Session
     ).scalars()
     people = db_session.execute(select(EntityRow.id).where(EntityRow.type == "person", EntityRow.name == name))
     assert set(linked) == {people.scalar_one()}
+
+
+def test_an_epithet_points_at_the_person_but_is_no_alias(db_session: Session) -> None:
+    name = f"Dana Orvek{uuid.uuid4().hex[:6]}"
+    body = f"{name} lost. The American never recovered."
+    at = body.index("American")
+    person = Entity(
+        name=name,
+        type="person",
+        mentions=[Mention(0, len(name), name), Mention(at, at + 8, "American", {"epithet": "demonym"})],
+    )
+    article = _article(db_session, f"Fight {name}\n\n{body}", Extraction([], [person]))
+    linking.link_article(db_session, article.id)
+    ids = db_session.execute(
+        select(EntityMention.text, EntityMention.entity_id).where(EntityMention.article_id == article.id)
+    ).all()
+    assert len({entity_id for _, entity_id in ids}) == 1 and ids[0].entity_id is not None
+    aliases = db_session.execute(select(EntityAlias.alias).where(EntityAlias.entity_id == ids[0].entity_id))
+    assert "American" not in set(aliases.scalars())

@@ -162,7 +162,9 @@ def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
 def article_entities(session: Session, article_id: int) -> list[ArticleEntity]:
     rows = session.execute(
         select(EntityMention.article_entity, EntityMention.entity_type, EntityMention.text).where(
-            EntityMention.article_id == article_id, EntityMention.entity_type.in_(LINKED_TYPES)
+            EntityMention.article_id == article_id,
+            EntityMention.entity_type.in_(LINKED_TYPES),
+            ~EntityMention.attributes.has_key("epithet"),  # "the American": not a name of the person
         )
     )
     surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)

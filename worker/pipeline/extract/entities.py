@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from worker.pipeline.extract.epithets import is_demonym, is_epithet
+from worker.pipeline.extract.epithets import resolve as resolve_epithet
 from worker.pipeline.extract.model import Entity, Mention
 from worker.pipeline.extract.names import (
     FEMALE_FIRST_NAMES,
@@ -145,8 +147,11 @@ def extract_entities(doc: Doc) -> list[Entity]:
         if span.etype == "person":
             _name_part(doc, span)
     surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
+    epithets = [s for s in spans if s.etype in NAME_TYPES and is_epithet(doc, (s.start, s.end))]
+    spans = [s for s in spans if s not in epithets]
     spans = [s for s in spans if s.etype != "person" or not _is_description(doc, s, surnames)]
     groups = _cluster_persons(doc, [s for s in spans if s.etype == "person"])
+    spans += _epithets_of_people(doc, epithets, groups)
     groups += _cluster_others(doc, [s for s in spans if s.etype != "person"])
     entities = [_entity(doc, etype, members) for etype, members in groups if members]
     entities.sort(key=lambda e: e.mentions[0].start)
@@ -205,7 +210,7 @@ def _trim(doc: Doc, start: int, end: int, etype: str, surnames: set[str]) -> tup
     if etype in NAME_TYPES and _not_of_name(doc, start, end, etype, surnames):
         start += 1  # "RB Joique Bell", "American Hasim Rahman", "(Secretary of the) Interior Ken Salazar"
     if etype == "person":
-        end = _with_suffix(doc, end)
+        end = _with_suffix(doc, _with_nickname(doc, end))
     if etype in NAME_TYPES and all(_is_title(t) for t in doc[start:end]):
         return None  # a pure title: "President", "Prime Minister"
     return start, end
@@ -288,6 +293,25 @@ def _with_suffix(doc: Doc, end: int) -> int:
     at = end + 1 if end < len(doc) and doc[end].text == "," else end
     if at < len(doc) and _bare(doc[at]) in GENERATIONS and doc[at].text[0].isupper():
         return at + 1
+    return end
+
+
+NICKNAME_MARKS = {"(": ")", '"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def _with_nickname(doc: Doc, end: int) -> int:
+    """The end of a person's name past a nickname of one or two words the model stopped at:
+    "Luis Gerardo (Jerry) Ortiz", "Vincent 'The Chin' Gigante" tagged "Luis Gerardo", "Vincent"."""
+    closer = NICKNAME_MARKS.get(doc[end].text) if end < len(doc) else None
+    for size in (1, 2):
+        family = end + size + 2
+        if closer is None or family >= len(doc) or doc[family - 1].text != closer:
+            continue
+        words = doc[end + 1 : family - 1]
+        plain = all(t.ent_type_ not in ("NORP", "ORG", "GPE") for t in words) and len(words.text) > 1
+        named = all(t.text.istitle() and t.is_alpha for t in words)  # not "(D)", "(Reuters)"
+        if plain and named and doc[family].text.istitle() and doc[family].tag_ == "NNP":
+            return family + 1
     return end
 
 
@@ -663,6 +687,24 @@ def _pick(candidates: list[_Person], gender: str | None, position: int) -> _Pers
     return max(seen, key=lambda c: (len(c.members), -c.members[0].start if c.members else 0))
 
 
+def _epithets_of_people(doc: Doc, epithets: list[_Span], groups: list[tuple[str, list[_Span]]]) -> list[_Span]:
+    """Each epithet ("the American", "the National Player of the Year") joins the person it
+    stands for. The others keep their type; one the tagger called a person is a group ("the
+    American") or, a title with no name, nothing."""
+    people = [[(m.start, m.end) for m in members] for _, members in groups]
+    left = []
+    for span in epithets:
+        person = resolve_epithet(doc, (span.start, span.end), people)
+        if person is not None:
+            kind = "demonym" if span.end - span.start == 1 and is_demonym(doc[span.start]) else "title"
+            span.attrs["epithet"] = kind  # a mention of the person, never its name or an alias
+            groups[person][1].append(span)
+        elif span.etype != "person" or span.end - span.start == 1:
+            span.etype = "group" if span.etype == "person" else span.etype
+            left.append(span)
+    return left
+
+
 # -- 5. everything else -------------------------------------------------------------------------------------
 
 
@@ -697,7 +739,8 @@ def _entity(doc: Doc, etype: str, members: list[_Span]) -> Entity:
         )
         for s in members
     ]
-    return Entity(name=_best_name(etype, [m.text for m in mentions]), type=etype, mentions=mentions)
+    names = [m.text for m in mentions if "epithet" not in m.attributes] or [m.text for m in mentions]
+    return Entity(name=_best_name(etype, names), type=etype, mentions=mentions)
 
 
 def _best_name(etype: str, texts: list[str]) -> str:

@@ -24,13 +24,15 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     if title is None or not title.text.strip():
         return entities
     taken: list[tuple[int, int]] = []
+    title_entities = extract_entities(title)
     for entity in entities:
         if entity.type not in TITLE_TYPES:
             continue
+        entity.name = _full_name_in_title(entity, entities, title_entities, _title_case(title)) or entity.name
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
-    for found in extract_entities(title):
+    for found in title_entities:
         if found.type not in TITLE_TYPES:
             continue
         mentions = [m for m in found.mentions if not any(a < m.end and m.start < b for a, b in taken)]
@@ -44,6 +46,34 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
             entities.append(Entity(found.name, found.type, moved))
         taken.extend((m.start, m.end) for m in mentions)
     return entities
+
+
+def _full_name_in_title(
+    entity: Entity, entities: list[Entity], title_entities: list[Entity], title_case: bool
+) -> str | None:
+    """A body that calls a person by one name only ("Pinup girl Williams") under a headline that
+    gives the full name ("Esther Williams, who swam to stardom, dies at 91"): the full name is
+    the article's name for that person. Only under a headline in sentence case (in title case
+    capitals say nothing: "Obama Administration Flips Bush Endangered Species Ruling" holds no
+    "Flips Bush"), and only a given and a family name (a middle initial at most) whose given name
+    is no word of another body entity ("Obama Reverses Bush")."""
+    words, _ = name_parts(entity.name)
+    if entity.type != "person" or len(words) != 1 or title_case:
+        return None
+    others = {w for e in entities if e is not entity for w in name_key(e.name).split()}
+    full = set()
+    for found in title_entities:
+        parts, _ = name_parts(found.name)
+        shape = len(parts) == 2 or (len(parts) == 3 and len(parts[1]) == 1)
+        if found.type == "person" and shape and parts[-1] == words[0] and parts[0] not in others:
+            full.add(found.name)
+    return full.pop() if len(full) == 1 else None
+
+
+def _title_case(title: Doc) -> bool:
+    """Most longer words capitalized: "Obama Administration Flips Bush Endangered Species Ruling"."""
+    words = [t for t in title if t.is_alpha and len(t) > 3]
+    return sum(t.text[0].isupper() for t in words) > 0.6 * len(words)
 
 
 def _title_forms(entity: Entity) -> list[str]:
