@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import importlib
 import json
+import pkgutil
 import platform
 import re
 import statistics
@@ -54,7 +56,7 @@ from worker.storage.models import (
     Story,
 )
 
-# the link steps timed separately (module-level functions of worker.storage.linking)
+# the link steps timed separately (module-level functions of worker.storage.linking's modules)
 STEPS = ("unlink_entities", "link_entities", "cluster_quotes", "find_near_duplicates", "assign_story")
 SUBSTEPS = (
     "find_candidates",
@@ -102,8 +104,17 @@ class Profiler:
         return timed
 
     def install(self, engine: Engine) -> None:
+        # a step is called from the module of the step that runs it: wrap it wherever it is bound
+        modules = [
+            linking,
+            *(importlib.import_module(f"{linking.__name__}.{m.name}") for m in pkgutil.iter_modules(linking.__path__)),
+        ]
         for name in (*STEPS, *SUBSTEPS):
-            setattr(linking, name, self.wrap(name, getattr(linking, name)))
+            step = getattr(linking, name)
+            timed = self.wrap(name, step)
+            for module in modules:
+                if getattr(module, name, None) is step:
+                    setattr(module, name, timed)
 
         @event.listens_for(engine, "before_cursor_execute")
         def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
