@@ -363,7 +363,8 @@ def print_errors(items: list[tuple[str, str, int | None, str, str]], limit: int)
         texts[chain].add(text)
     print("wrong merges (one entity, several chains):")
     for entity, chains in list((e, c) for e, c in by_entity.items() if len(c) > 1)[:limit]:
-        print(f"  entity {entity} {sorted(texts[entity])[:8]} <- chains {[sorted(texts[c])[:4] for c in chains]}")
+        merged = [sorted(texts[c])[:4] for c in sorted(chains)]
+        print(f"  entity {entity} {sorted(texts[entity])[:8]} <- chains {merged}")
     sizes: dict[str, Counter[int]] = defaultdict(Counter)  # chain -> entity -> matched mentions
     for _name, chain, entity, _text, _ in items:
         if entity is not None and chain:
@@ -375,7 +376,7 @@ def print_errors(items: list[tuple[str, str, int | None, str, str]], limit: int)
         return sum(n * (1 - n / total) for n in counts.values())
 
     print("splits (one chain, several entities; the most recall lost first, entity: mentions):")
-    split = sorted((c for c, e in by_chain.items() if len(e) > 1), key=recall_lost, reverse=True)
+    split = sorted((c for c, e in by_chain.items() if len(e) > 1), key=lambda c: (-recall_lost(c), c))
     for chain in split[:limit]:
         parts = [f"{sorted(texts[e])[:4]}: {n}" for e, n in sizes[chain].most_common()]
         print(f"  t{topic[chain]} chain {sorted(texts[chain])[:6]} (lost {recall_lost(chain):.1f}) -> {parts}")
