@@ -148,7 +148,7 @@ def _is_named(source: str) -> bool:
 _NAME_PREP = re.compile(r"\s(?:of|for|from|at|in|on|with)\s")
 
 
-def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[Article]:
+def load_gold(data_dir: Path, limit: int | None = None, every: int = 1, scorer: str = "v5") -> list[Article]:
     ann_by_stem: dict[str, Path] = {}
     for ann in sorted((data_dir / "attributions").glob("*.ann")):
         stem = ann.stem.rsplit("_", 1)[0]
@@ -185,7 +185,7 @@ def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[
                 source_start = sparts[0][0]
             cue = " ".join(text[a:b] for a, b in sorted(spans[rel["Cue"]][1])) if rel.get("Cue") in spans else None
             article.gold.append(Gold(parts, kind, measured, source, source_start, cue=cue, text=text))
-        _resolve_gold_speakers(article)
+        _resolve_gold_speakers(article, scorer)
         articles.append(article)
     return articles
 
@@ -209,8 +209,11 @@ def _subtract(parts: list[tuple[int, int]], holes: list[tuple[int, int]]) -> lis
     return out
 
 
-def _resolve_gold_speakers(article: Article) -> None:
+def _resolve_gold_speakers(article: Article, scorer: str = "v5") -> None:
+    from pronoun_referent import Genders, referent  # imports this module
+
     sources = [(g.source_start, g.source) for g in article.gold if g.source and g.source_start is not None]
+    genders = Genders(article.text, [source for _, source in sources]) if scorer == "v5" else None
     named = sorted((start, source) for start, source in sources if _is_named(source))
     # a pronoun's referent: the nearest earlier Source with a capital, a name or a description such as
     # "the Vermont senator" or "The Cruz campaign" (then scored as that description)
@@ -230,12 +233,15 @@ def _resolve_gold_speakers(article: Article) -> None:
             continue
         words = _words(g.source)
         if len(words) == 1 and words[0].casefold() in PRONOUNS:
-            k = bisect.bisect_left(cap_starts, g.source_start)
-            start, referent = capitalized[k - 1] if k > 0 else (None, None)
-            if start is None or referent is None or _is_named(referent):
-                g.speaker = referent  # None when nothing precedes: the speaker is then not scored
+            if genders is not None:
+                start, found = referent(article.text, sources, g.source_start, g.source, genders) or (None, None)
+            else:
+                k = bisect.bisect_left(cap_starts, g.source_start)
+                start, found = capitalized[k - 1] if k > 0 else (None, None)
+            if start is None or found is None or _is_named(found):
+                g.speaker = found  # None when nothing precedes: the speaker is then not scored
                 continue
-            source, before = referent, antecedent(start)
+            source, before = found, antecedent(start)
         else:
             source, before = g.source, antecedent(g.source_start)
         g.description = True
@@ -407,20 +413,28 @@ def main() -> None:
     )
     parser.add_argument("--rescore", type=Path, default=None, help="score predictions written by --dump; no spaCy")
     parser.add_argument(
+        "--scorer",
+        choices=("v4", "v5"),
+        default="v5",
+        help="v5 (default) guesses a pronoun Source's referent by eval/pronoun_referent.py; v4 takes the nearest "
+        "earlier Source with a capital",
+    )
+    parser.add_argument(
         "--terms", action="store_true", help="also dump quoted terms (never scored; for eval/extract_errors.py)"
     )
     args = parser.parse_args()
     if args.rescore:
-        articles = load_gold(args.data_dir, args.limit, args.every)
+        articles = load_gold(args.data_dir, args.limit, args.every, args.scorer)
         with args.rescore.open(encoding="utf-8") as fh:
             dumped = {row["stem"]: row["quotes"] for row in map(json.loads, fh)}
-        print(report(score(articles, dumped), f"{args.rescore.name} on {len(articles)} articles"))
+        title = f"{args.rescore.name} on {len(articles)} articles (scorer {args.scorer})"
+        print(report(score(articles, dumped), title))
         return
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from worker.pipeline.extract import extract_doc, load_nlp
 
-    articles = load_gold(args.data_dir, args.limit, args.every)
+    articles = load_gold(args.data_dir, args.limit, args.every, args.scorer)
     nlp = load_nlp("en_core_web_sm")
     t0 = time.perf_counter()
     predictions: dict[str, list[dict[str, Any]]] = {}
