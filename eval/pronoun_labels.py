@@ -8,15 +8,20 @@ contents whose Source is a pronoun, one per article: the Source's offsets and th
 hand ("A|B" gives two names of one referent). A guess agrees when the scorer, resolving the pronoun with
 it, credits a prediction of the labelled name (``speaker_correct``). Unsure labels are left out.
 ``--changes`` lists every direct/partial pronoun Source whose guess differs between v4 and v5, to read.
+``--wrong DUMP`` lists a seeded sample of the found pronoun quotes whose speaker in DUMP (a --dump of
+eval/extract_eval.py) scorer v5 counts wrong, leaving out those in the two label files above (the sample
+read for eval/labels/pronoun_speaker_errors.tsv is the first 34 of seed 2027 on main fd23d3d's dump).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import random
 from pathlib import Path
 
-from extract_eval import PRONOUNS, Article, Gold, _words, load_gold, speaker_correct
+from extract_eval import PRONOUNS, Article, Gold, _covered, _words, load_gold, speaker_correct
 
 LABELS = Path(__file__).resolve().parent / "labels" / "pronoun_referents.tsv"
 
@@ -40,13 +45,42 @@ def agreement(rows: list[dict[str, str]], golds: dict[tuple[str, int], Gold]) ->
     return out
 
 
+def wrong_sample(golds: dict[tuple[str, int], Gold], dump: Path, seed: int, n: int) -> list[str]:
+    with dump.open(encoding="utf-8") as fh:
+        dumped = {row["stem"]: row["quotes"] for row in map(json.loads, fh)}
+    labelled = set()
+    for tsv in (LABELS, LABELS.parent / "pronoun_referent_changes.tsv"):
+        with tsv.open(encoding="utf-8") as fh:
+            labelled |= {(r["stem"], int(r["source_start"])) for r in csv.DictReader(fh, delimiter="\t")}
+    rows = []
+    for (stem, start), g in golds.items():  # in article order
+        if g.speaker is None or (stem, start) in labelled:
+            continue
+        quoted = [p for p in dumped.get(stem, []) if p["kind"] in ("direct", "partial")]
+        covered, total, best = _covered(g.measured, quoted)
+        if total and covered >= 0.5 * total and best and not speaker_correct(best.get("speaker"), g):
+            rows.append(
+                f"{stem}\t{start}\t{g.source!r}\t{g.kind}\tq@{g.parts[0][0]}\t{best.get('speaker')!r}\t{g.speaker!r}"
+            )
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--changes", action="store_true", help="list the pronoun Sources whose guess v5 changes")
+    parser.add_argument(
+        "--wrong", type=Path, default=None, help="a --dump file: sample its pronoun speakers v5 counts wrong"
+    )
+    parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--n", type=int, default=34)
     args = parser.parse_args()
     by_scorer = {v: _pronoun_golds(load_gold(args.data_dir, scorer=v)) for v in ("v4", "v5")}
+    if args.wrong:
+        print("\n".join(wrong_sample(by_scorer["v5"], args.wrong, args.seed, args.n)))
+        return
     if args.changes:
         for key, g in sorted(by_scorer["v5"].items()):
             before = by_scorer["v4"][key].speaker
