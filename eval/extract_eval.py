@@ -23,8 +23,10 @@ Matching rule (character coverage, so one quote split in two parts by "he said" 
              and any non-term prediction counts.
 Speaker accuracy, over gold contents whose attribution has a Source (a missed content is wrong):
   the prediction covering most of the content gives the speaker. Gold speaker: the Source text; when
-  it is a pronoun (he, she, they, it...), the nearest preceding Source in the article with a
-  capitalized word after any determiner, scored as a name or as a description as below. A Source is a
+  it is a pronoun (he, she, they, it...), its guessed referent (eval/pronoun_referent.py, scorer v5): the
+  nearest preceding Source in the article with a capitalized word after any determiner, skipping for
+  he/she a plural Source or one the article gives the other gender; "who"/"which" after a comma refer
+  to the name before the comma. The referent is scored as a name or as a description as below. A Source is a
   name when it has such a capital, unless a determiner opens it and its head word (before any
   appositive, dash or "of"/"for"/... phrase) is lowercase: "the Vermont senator" and "The Republican
   presidential nominee for the Nov. 8 election" are descriptions, "his wife, Jane," is a name.
@@ -35,8 +37,9 @@ Speaker accuracy, over gold contents whose attribution has a Source (a missed co
   ("the senator", "the campaign"), correct when the prediction shares the description's head word or
   a capitalized word of it ("a Pentagon readout"), or matches the nearest preceding named Source (the
   description's usual referent). Names and descriptions are compared without their appositive or
-  relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer"). (Scorer v4; v3 took every
-  Source with a capital for a name and had neither the appositive nor the acronym rule.)
+  relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer"). (Scorer v5; ``--scorer v4`` takes
+  the nearest preceding Source with a capital for every pronoun; v3 took every Source with a capital for
+  a name and had neither the appositive nor the acronym rule.)
 
 The scoring functions take predictions as plain dicts (start, end, kind, speaker) so that
 eval/textacy_baseline.py reuses them from another virtualenv.

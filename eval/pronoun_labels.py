@@ -8,6 +8,7 @@ contents whose Source is a pronoun, one per article: the Source's offsets and th
 hand ("A|B" gives two names of one referent). A guess agrees when the scorer, resolving the pronoun with
 it, credits a prediction of the labelled name (``speaker_correct``). Unsure labels are left out.
 ``--changes`` lists every direct/partial pronoun Source whose guess differs between v4 and v5, to read.
+``--sample`` prints the sample the labels were read for (seed 13, the first 90 articles drawn).
 ``--wrong DUMP`` lists a seeded sample of the found pronoun quotes whose speaker in DUMP (a --dump of
 eval/extract_eval.py) scorer v5 counts wrong, leaving out those in the two label files above (the sample
 read for eval/labels/pronoun_speaker_errors.tsv is the first 34 of seed 2027 on main fd23d3d's dump).
@@ -45,6 +46,25 @@ def agreement(rows: list[dict[str, str]], golds: dict[tuple[str, int], Gold]) ->
     return out
 
 
+def label_sample(articles: list[Article], seed: int = 13, n: int = 90) -> list[str]:
+    """Direct and partial contents with a pronoun Source, shuffled, at most one per article."""
+    cases = []
+    for art in articles:
+        for g in art.gold:
+            words = _words(g.source or "")
+            pronoun = len(words) == 1 and words[0].casefold() in PRONOUNS
+            if pronoun and g.kind != "indirect" and g.source and g.source_start is not None:
+                cases.append((art.stem, g.source_start, g.source_start + len(g.source), g.source, g.kind))
+    random.Random(seed).shuffle(cases)
+    seen: set[str] = set()
+    rows = []
+    for stem, start, end, source, kind in cases:
+        if stem not in seen and len(rows) < n:
+            seen.add(stem)
+            rows.append(f"{stem}\t{start}\t{end}\t{source}\t{kind}")
+    return rows
+
+
 def wrong_sample(golds: dict[tuple[str, int], Gold], dump: Path, seed: int, n: int) -> list[str]:
     with dump.open(encoding="utf-8") as fh:
         dumped = {row["stem"]: row["quotes"] for row in map(json.loads, fh)}
@@ -76,7 +96,11 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--n", type=int, default=34)
+    parser.add_argument("--sample", action="store_true", help="print the sample the labels were read for")
     args = parser.parse_args()
+    if args.sample:
+        print("\n".join(label_sample(load_gold(args.data_dir))))
+        return
     by_scorer = {v: _pronoun_golds(load_gold(args.data_dir, scorer=v)) for v in ("v4", "v5")}
     if args.wrong:
         print("\n".join(wrong_sample(by_scorer["v5"], args.wrong, args.seed, args.n)))
