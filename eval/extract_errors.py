@@ -6,7 +6,7 @@ F is a ``--dump`` file. Every gold quote of the kind with a Source whose speaker
 falls in one bucket: ``missed`` (no direct/partial prediction covers it; ``missed-term`` when the dump
 holds a quoted term there: ``extract_eval.py --terms --dump F``), ``none`` (found, no speaker) or ``wrong``
 (found, another speaker); crossed with the kind of gold Source: ``name``, ``pron`` (a pronoun, scored
-through the nearest earlier Source with a capital) or ``desc``. ``--show BUCKET[:SOURCE]`` prints a
+through the referent the scorer guesses, ``--scorer``) or ``desc``. ``--show BUCKET[:SOURCE]`` prints a
 random sample of that bucket with the text around it.
 """
 
@@ -50,12 +50,13 @@ def main() -> None:
     parser.add_argument("--show", default=None, help="a bucket to print examples of: wrong, none:name, ...")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n", type=int, default=12)
+    parser.add_argument("--scorer", choices=("v4", "v5"), default="v5")
     args = parser.parse_args()
     with args.dump.open(encoding="utf-8") as fh:
         dumped = {row["stem"]: row["quotes"] for row in map(json.loads, fh)}
     counts: Counter[tuple[str, str]] = Counter()
     rows = []
-    for art in load_gold(args.data_dir):
+    for art in load_gold(args.data_dir, scorer=args.scorer):
         for g in art.gold:
             if g.kind != args.kind or g.speaker is None or g.source is None:
                 continue

@@ -23,8 +23,10 @@ Matching rule (character coverage, so one quote split in two parts by "he said" 
              and any non-term prediction counts.
 Speaker accuracy, over gold contents whose attribution has a Source (a missed content is wrong):
   the prediction covering most of the content gives the speaker. Gold speaker: the Source text; when
-  it is a pronoun (he, she, they, it...), the nearest preceding Source in the article with a
-  capitalized word after any determiner, scored as a name or as a description as below. A Source is a
+  it is a pronoun (he, she, they, it...), its guessed referent (eval/pronoun_referent.py, scorer v5): the
+  nearest preceding Source in the article with a capitalized word after any determiner, skipping for
+  he/she a plural Source or one the article gives the other gender; "who"/"which" after a comma refer
+  to the name before the comma. The referent is scored as a name or as a description as below. A Source is a
   name when it has such a capital, unless a determiner opens it and its head word (before any
   appositive, dash or "of"/"for"/... phrase) is lowercase: "the Vermont senator" and "The Republican
   presidential nominee for the Nov. 8 election" are descriptions, "his wife, Jane," is a name.
@@ -35,8 +37,9 @@ Speaker accuracy, over gold contents whose attribution has a Source (a missed co
   ("the senator", "the campaign"), correct when the prediction shares the description's head word or
   a capitalized word of it ("a Pentagon readout"), or matches the nearest preceding named Source (the
   description's usual referent). Names and descriptions are compared without their appositive or
-  relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer"). (Scorer v4; v3 took every
-  Source with a capital for a name and had neither the appositive nor the acronym rule.)
+  relative clause ("Dan Backer, the treasurer of ..." is "Dan Backer"). (Scorer v5; ``--scorer v4`` takes
+  the nearest preceding Source with a capital for every pronoun; v3 took every Source with a capital for
+  a name and had neither the appositive nor the acronym rule.)
 
 The scoring functions take predictions as plain dicts (start, end, kind, speaker) so that
 eval/textacy_baseline.py reuses them from another virtualenv.
@@ -148,7 +151,7 @@ def _is_named(source: str) -> bool:
 _NAME_PREP = re.compile(r"\s(?:of|for|from|at|in|on|with)\s")
 
 
-def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[Article]:
+def load_gold(data_dir: Path, limit: int | None = None, every: int = 1, scorer: str = "v5") -> list[Article]:
     ann_by_stem: dict[str, Path] = {}
     for ann in sorted((data_dir / "attributions").glob("*.ann")):
         stem = ann.stem.rsplit("_", 1)[0]
@@ -185,7 +188,7 @@ def load_gold(data_dir: Path, limit: int | None = None, every: int = 1) -> list[
                 source_start = sparts[0][0]
             cue = " ".join(text[a:b] for a, b in sorted(spans[rel["Cue"]][1])) if rel.get("Cue") in spans else None
             article.gold.append(Gold(parts, kind, measured, source, source_start, cue=cue, text=text))
-        _resolve_gold_speakers(article)
+        _resolve_gold_speakers(article, scorer)
         articles.append(article)
     return articles
 
@@ -209,8 +212,11 @@ def _subtract(parts: list[tuple[int, int]], holes: list[tuple[int, int]]) -> lis
     return out
 
 
-def _resolve_gold_speakers(article: Article) -> None:
+def _resolve_gold_speakers(article: Article, scorer: str = "v5") -> None:
+    from pronoun_referent import Genders, referent  # imports this module
+
     sources = [(g.source_start, g.source) for g in article.gold if g.source and g.source_start is not None]
+    genders = Genders(article.text, [source for _, source in sources]) if scorer == "v5" else None
     named = sorted((start, source) for start, source in sources if _is_named(source))
     # a pronoun's referent: the nearest earlier Source with a capital, a name or a description such as
     # "the Vermont senator" or "The Cruz campaign" (then scored as that description)
@@ -230,12 +236,15 @@ def _resolve_gold_speakers(article: Article) -> None:
             continue
         words = _words(g.source)
         if len(words) == 1 and words[0].casefold() in PRONOUNS:
-            k = bisect.bisect_left(cap_starts, g.source_start)
-            start, referent = capitalized[k - 1] if k > 0 else (None, None)
-            if start is None or referent is None or _is_named(referent):
-                g.speaker = referent  # None when nothing precedes: the speaker is then not scored
+            if genders is not None:
+                start, found = referent(article.text, sources, g.source_start, g.source, genders) or (None, None)
+            else:
+                k = bisect.bisect_left(cap_starts, g.source_start)
+                start, found = capitalized[k - 1] if k > 0 else (None, None)
+            if start is None or found is None or _is_named(found):
+                g.speaker = found  # None when nothing precedes: the speaker is then not scored
                 continue
-            source, before = referent, antecedent(start)
+            source, before = found, antecedent(start)
         else:
             source, before = g.source, antecedent(g.source_start)
         g.description = True
@@ -407,20 +416,28 @@ def main() -> None:
     )
     parser.add_argument("--rescore", type=Path, default=None, help="score predictions written by --dump; no spaCy")
     parser.add_argument(
+        "--scorer",
+        choices=("v4", "v5"),
+        default="v5",
+        help="v5 (default) guesses a pronoun Source's referent by eval/pronoun_referent.py; v4 takes the nearest "
+        "earlier Source with a capital",
+    )
+    parser.add_argument(
         "--terms", action="store_true", help="also dump quoted terms (never scored; for eval/extract_errors.py)"
     )
     args = parser.parse_args()
     if args.rescore:
-        articles = load_gold(args.data_dir, args.limit, args.every)
+        articles = load_gold(args.data_dir, args.limit, args.every, args.scorer)
         with args.rescore.open(encoding="utf-8") as fh:
             dumped = {row["stem"]: row["quotes"] for row in map(json.loads, fh)}
-        print(report(score(articles, dumped), f"{args.rescore.name} on {len(articles)} articles"))
+        title = f"{args.rescore.name} on {len(articles)} articles (scorer {args.scorer})"
+        print(report(score(articles, dumped), title))
         return
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from worker.pipeline.extract import extract_doc, load_nlp
 
-    articles = load_gold(args.data_dir, args.limit, args.every)
+    articles = load_gold(args.data_dir, args.limit, args.every, args.scorer)
     nlp = load_nlp("en_core_web_sm")
     t0 = time.perf_counter()
     predictions: dict[str, list[dict[str, Any]]] = {}
