@@ -598,3 +598,40 @@ def test_a_title_cut_short_is_no_epithet(nlp: Language) -> None:
     doc = nlp("The reigning National Player of the Year passed him.")
     assert [t.text for t in doc[2:7]] == ["National", "Player", "of", "the", "Year"]
     assert is_epithet(doc, (2, 7)) and not is_epithet(doc, (2, 5))
+
+
+def test_a_blended_nickname_is_the_headline_person(nlp: Language) -> None:
+    title = "Lindsay Lohan Checks Into Rehab, Checks Out Two Minutes Later"
+    body = "LiLo's lawyer Mark Heller told the judge that LiLo was in rehab. LiLo showed up at noon."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "LiLo" not in people
+    assert [m.text for m in people["Lindsay Lohan"].mentions if not m.in_title].count("LiLo") >= 2
+
+
+def test_a_blended_nickname_joins_the_full_name_of_the_article(nlp: Language) -> None:
+    people = persons(ents(nlp, "Jennifer Lopez arrived on Monday. J.Lo said the tour would go on."))
+    assert texts(people["Jennifer Lopez"]) == ["Jennifer Lopez", "J.Lo"]
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "expected"),
+    [
+        ("LiLo", "Lindsay Lohan", True),
+        ("J.Lo", "Jennifer Lopez", True),
+        ("K-Fed", "Kevin Federline", True),
+        ("Lilo", "Lindsay Lohan", False),  # one plain word
+        ("LiLo", "Lisa Kudrow", False),
+        ("DeLay", "Del Laymon", False),  # a particle, not a blend
+    ],
+)
+def test_is_blend(short: str, full: str, expected: bool) -> None:
+    from worker.pipeline.extract.names import is_blend
+
+    assert is_blend(short, full) is expected
+
+
+def test_a_surname_typed_organization_under_a_sentence_case_headline_is_the_person(nlp: Language) -> None:
+    title = "Lindsay Lohan is missing after pretending to check into a rehab center"
+    body = "Lohan's lawyer Mark Heller said she was at the clinic. Lohan reportedly pulled up in an SUV."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "Lohan" not in people and len([m for m in people["Lindsay Lohan"].mentions if not m.in_title]) == 2

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from worker.pipeline.extract.entities import extract_entities
 from worker.pipeline.extract.model import Entity, Mention
-from worker.pipeline.extract.names import is_name_variant, name_key, name_parts
+from worker.pipeline.extract.names import is_blend, is_name_variant, name_key, name_parts
 
 TITLE_TYPES = frozenset({"person", "organization", "place", "group", "event", "work", "law", "product"})
 
@@ -28,7 +28,9 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     for entity in entities:
         if entity.type not in TITLE_TYPES:
             continue
-        entity.name = _full_name_in_title(entity, entities, title_entities, _title_case(title)) or entity.name
+        full = _full_name_in_title(entity, entities, title_entities, _title_case(title))
+        if full:
+            entity.name, entity.type = full, "person"
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
@@ -56,9 +58,17 @@ def _full_name_in_title(
     the article's name for that person. Only under a headline in sentence case (in title case
     capitals say nothing: "Obama Administration Flips Bush Endangered Species Ruling" holds no
     "Flips Bush"), and only a given and a family name (a middle initial at most) whose given name
-    is no word of another body entity ("Obama Reverses Bush")."""
+    is no word of another body entity ("Obama Reverses Bush"). That word typed organization or place
+    ("Lohan's lawyer") is the person too. A blended nickname ("LiLo") takes the headline's full name
+    in any case: both halves must agree with it."""
     words, _ = name_parts(entity.name)
-    if entity.type != "person" or len(words) != 1 or title_case:
+    if entity.type not in ("person", "organization", "place") or len(words) != 1:
+        return None
+    blended = {_given_and_family(found.name) for found in title_entities if found.type == "person"}
+    blended = {name for name in blended if name and is_blend(entity.name, name)}
+    if blended and entity.type == "person":  # "LiLo" under "Lindsay Lohan Checks Into Rehab", whatever the case
+        return blended.pop() if len(blended) == 1 else None
+    if title_case:
         return None
     others = {w for e in entities if e is not entity for w in name_key(e.name).split()}
     full = set()
@@ -68,6 +78,12 @@ def _full_name_in_title(
         if found.type == "person" and shape and parts[-1] == words[0] and parts[0] not in others:
             full.add(found.name)
     return full.pop() if len(full) == 1 else None
+
+
+def _given_and_family(name: str) -> str | None:
+    """The first two words of a headline person span, which may run on into the headline's verbs."""
+    words = name.split()
+    return " ".join(words[:2]) if len(words) >= 2 and all(w[:1].isupper() for w in words[:2]) else None
 
 
 def _title_case(title: Doc) -> bool:
