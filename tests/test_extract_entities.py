@@ -635,3 +635,22 @@ def test_a_surname_typed_organization_under_a_sentence_case_headline_is_the_pers
     body = "Lohan's lawyer Mark Heller said she was at the clinic. Lohan reportedly pulled up in an SUV."
     people = persons(extract_doc(nlp(body), nlp(title)).entities)
     assert "Lohan" not in people and len([m for m in people["Lindsay Lohan"].mentions if not m.in_title]) == 2
+
+
+def test_a_description_before_the_name_is_a_mention_of_that_person(nlp: Language) -> None:
+    text = (
+        "Prosecutors released a video of the moment a Brooklyn mother of 12 was killed. "
+        "Andrew Lopez, 20, is charged with killing Zurana Horton, 34. Her mother said nothing."
+    )
+    people = persons(ents(nlp, text))
+    described = [m for m in people["Zurana Horton"].mentions if m.attributes.get("epithet") == "description"]
+    assert [m.text for m in described] == ["mother"]  # not the man named first, not "Her mother"
+    assert people["Zurana Horton"].name == "Zurana Horton"
+
+
+def test_a_description_in_the_headline_is_the_person_the_body_names(nlp: Language) -> None:
+    title = "Guilty verdict for murderer of Brooklyn mother of 12"
+    body = "A jury has returned a guilty verdict for Andrew Lopez for the murder of Zurana Horton."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert [m.text for m in people["Zurana Horton"].mentions if m.in_title] == ["mother"]
+    assert not [m for m in people["Andrew Lopez"].mentions if m.in_title]

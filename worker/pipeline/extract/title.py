@@ -13,8 +13,16 @@ import re
 from spacy.tokens import Doc
 
 from worker.pipeline.extract.entities import extract_entities
+from worker.pipeline.extract.entities.described import descriptions
 from worker.pipeline.extract.model import Entity, Mention
-from worker.pipeline.extract.names import is_blend, is_name_variant, name_key, name_parts
+from worker.pipeline.extract.names import (
+    first_name_gender,
+    honorific_gender,
+    is_blend,
+    is_name_variant,
+    name_key,
+    name_parts,
+)
 
 TITLE_TYPES = frozenset({"person", "organization", "place", "group", "event", "work", "law", "product"})
 
@@ -34,6 +42,7 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
+    _described_in_title(entities, title, taken)
     for found in title_entities:
         if found.type not in TITLE_TYPES:
             continue
@@ -78,6 +87,35 @@ def _full_name_in_title(
         if found.type == "person" and shape and parts[-1] == words[0] and parts[0] not in others:
             full.add(found.name)
     return full.pop() if len(full) == 1 else None
+
+
+def _described_in_title(entities: list[Entity], title: Doc, taken: list[tuple[int, int]]) -> None:
+    """ "Guilty verdict for murderer of Brooklyn mother of 12": a description in the headline is a mention of the
+    first person of a compatible gender the headline names after it, else of the first one the body names."""
+    people = [e for e in entities if e.type == "person" and any(not m.in_title for m in e.mentions)]
+    for i, gender in descriptions(title, indefinite=False):
+        start, end = title[i].idx, title[i].idx + len(title[i])
+        if any(a < end and start < b for a, b in taken):
+            continue
+        fits = [e for e in people if _gender(e) in (gender, None)]
+        later = [
+            (min(m.start for m in e.mentions if m.in_title and m.start > start), n)
+            for n, e in enumerate(fits)
+            if any(m.in_title and m.start > start for m in e.mentions)
+        ]
+        first = [(min(m.start for m in e.mentions if not m.in_title), n) for n, e in enumerate(fits)]
+        if later or first:
+            person = fits[min(later or first)[1]]
+            person.mentions.append(Mention(start, end, title[i].text, {"epithet": "description"}, in_title=True))
+            taken.append((start, end))
+
+
+def _gender(entity: Entity) -> str | None:
+    for m in entity.mentions:
+        gender = honorific_gender(m.attributes.get("honorific", ""))
+        if gender:
+            return gender
+    return first_name_gender(entity.name)
 
 
 def _given_and_family(name: str) -> str | None:
