@@ -654,3 +654,16 @@ def test_a_description_in_the_headline_is_the_person_the_body_names(nlp: Languag
     people = persons(extract_doc(nlp(body), nlp(title)).entities)
     assert [m.text for m in people["Zurana Horton"].mentions if m.in_title] == ["mother"]
     assert not [m for m in people["Andrew Lopez"].mentions if m.in_title]
+
+
+def test_two_surnames_tagged_one_organization_are_two_people(nlp: Language) -> None:
+    doc = nlp("Andrew Lopez and Jonathan Carrasquillo were arrested. Police said Lopez and Carrasquillo fired.")
+    start = next(t.i for t in doc if t.text == "Lopez" and t.i > 5)
+    doc.ents = [
+        Span(doc, 0, 2, "PERSON"),
+        Span(doc, 3, 5, "PERSON"),
+        Span(doc, start, start + 3, "ORG"),
+    ]
+    people = persons(extract_entities(doc))
+    assert texts(people["Andrew Lopez"]) == ["Andrew Lopez", "Lopez"]
+    assert texts(people["Jonathan Carrasquillo"]) == ["Jonathan Carrasquillo", "Carrasquillo"]

@@ -10,7 +10,7 @@ from worker.pipeline.extract.entities.assemble import to_entity
 from worker.pipeline.extract.entities.candidates import candidate_spans
 from worker.pipeline.extract.entities.described import described_people
 from worker.pipeline.extract.entities.descriptions import is_description, name_part
-from worker.pipeline.extract.entities.missed import acronym_spans, honorific_spans, surname_spans
+from worker.pipeline.extract.entities.missed import acronym_spans, honorific_spans, split_coordinated, surname_spans
 from worker.pipeline.extract.entities.others import cluster_others
 from worker.pipeline.extract.entities.persons import cluster_persons, epithets_of_people
 from worker.pipeline.extract.entities.roles import drop_inside_roles, left_context
@@ -31,6 +31,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
         left_context(doc, span, covered, spans)
     spans = drop_inside_roles(spans)
     vote_types(doc, spans)
+    spans = split_coordinated(doc, spans)
     covered = coverage(doc, spans)
     spans += surname_spans(doc, spans, covered)
     spans += acronym_spans(doc, spans, coverage(doc, spans))
