@@ -667,3 +667,10 @@ def test_two_surnames_tagged_one_organization_are_two_people(nlp: Language) -> N
     people = persons(extract_entities(doc))
     assert texts(people["Andrew Lopez"]) == ["Andrew Lopez", "Lopez"]
     assert texts(people["Jonathan Carrasquillo"]) == ["Jonathan Carrasquillo", "Carrasquillo"]
+
+
+def test_a_definite_or_glued_description_is_no_mention(nlp: Language) -> None:
+    title = "Tara Reid's representative confirms the Perennial Party Girl has checked into rehab"
+    body = "Ketsoyan did not say what the star of Van Wilder was treated for. Felt wrote A G-Man's Life, said Dean."
+    entities = extract_doc(nlp(body), nlp(title)).entities
+    assert not [m for e in entities for m in e.mentions if m.attributes.get("epithet") == "description"]

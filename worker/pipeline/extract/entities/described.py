@@ -24,14 +24,16 @@ def descriptions(doc: Doc, indefinite: bool = True) -> list[tuple[int, str]]:
     """(token index, gender) of each description: a singular noun of one gender with a capitalized modifier
     (a place or a name: "Brooklyn mother", "Hero Brooklyn Mom"), no name right after it ("Brooklyn mother Zurana
     Horton" introduces the name, which is the mention). In running text only with "a" ("the Brooklyn mother"
-    points back, not forward); headlines drop articles. Capitals in an all-caps line say nothing."""
+    points back, not forward, in a headline too; headlines drop articles). Capitals in an all-caps line say
+    nothing."""
     found = []
     for token in doc:
         gender = GENDERED_NOUNS.get(fold(token.text))
         if gender is None or token.tag_ in ("NNS", "NNPS") or (token.is_upper and len(token) > 1):
             continue
-        if indefinite and not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
-            continue
+        articles = {c.lower_ for c in token.children if c.dep_ == "det"}
+        if "the" in articles or (indefinite and not articles & {"a", "an"}):
+            continue  # "the Perennial Party Girl" points back to a name already given
         if not any(_names_a_place_or_group(m) for m in token.lefts):
             continue
         after = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -45,6 +47,8 @@ def _names_a_place_or_group(modifier: Token) -> bool:
     return (
         modifier.dep_ in ("compound", "amod", "nmod")
         and modifier.pos_ == "PROPN"
+        and len(modifier) > 1
+        and modifier.whitespace_ != ""  # not "G-Man"
         and modifier.text[:1].isupper()
         and not (modifier.is_upper and len(modifier) > 1)
     )
