@@ -53,12 +53,15 @@ _CAP = re.compile(r"[A-Z][\w’'.-]*")
 
 def is_named(text: str, sentence_initial: bool, lowercase_words: set[str]) -> bool:
     """A capitalized word that is no pronoun or determiner, and either not the first word of its
-    sentence or never written in lowercase in the corpus ("Lawyer ..." at a sentence start is not a name)."""
+    sentence or never written in lowercase in the corpus ("Lawyer ..." at a sentence start is not a name).
+    A word in capitals throughout says no more than one at a sentence start ("A MAN has been charged",
+    "THREE PEOPLE HAVE DIED"): a name only if never written in lowercase."""
     for n, w in enumerate(_CAP.findall(text)):
         word = re.sub(r"(['’]s|['’])$", "", w).strip(".")
         if word.casefold() in NOT_NAMES:
             continue
-        if n or not sentence_initial or word.casefold() not in lowercase_words:
+        shouting = len(word) > 1 and word.isupper()
+        if (n and not shouting) or not (sentence_initial or shouting) or word.casefold() not in lowercase_words:
             return True
     return False
 

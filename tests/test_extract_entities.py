@@ -598,3 +598,79 @@ def test_a_title_cut_short_is_no_epithet(nlp: Language) -> None:
     doc = nlp("The reigning National Player of the Year passed him.")
     assert [t.text for t in doc[2:7]] == ["National", "Player", "of", "the", "Year"]
     assert is_epithet(doc, (2, 7)) and not is_epithet(doc, (2, 5))
+
+
+def test_a_blended_nickname_is_the_headline_person(nlp: Language) -> None:
+    title = "Lindsay Lohan Checks Into Rehab, Checks Out Two Minutes Later"
+    body = "LiLo's lawyer Mark Heller told the judge that LiLo was in rehab. LiLo showed up at noon."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "LiLo" not in people
+    assert [m.text for m in people["Lindsay Lohan"].mentions if not m.in_title].count("LiLo") >= 2
+
+
+def test_a_blended_nickname_joins_the_full_name_of_the_article(nlp: Language) -> None:
+    people = persons(ents(nlp, "Jennifer Lopez arrived on Monday. J.Lo said the tour would go on."))
+    assert texts(people["Jennifer Lopez"]) == ["Jennifer Lopez", "J.Lo"]
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "expected"),
+    [
+        ("LiLo", "Lindsay Lohan", True),
+        ("J.Lo", "Jennifer Lopez", True),
+        ("K-Fed", "Kevin Federline", True),
+        ("Lilo", "Lindsay Lohan", False),  # one plain word
+        ("LiLo", "Lisa Kudrow", False),
+        ("DeLay", "Del Laymon", False),  # a particle, not a blend
+    ],
+)
+def test_is_blend(short: str, full: str, expected: bool) -> None:
+    from worker.pipeline.extract.names import is_blend
+
+    assert is_blend(short, full) is expected
+
+
+def test_a_surname_typed_organization_under_a_sentence_case_headline_is_the_person(nlp: Language) -> None:
+    title = "Lindsay Lohan is missing after pretending to check into a rehab center"
+    body = "Lohan's lawyer Mark Heller said she was at the clinic. Lohan reportedly pulled up in an SUV."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert "Lohan" not in people and len([m for m in people["Lindsay Lohan"].mentions if not m.in_title]) == 2
+
+
+def test_a_description_before_the_name_is_a_mention_of_that_person(nlp: Language) -> None:
+    text = (
+        "Prosecutors released a video of the moment a Brooklyn mother of 12 was killed. "
+        "Andrew Lopez, 20, is charged with killing Zurana Horton, 34. Her mother said nothing."
+    )
+    people = persons(ents(nlp, text))
+    described = [m for m in people["Zurana Horton"].mentions if m.attributes.get("epithet") == "description"]
+    assert [m.text for m in described] == ["mother"]  # not the man named first, not "Her mother"
+    assert people["Zurana Horton"].name == "Zurana Horton"
+
+
+def test_a_description_in_the_headline_is_the_person_the_body_names(nlp: Language) -> None:
+    title = "Guilty verdict for murderer of Brooklyn mother of 12"
+    body = "A jury has returned a guilty verdict for Andrew Lopez for the murder of Zurana Horton."
+    people = persons(extract_doc(nlp(body), nlp(title)).entities)
+    assert [m.text for m in people["Zurana Horton"].mentions if m.in_title] == ["mother"]
+    assert not [m for m in people["Andrew Lopez"].mentions if m.in_title]
+
+
+def test_two_surnames_tagged_one_organization_are_two_people(nlp: Language) -> None:
+    doc = nlp("Andrew Lopez and Jonathan Carrasquillo were arrested. Police said Lopez and Carrasquillo fired.")
+    start = next(t.i for t in doc if t.text == "Lopez" and t.i > 5)
+    doc.ents = [
+        Span(doc, 0, 2, "PERSON"),
+        Span(doc, 3, 5, "PERSON"),
+        Span(doc, start, start + 3, "ORG"),
+    ]
+    people = persons(extract_entities(doc))
+    assert texts(people["Andrew Lopez"]) == ["Andrew Lopez", "Lopez"]
+    assert texts(people["Jonathan Carrasquillo"]) == ["Jonathan Carrasquillo", "Carrasquillo"]
+
+
+def test_a_definite_or_glued_description_is_no_mention(nlp: Language) -> None:
+    title = "Tara Reid's representative confirms the Perennial Party Girl has checked into rehab"
+    body = "Ketsoyan did not say what the star of Van Wilder was treated for. Felt wrote A G-Man's Life, said Dean."
+    entities = extract_doc(nlp(body), nlp(title)).entities
+    assert not [m for e in entities for m in e.mentions if m.attributes.get("epithet") == "description"]

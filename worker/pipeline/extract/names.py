@@ -216,3 +216,21 @@ def one_edit(a: str, b: str) -> bool:
         return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
     short, long_ = sorted((a, b), key=len)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+_PARTICLES = frozenset({"mc", "mac", "de", "le", "la", "di", "da", "du", "van", "von", "del", "o"})
+_BLEND = re.compile(r"^([A-Z][a-z]{0,3})[-.]?([A-Z][a-z]{1,3})$")
+
+
+def is_blend(short: str, full: str) -> bool:
+    """A nickname blended from the start of the given name and of the family name: "LiLo" of "Lindsay
+    Lohan", "J.Lo" of "Jennifer Lopez", "A-Rod" of "Alex Rodriguez". Written with a second capital, so a
+    plain word ("Lilo") is never one; the full name has a given and a family name."""
+    match = _BLEND.match(strip_possessive(short.strip()))
+    words, _ = name_parts(full)
+    if match is None or len(words) < 2 or len(words[0]) < 2:
+        return False
+    head, tail = (fold(g) for g in match.groups())
+    if head in _PARTICLES:  # "McCain", "DeLay", "LeBron": one name written with a particle
+        return False
+    return words[0].startswith(head) and words[-1].startswith(tail) and len(head + tail) < len(words[0] + words[-1])

@@ -13,8 +13,16 @@ import re
 from spacy.tokens import Doc
 
 from worker.pipeline.extract.entities import extract_entities
+from worker.pipeline.extract.entities.described import descriptions
 from worker.pipeline.extract.model import Entity, Mention
-from worker.pipeline.extract.names import is_name_variant, name_key, name_parts
+from worker.pipeline.extract.names import (
+    first_name_gender,
+    honorific_gender,
+    is_blend,
+    is_name_variant,
+    name_key,
+    name_parts,
+)
 
 TITLE_TYPES = frozenset({"person", "organization", "place", "group", "event", "work", "law", "product"})
 
@@ -28,10 +36,13 @@ def add_title_entities(entities: list[Entity], title: Doc | None) -> list[Entity
     for entity in entities:
         if entity.type not in TITLE_TYPES:
             continue
-        entity.name = _full_name_in_title(entity, entities, title_entities, _title_case(title)) or entity.name
+        full = _full_name_in_title(entity, entities, title_entities, _title_case(title))
+        if full:
+            entity.name, entity.type = full, "person"
         for start, end in _find_names(title.text, _title_forms(entity), taken):
             entity.mentions.append(Mention(start, end, title.text[start:end], in_title=True))
             taken.append((start, end))
+    _described_in_title(entities, title, taken)
     for found in title_entities:
         if found.type not in TITLE_TYPES:
             continue
@@ -56,9 +67,17 @@ def _full_name_in_title(
     the article's name for that person. Only under a headline in sentence case (in title case
     capitals say nothing: "Obama Administration Flips Bush Endangered Species Ruling" holds no
     "Flips Bush"), and only a given and a family name (a middle initial at most) whose given name
-    is no word of another body entity ("Obama Reverses Bush")."""
+    is no word of another body entity ("Obama Reverses Bush"). That word typed organization or place
+    ("Lohan's lawyer") is the person too. A blended nickname ("LiLo") takes the headline's full name
+    in any case: both halves must agree with it."""
     words, _ = name_parts(entity.name)
-    if entity.type != "person" or len(words) != 1 or title_case:
+    if entity.type not in ("person", "organization", "place") or len(words) != 1:
+        return None
+    blended = {_given_and_family(found.name) for found in title_entities if found.type == "person"}
+    blended = {name for name in blended if name and is_blend(entity.name, name)}
+    if blended and entity.type == "person":  # "LiLo" under "Lindsay Lohan Checks Into Rehab", whatever the case
+        return blended.pop() if len(blended) == 1 else None
+    if title_case:
         return None
     others = {w for e in entities if e is not entity for w in name_key(e.name).split()}
     full = set()
@@ -68,6 +87,41 @@ def _full_name_in_title(
         if found.type == "person" and shape and parts[-1] == words[0] and parts[0] not in others:
             full.add(found.name)
     return full.pop() if len(full) == 1 else None
+
+
+def _described_in_title(entities: list[Entity], title: Doc, taken: list[tuple[int, int]]) -> None:
+    """ "Guilty verdict for murderer of Brooklyn mother of 12": a description in the headline is a mention of the
+    first person of a compatible gender the headline names after it, else of the first one the body names."""
+    people = [e for e in entities if e.type == "person" and any(not m.in_title for m in e.mentions)]
+    for i, gender in descriptions(title, indefinite=False):
+        start, end = title[i].idx, title[i].idx + len(title[i])
+        if any(a < end and start < b for a, b in taken):
+            continue
+        fits = [e for e in people if _gender(e) in (gender, None)]
+        later = [
+            (min(m.start for m in e.mentions if m.in_title and m.start > start), n)
+            for n, e in enumerate(fits)
+            if any(m.in_title and m.start > start for m in e.mentions)
+        ]
+        first = [(min(m.start for m in e.mentions if not m.in_title), n) for n, e in enumerate(fits)]
+        if later or first:
+            person = fits[min(later or first)[1]]
+            person.mentions.append(Mention(start, end, title[i].text, {"epithet": "description"}, in_title=True))
+            taken.append((start, end))
+
+
+def _gender(entity: Entity) -> str | None:
+    for m in entity.mentions:
+        gender = honorific_gender(m.attributes.get("honorific", ""))
+        if gender:
+            return gender
+    return first_name_gender(entity.name)
+
+
+def _given_and_family(name: str) -> str | None:
+    """The first two words of a headline person span, which may run on into the headline's verbs."""
+    words = name.split()
+    return " ".join(words[:2]) if len(words) >= 2 and all(w[:1].isupper() for w in words[:2]) else None
 
 
 def _title_case(title: Doc) -> bool:

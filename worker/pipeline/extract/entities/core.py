@@ -8,8 +8,9 @@ from spacy.tokens import Doc
 from worker.pipeline.extract.entities.appositives import right_context
 from worker.pipeline.extract.entities.assemble import to_entity
 from worker.pipeline.extract.entities.candidates import candidate_spans
+from worker.pipeline.extract.entities.described import described_people
 from worker.pipeline.extract.entities.descriptions import is_description, name_part
-from worker.pipeline.extract.entities.missed import acronym_spans, honorific_spans, surname_spans
+from worker.pipeline.extract.entities.missed import acronym_spans, honorific_spans, split_coordinated, surname_spans
 from worker.pipeline.extract.entities.others import cluster_others
 from worker.pipeline.extract.entities.persons import cluster_persons, epithets_of_people
 from worker.pipeline.extract.entities.roles import drop_inside_roles, left_context
@@ -30,6 +31,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
         left_context(doc, span, covered, spans)
     spans = drop_inside_roles(spans)
     vote_types(doc, spans)
+    spans = split_coordinated(doc, spans)
     covered = coverage(doc, spans)
     spans += surname_spans(doc, spans, covered)
     spans += acronym_spans(doc, spans, coverage(doc, spans))
@@ -46,6 +48,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
     spans = [s for s in spans if s.etype != "person" or not is_description(doc, s, surnames)]
     groups = cluster_persons(doc, [s for s in spans if s.etype == "person"])
     spans += epithets_of_people(doc, epithets, groups)
+    described_people(doc, groups)
     groups += cluster_others(doc, [s for s in spans if s.etype != "person"])
     entities = [to_entity(doc, etype, members) for etype, members in groups if members]
     entities.sort(key=lambda e: e.mentions[0].start)

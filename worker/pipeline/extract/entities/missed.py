@@ -67,3 +67,18 @@ def acronym_spans(doc: Doc, spans: list[Span], covered: list[int]) -> list[Span]
         ):
             found.append(Span(e + 1, e + 2, span.etype, key=name_key(doc[e + 1].text)))
     return found
+
+
+def split_coordinated(doc: Doc, spans: list[Span]) -> list[Span]:
+    """ "Lopez and Carrasquillo" tagged one organization, each the surname of a person the article names in
+    full: two people. Not "Procter and Gamble" in an article that names nobody of either name."""
+    surnames = {doc[s.end - 1].text for s in spans if s.etype == "person" and s.end - s.start > 1}
+    out: list[Span] = []
+    for span in spans:
+        words = doc[span.start : span.end]
+        coordinated = len(words) == 3 and words[1].lower_ in ("and", "&")
+        if span.etype != "person" and coordinated and words[0].text in surnames and words[2].text in surnames:
+            out += [Span(span.start, span.start + 1, "person"), Span(span.end - 1, span.end, "person")]
+            continue
+        out.append(span)
+    return out

@@ -16,6 +16,7 @@ from worker.pipeline.extract.epithets import resolve as resolve_epithet
 from worker.pipeline.extract.names import (
     first_name_gender,
     honorific_gender,
+    is_blend,
     is_name_variant,
     name_key,
     name_parts,
@@ -63,7 +64,12 @@ def cluster_persons(doc: Doc, spans: list[Span]) -> list[tuple[str, list[Span]]]
         elif not words:
             continue
         else:
-            candidates = by_last.get(words[0]) or by_first.get(words[0]) or _misspelt(words[0], by_last)
+            candidates = (
+                by_last.get(words[0])
+                or by_first.get(words[0])
+                or _misspelt(words[0], by_last)
+                or [c for c in clusters if is_blend(texts[id(span)], c.name)]  # "LiLo" of "Lindsay Lohan"
+            )
             if pronoun and any(c.gender == pronoun for c in candidates):
                 # a pronoun rules out the other gender only: "Thomas ... he" may be a Pierre whose gender is unknown
                 candidates = [c for c in candidates if c.gender in (pronoun, None)]
