@@ -113,7 +113,11 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
     sent_speaker: dict[int, Cue] = {}
     for c in cues:
         if c.speaker is not None and not c.nominal:
-            sent_speaker[sent_of[c.token.i]] = c
+            k = sent_of[c.token.i]
+            # the outermost attribution speaks for the sentence, not a cue inside what it reports ("Carter said
+            # that some critics had been predicting ...": the next quote-only paragraph is Carter's)
+            if k not in sent_speaker or _reported_by(c, cue_at) <= _reported_by(sent_speaker[k], cue_at):
+                sent_speaker[k] = c
     prev_cue: Cue | None = None
     last_seg: tuple[int, Cue | None, str] | None = None  # the previous quote: token end, cue, kind
     last_attr: tuple[int, Cue] | None = None  # the last quote with a speaker: token end, cue
@@ -223,6 +227,15 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
         sent_speaker.setdefault(sent_of[c.token.i], c)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
+
+
+def _reported_by(cue: Cue, cue_at: dict[int, Cue]) -> int:
+    """How many attributions with a speaker ``cue`` lies inside (its verb's ancestors that are cues)."""
+    return sum(
+        1
+        for a in cue.token.ancestors
+        if a.i in cue_at and not cue_at[a.i].nominal and cue_at[a.i].speaker is not None
+    )
 
 
 def make_quote(text: str, start: int, end: int, kind: str, cue: Cue | None) -> Quote:
