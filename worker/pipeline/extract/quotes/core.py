@@ -36,7 +36,9 @@ def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False, author
 def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
     """A quoted fragment or term inside a reported clause is part of that report, not a second quote: "Nair said
     ministers had “walked away from the table”" is one partial quote, the whole clause, with its speaker."""
-    fragments = [q for q in quotes if q.kind in ("partial", "term")]
+    # a short direct quote with report words on both sides is a fragment too ("he expected that Americans will
+    # say “no” to Trump's measures")
+    fragments = [q for q in quotes if q.kind in ("partial", "term") or (q.kind == "direct" and _inner(text, q, quotes))]
     out: list[Quote] = []
     absorbed: set[int] = set()
     for q in quotes:
@@ -69,6 +71,13 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
         kept.append(q)
     kept.sort(key=lambda q: (q.start, q.end))
     return kept
+
+
+def _inner(text: str, q: Quote, quotes: list[Quote]) -> bool:
+    return any(
+        r.kind == "indirect" and r.start < q.start - 1 and q.end + 1 < r.end and r.speaker is not None
+        for r in quotes
+    )
 
 
 def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> list[Quote]:
