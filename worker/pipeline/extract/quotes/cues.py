@@ -150,6 +150,11 @@ def find_cues(doc: Doc) -> list[Cue]:
                 cues.append(Cue(token, token.idx + len(token), token.head))
                 continue
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
+                named = _person_after(doc, token) if after_quote(doc, token) else None
+                if named is not None:
+                    # "“Debate recap,” tweeted Rubio spokesman Alex Conant.": the parse took the verb for an
+                    # adjective of the name after it
+                    cues.append(Cue(token, token.idx + len(token), named))
                 continue
             cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))
         elif (
