@@ -216,6 +216,18 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             and continues(doc, text, last_attr[0], lo, in_quote, sent_of[last_attr[1].token.i], sent_of)
         ):
             cue = last_attr[1]
+        if (
+            (cue is None or cue.speaker is None)
+            and kind == "partial"
+            and last_attr is not None
+            and last_attr[1].is_person
+            and s_first - 1 in (sent_of[last_attr[0] - 1], sent_of[last_attr[1].token.i])
+            and "\n" not in text[doc[last_attr[0] - 1].idx : seg.start]
+            and not any(cues_by_sent.get(k) for k in range(s_first, s_last + 1))  # "a cover saying “...”"
+        ):
+            # "“We thought only Trump was insensitive,” said Aida. Biden “kind of misspoke”": a fragment in
+            # the sentence right after a person's quote, with no cue of its own, goes on with that person
+            cue = last_attr[1]
         if cue is not None and cue.speaker is not None:
             last_attr = (hi, cue)
         if cue is not None and cue.speaker is not None:
