@@ -50,10 +50,15 @@ def _subject_cue_from(
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
-    while node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX") and not in_quote[node.head.i]:
-        # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
-        # is Ryan's, not the safety net's
-        node = node.head
+    while not in_quote[node.head.i]:
+        if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
+            # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
+            # is Ryan's, not the safety net's
+            node = node.head
+        elif node.dep_ == "acl" and node.head.dep_ == "dobj" and node.head.head.pos_ == "VERB":
+            node = node.head.head  # "Clinton expressed confidence that the server would not be an issue “...”"
+        else:
+            break
     subj = subject_of(node)
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
