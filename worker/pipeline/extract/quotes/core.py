@@ -186,8 +186,14 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             prev = sent_speaker.get(sent_of[lo - 2]) if sent_of[lo - 2] < s_first else sent_speaker.get(s_first - 1)
             prev = prev if prev is not None and prev.token.i < lo else None
             intro = introduced(doc, text, seg, lo, cues_by_sent, sent_of, resolver)
+            # words of its own paragraph before the quote ("Clinton supports “...”"), which a parse that ran the
+            # paragraph before into the sentence hid: the subject of the verb that governs it first
+            lead = text[text.rfind("\n", 0, seg.start) + 1 : seg.start].rstrip(" “\"'")
+            inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() else None
             if intro is not None:
                 cue = intro
+            elif inline is not None:
+                cue = inline
             elif prev is not None and same_or_next_paragraph(text, prev.token.idx, seg.start):
                 cue = prev
             else:
