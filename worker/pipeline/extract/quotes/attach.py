@@ -50,10 +50,15 @@ def _subject_cue_from(
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
-    while node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX") and not in_quote[node.head.i]:
-        # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
-        # is Ryan's, not the safety net's
-        node = node.head
+    while not in_quote[node.head.i]:
+        if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
+            # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
+            # is Ryan's, not the safety net's
+            node = node.head
+        elif node.dep_ == "acl" and node.head.dep_ == "dobj" and node.head.head.pos_ == "VERB":
+            node = node.head.head  # "Clinton expressed confidence that the server would not be an issue “...”"
+        else:
+            break
     subj = subject_of(node)
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
@@ -258,6 +263,19 @@ def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, C
     return None
 
 
+def _framed(cue: Cue, cue_at: dict[int, Cue]) -> Cue:
+    """ "CNN, Cruz said, called the announcement “highly significant”": an attribution set in the verb's clause
+    as an aside frames what the sentence says."""
+    for child in cue.token.children:
+        aside = cue_at.get(child.i) if child.dep_ == "parataxis" else None
+        if aside is None or aside.speaker is None or aside.nominal or aside.subject is None:
+            continue
+        doc, left = child.doc, aside.subject.left_edge.i
+        if left > 0 and doc[left - 1].text == "," and child.i + 1 < len(doc) and doc[child.i + 1].text == ",":
+            return aside
+    return cue
+
+
 def _introduces_quote(doc: Doc, k: int) -> bool:
     for i in range(k + 1, min(len(doc), k + 12)):
         if doc[i].text in (".", "\n") or "\n" in doc[i].text:
@@ -301,7 +319,7 @@ def governing_cue(
                 break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
             node = node.head
         if found is not None:
-            return found
+            return _framed(found, cue_at)
     # else the nearest cue in the quote's sentences, within its paragraph; a quoted fragment only
     # takes a main-clause cue: "The two spoke about Ukraine, she said, but “the focus was ...”"
     best: tuple[int, Cue] | None = None

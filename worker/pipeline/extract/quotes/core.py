@@ -36,7 +36,9 @@ def extract_quotes(doc: Doc, entities: list[Entity], terms: bool = False, author
 def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
     """A quoted fragment or term inside a reported clause is part of that report, not a second quote: "Nair said
     ministers had “walked away from the table”" is one partial quote, the whole clause, with its speaker."""
-    fragments = [q for q in quotes if q.kind in ("partial", "term")]
+    # a short direct quote with report words on both sides is a fragment too ("he expected that Americans will
+    # say “no” to Trump's measures")
+    fragments = [q for q in quotes if q.kind in ("partial", "term") or (q.kind == "direct" and _inner(text, q, quotes))]
     out: list[Quote] = []
     absorbed: set[int] = set()
     for q in quotes:
@@ -69,6 +71,13 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
         kept.append(q)
     kept.sort(key=lambda q: (q.start, q.end))
     return kept
+
+
+def _inner(text: str, q: Quote, quotes: list[Quote]) -> bool:
+    return any(
+        r.kind == "indirect" and r.start < q.start - 1 and q.end + 1 < r.end and r.speaker is not None
+        for r in quotes
+    )
 
 
 def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> list[Quote]:
@@ -113,7 +122,11 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
     sent_speaker: dict[int, Cue] = {}
     for c in cues:
         if c.speaker is not None and not c.nominal:
-            sent_speaker[sent_of[c.token.i]] = c
+            k = sent_of[c.token.i]
+            # the outermost attribution speaks for the sentence, not a cue inside what it reports ("Carter said
+            # that some critics had been predicting ...": the next quote-only paragraph is Carter's)
+            if k not in sent_speaker or _reported_by(c, cue_at) <= _reported_by(sent_speaker[k], cue_at):
+                sent_speaker[k] = c
     prev_cue: Cue | None = None
     last_seg: tuple[int, Cue | None, str] | None = None  # the previous quote: token end, cue, kind
     last_attr: tuple[int, Cue] | None = None  # the last quote with a speaker: token end, cue
@@ -173,8 +186,14 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             prev = sent_speaker.get(sent_of[lo - 2]) if sent_of[lo - 2] < s_first else sent_speaker.get(s_first - 1)
             prev = prev if prev is not None and prev.token.i < lo else None
             intro = introduced(doc, text, seg, lo, cues_by_sent, sent_of, resolver)
+            # words of its own paragraph before the quote ("Clinton supports “...”"), which a parse that ran the
+            # paragraph before into the sentence hid: the subject of the verb that governs it first
+            lead = text[text.rfind("\n", 0, seg.start) + 1 : seg.start].rstrip(" “\"'")
+            inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() else None
             if intro is not None:
                 cue = intro
+            elif inline is not None:
+                cue = inline
             elif prev is not None and same_or_next_paragraph(text, prev.token.idx, seg.start):
                 cue = prev
             else:
@@ -203,6 +222,18 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             and continues(doc, text, last_attr[0], lo, in_quote, sent_of[last_attr[1].token.i], sent_of)
         ):
             cue = last_attr[1]
+        if (
+            (cue is None or cue.speaker is None)
+            and kind == "partial"
+            and last_attr is not None
+            and last_attr[1].is_person
+            and s_first - 1 in (sent_of[last_attr[0] - 1], sent_of[last_attr[1].token.i])
+            and "\n" not in text[doc[last_attr[0] - 1].idx : seg.start]
+            and not any(cues_by_sent.get(k) for k in range(s_first, s_last + 1))  # "a cover saying “...”"
+        ):
+            # "“We thought only Trump was insensitive,” said Aida. Biden “kind of misspoke”": a fragment in
+            # the sentence right after a person's quote, with no cue of its own, goes on with that person
+            cue = last_attr[1]
         if cue is not None and cue.speaker is not None:
             last_attr = (hi, cue)
         if cue is not None and cue.speaker is not None:
@@ -223,6 +254,15 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
         sent_speaker.setdefault(sent_of[c.token.i], c)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
+
+
+def _reported_by(cue: Cue, cue_at: dict[int, Cue]) -> int:
+    """How many attributions with a speaker ``cue`` lies inside (its verb's ancestors that are cues)."""
+    return sum(
+        1
+        for a in cue.token.ancestors
+        if a.i in cue_at and not cue_at[a.i].nominal and cue_at[a.i].speaker is not None
+    )
 
 
 def make_quote(text: str, start: int, end: int, kind: str, cue: Cue | None) -> Quote:

@@ -56,6 +56,14 @@ def subject_of(verb: Token) -> Token | None:
                 return child
         if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
             return node.head  # "she released a statement saying ...": the statement, then its issuer
+        if node.dep_ == "acl" and node.head.dep_ == "pobj" and node.head.head.dep_ == "prep":
+            # "blasted out an email to supporters stating, “...”": the document, or the object of the verb the
+            # parse hung "to supporters" on
+            document = node.head.head.head
+            if document.pos_ == "VERB":
+                document = next((c for c in document.children if c.dep_ == "dobj"), document)
+            if document.pos_ == "NOUN" and document.lower_ in READERS:
+                return document
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
             continue
@@ -150,6 +158,11 @@ def find_cues(doc: Doc) -> list[Cue]:
                 cues.append(Cue(token, token.idx + len(token), token.head))
                 continue
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
+                named = _person_after(doc, token) if after_quote(doc, token) else None
+                if named is not None:
+                    # "“Debate recap,” tweeted Rubio spokesman Alex Conant.": the parse took the verb for an
+                    # adjective of the name after it
+                    cues.append(Cue(token, token.idx + len(token), named))
                 continue
             cues.append(Cue(token, token.idx + len(token), cue_subject(doc, token)))
         elif (

@@ -25,9 +25,16 @@ from worker.pipeline.extract.quotes.rules import (
     TITLE_EXPANSIONS,
 )
 
-# ", R-Fla.," / " (D-N.Y.)" / " (Fla.)" right after a name
+# ", R-Fla.," / " (D-N.Y.)" / " (Fla.)" / ", R-Iowa." (ending the sentence) right after a name
 NOUN_REACH = 4  # paragraphs
-_TAG = re.compile(r"\s*([,(])\s*(?:([RDI])\s*[-–.,]\s*)?([A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]?\.)*)\s*[),]")
+# a state's distinctive words ("york", "carolina"), not "new" or "north"
+_STATES = frozenset(w for name in STATE_ABBREVIATIONS.values() for w in name.split()) - {
+    "new",
+    "north",
+    "south",
+    "west",
+}
+_TAG = re.compile(r"\s*([,(])\s*(?:([RDI])\s*[-–.,]\s*)?([A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]?\.)*)(?:\s*[),]|(?=\s|$))")
 
 
 def lawmaker_tag(text: str, end: int) -> set[str]:
@@ -121,6 +128,8 @@ class Describer:
                 affiliated = any(m.attributes.get("affiliation") for m in ent.mentions if m.start < head.idx)
                 if mods and affiliated and not mods & words:
                     continue  # "the U.S. president" is not the Chinese one
+                if _STATES & mods and _STATES & words and not _STATES & mods & words:
+                    continue  # "the Florida senator" is not "Sen. Joni Ernst, R-Iowa"
                 last = seen[-1][0]
             else:
                 continue
