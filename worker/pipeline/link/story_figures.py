@@ -3,10 +3,10 @@
 Two earthquakes in one region differ in magnitude and tolls ("5.6" and five hurt against "5.9" and
 ten killed), two patches of one browser in version numbers, two contract offers in amounts, and
 days of the month differ between two events' reports too. Reports of one event repeat its figures.
-A figure is any number of two or more characters the text writes ("5.6", "137", "2,000" as 2000),
-but not a year (years have their own, softer evidence). Figures are kept as marker terms of the
-story's term rows (negative ids, so they never mix with word ids) and counted per article, like the
-days and weekdays a story's articles name."""
+A figure is any number of two or more characters the text writes ("5.6", "137"), but not a year
+(years have their own, softer evidence; "2,000" reads as 2000 and is taken for one). Figures are
+kept as marker terms of the story's term rows (negative ids, so they never mix with word ids) and
+counted per article, like the days and weekdays a story's articles name."""
 
 from __future__ import annotations
 
