@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from worker.pipeline.link import stories
+from worker.pipeline.link import stories, story_figures
 from worker.pipeline.link.entities import ArticleEntity, Candidate, decide
 from worker.pipeline.parse.dates import infer_year
 
@@ -88,8 +88,10 @@ def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
     same_year = stories.ArticleProfile({}, _profile(QUAKE_A_FOLLOWUP, None, corpus).terms, None, 2008)
     other_year = stories.ArticleProfile({}, same_year.terms, None, 2013)
     no_year = stories.ArticleProfile({}, same_year.terms, None, None)
-    assert stories.similarity(same_year, story) > stories.similarity(no_year, story) > stories.similarity(
-        other_year, story
+    assert (
+        stories.similarity(same_year, story)
+        > stories.similarity(no_year, story)
+        > stories.similarity(other_year, story)
     )
     markers = {stories.year_marker(2008): 3.0, stories.term_id("quake"): 0.5}
     assert stories.split_years(markers) == ({stories.term_id("quake"): 0.5}, Counter({2008: 3}))
@@ -277,3 +279,34 @@ def test_a_nickname_and_the_full_name_in_one_article_are_one_new_person() -> Non
     assert decisions[0].same_as == 1 and decisions[1].same_as is None
     other = [ArticleEntity("Ana Ortez", "person"), ArticleEntity('Luis Gerardo "Jerry" Ortez', "person")]
     assert same_person_in_article(other, [Decision(None, "new"), Decision(None, "new")])[0].same_as is None
+
+
+def test_figures_are_numbers_that_are_not_years() -> None:
+    found = story_figures.named_figures("A 5.6 quake in 2005 hurt 12 people; 2,000 tents, 5 teams, $137 million.")
+    assert found == {story_figures.figure_marker(f) for f in ("5.6", "12", "137")}  # 2,000 reads as a year
+    assert all(m < 0 for m in found)  # never a word's id
+
+
+def test_an_article_naming_none_of_a_story_s_figures_counts_against_it() -> None:
+    # two quakes of one region told in the same words: only the magnitude and the toll differ
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    for text in ("magnitude 6.1, 14 hurt", "a 6.1 quake", "magnitude 6.1, 30 dead"):
+        stories.add_to_story(story, stories.ArticleProfile({}, {}, None, figures=story_figures.named_figures(text)))
+    same = stories.ArticleProfile({}, terms, None, figures=story_figures.named_figures("the 6.1 quake, 14 hurt"))
+    unnamed = stories.ArticleProfile({}, terms, None)
+    other = stories.ArticleProfile({}, terms, None, figures=story_figures.named_figures("a 5.4 quake, 40 dead"))
+    assert stories.similarity(same, story) == stories.similarity(unnamed, story) > stories.similarity(other, story)
+    assert story_figures.figure_evidence(other.figures, story.figures, story.figure_articles) == 0.7
+
+
+def test_a_story_keeps_its_figures_as_negative_marker_terms() -> None:
+    quake = {stories.term_id("quake"): 0.5}
+    article = stories.ArticleProfile({}, quake, None, figures=story_figures.named_figures("5.6 and 12"))
+    stored = article.terms | stories.marker_rows(article)
+    stored[story_figures.figure_marker("12")] += 1.0  # a second article naming 12
+    rest, figures, naming = story_figures.split_figures(stored)
+    assert rest == quake and naming == 1
+    assert figures == Counter({story_figures.figure_marker("5.6"): 1, story_figures.figure_marker("12"): 2})
+    assert stories.split_markers(stored)[0] == quake  # figures never enter the word cosine

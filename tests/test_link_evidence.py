@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import register
 from worker.pipeline.extract import Entity, Extraction, Mention, extract_doc
+from worker.pipeline.link import story_figures
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, linking
 from worker.storage.models import Article, EntityAlias, EntityLink, EntityMention, Story, StoryMerge
@@ -58,6 +59,17 @@ def test_a_bridging_article_merges_two_stories_and_the_merge_can_be_undone(db_se
     assert first.story_id != second.story_id
     moved_back = db_session.get(Story, merge.from_story_id)
     assert moved_back is not None and moved_back.merged_into_id is None and moved_back.article_count == 1
+
+
+def test_a_story_s_figures_are_stored_apart_from_its_words(db_session: Session) -> None:
+    tag = uuid.uuid4().hex[:8]
+    article = _article(db_session, _text(tag, "A 5.6 magnitude quake hurt 12 people in Quellmoor."))
+    linking.link_article(db_session, article.id)
+    assert article.story_id is not None
+    (story,) = linking.load_story_profiles(db_session, [article.story_id])
+    assert story.figure_articles == 1
+    assert story.figures == {story_figures.figure_marker("5.6"): 1, story_figures.figure_marker("12"): 1}
+    assert story.terms and all(t >= 0 for t in story.terms)  # the word vector holds no figure marker
 
 
 def test_headline_names_are_extracted_and_linked(db_session: Session, nlp) -> None:  # type: ignore[no-untyped-def]

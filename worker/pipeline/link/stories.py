@@ -14,7 +14,8 @@ publication day) are event-specific evidence both ways: the story's articles nam
 of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
 Monday"), when either side is undated: reports of one event name its weekday. An article clearly
 about one person, against a story clearly about another where neither names the other's, is evidence
-against (two running backs of one team put on injured reserve). The article joins the best story
+against (two running backs of one team put on injured reserve). So are figures (see story_figures): an
+article naming numbers none of the story's articles names is evidence against. The article joins the best story
 scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
 BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
 (reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
@@ -33,6 +34,8 @@ from datetime import date
 from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
+
+from worker.pipeline.link.story_figures import figure_evidence, figure_rows, named_figures, split_figures
 
 TOP_ENTITIES = 12
 TOP_TERMS = 40
@@ -76,6 +79,7 @@ class ArticleProfile:
     days: frozenset[int] = frozenset()  # days of the year (1-366) it names (see named_days)
     weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
     people: frozenset[int] = frozenset()  # which of its entities are people
+    figures: frozenset[int] = frozenset()  # markers of the figures it names (see story_figures)
 
 
 @dataclass
@@ -91,6 +95,8 @@ class StoryProfile:
     weekdays: Counter[int] = field(default_factory=Counter)  # weekday -> its articles naming it
     weekday_articles: int = 0  # its articles naming any weekday
     people: frozenset[int] = frozenset()  # which of its entities are people
+    figures: Counter[int] = field(default_factory=Counter)  # figure marker -> its articles naming it
+    figure_articles: int = 0  # its articles naming any figure
     articles: int = 0
 
 
@@ -168,8 +174,8 @@ def split_markers(
     terms: dict[int, float],
 ) -> tuple[dict[int, float], Counter[int], Counter[int], Counter[int]]:
     """A story's stored terms: content words, and counts of years, days and weekdays (day and
-    weekday 0: its articles naming any)."""
-    words, years = split_years(terms)
+    weekday 0: its articles naming any). Figure markers are left out (see ``split_figures``)."""
+    words, years = split_years(split_figures(terms)[0])
     days, weekdays = (
         Counter({markers[t]: round(w) for t, w in terms.items() if t in markers and round(w) > 0})
         for markers in (DAY_MARKERS, WEEKDAY_MARKERS)
@@ -178,8 +184,9 @@ def split_markers(
 
 
 def marker_rows(article: ArticleProfile) -> dict[int, float]:
-    """The marker terms joining adds to a story: the article's year, and the days and weekdays it names."""
+    """The marker terms joining adds to a story: the article's year, and the days, weekdays and figures it names."""
     rows = {year_marker(article.year): 1.0} if article.year is not None else {}
+    rows.update(figure_rows(article.figures))
     for marker, named in ((day_marker, article.days), (weekday_marker, article.weekdays)):
         if named:
             rows[marker(0)] = 1.0
@@ -310,7 +317,8 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     if not article.entities:  # nothing named: the words alone
         content = words
     dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
-    return content * dates * lead_evidence(article, story)
+    figures = figure_evidence(article.figures, story.figures, story.figure_articles)
+    return content * dates * lead_evidence(article, story) * figures
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -392,9 +400,8 @@ def article_profile_of(
 ) -> ArticleProfile:
     """The article's profile from its text (title and body), publication day and vectors."""
     people = people & entities.keys()
-    return ArticleProfile(
-        entities, terms, day, event_year(text, day), named_days(text, day), named_weekdays(text), people
-    )
+    days, weekdays, figures = named_days(text, day), named_weekdays(text), named_figures(text)
+    return ArticleProfile(entities, terms, day, event_year(text, day), days, weekdays, people, figures)
 
 
 def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
@@ -413,6 +420,8 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
     story.people |= article.people
+    story.figures.update(article.figures)
+    story.figure_articles += bool(article.figures)
     story.articles += 1
 
 
@@ -432,4 +441,6 @@ def merge_into(story: StoryProfile, other: StoryProfile) -> None:
     story.weekdays.update(other.weekdays)
     story.weekday_articles += other.weekday_articles
     story.people |= other.people
+    story.figures.update(other.figures)
+    story.figure_articles += other.figure_articles
     story.articles += other.articles

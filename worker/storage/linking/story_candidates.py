@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from worker.pipeline.link import stories
+from worker.pipeline.link.story_figures import split_figures
 from worker.storage.linking.entity_candidates import canonical_id
 from worker.storage.linking.queries import among, follow_merges
 from worker.storage.models import Article, Entity, EntityLink, Story, StoryEntity, StoryTerm, TermStat
@@ -125,6 +126,7 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
     ):
         found[story_id].terms[term] = weight
     for story in found.values():
+        _, story.figures, story.figure_articles = split_figures(story.terms)
         story.terms, story.years, story.days, story.weekdays = stories.split_markers(story.terms)
         story.day_articles = story.days.pop(0, 0)
         story.weekday_articles = story.weekdays.pop(0, 0)

@@ -20,8 +20,9 @@ def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
     these keys of the two articles: two articles that could join each other's new story take
     turns, the others do not. A second namespace, taken after the link keys and the hot entity
     rows, so a transaction never waits for an earlier step's lock while holding a later one.
-    A story's year, day and weekday markers (``stories.marker_rows``) are stored under story_terms but no article looks
-    stories up by it, so it takes no lock (it would make all articles of a year or day take turns)."""
+    A story's year, day, weekday and figure markers (``stories.marker_rows``) are stored under
+    story_terms but no article looks stories up by them, so they take no lock (it would make all
+    articles of a year or day take turns)."""
     return [f"term {t}" for t in profile.terms] + [f"entity {e}" for e in profile.entities]
 
 
