@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from worker.pipeline.link import stories, story_figures
+from worker.pipeline.link import stories, story_dates, story_figures
 from worker.pipeline.link.entities import ArticleEntity, Candidate, decide
 from worker.pipeline.parse.dates import infer_year
 
@@ -78,10 +78,10 @@ def test_two_settled_stories_are_not_merged_by_one_article() -> None:
 
 
 def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
-    assert stories.event_year("The 2008 quake, like those of 1999 and 2008, hit at night.", None) == 2008
-    assert stories.event_year("Named 2008 in 2008 and 2009 in 2009.", None) == 2009  # a tie: the latest
-    assert stories.event_year("The 2008 quake.", date(2013, 5, 1)) == 2013  # publication comes first
-    assert stories.event_year("No year at all.", None) is None
+    assert story_dates.event_year("The 2008 quake, like those of 1999 and 2008, hit at night.", None) == 2008
+    assert story_dates.event_year("Named 2008 in 2008 and 2009 in 2009.", None) == 2009  # a tie: the latest
+    assert story_dates.event_year("The 2008 quake.", date(2013, 5, 1)) == 2013  # publication comes first
+    assert story_dates.event_year("No year at all.", None) is None
     corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
     story = _story(1, _profile(QUAKE_A, None, corpus))
     story.years = Counter({2008: 3})
@@ -98,32 +98,32 @@ def test_an_undated_article_is_weighed_by_the_year_its_text_is_about() -> None:
 
 
 def test_days_of_the_year_a_text_names_are_found_in_both_orders_and_with_the_publication_day() -> None:
-    dec9 = stories.day_of_year(12, 9)
+    dec9 = story_dates.day_of_year(12, 9)
     text = "On Tuesday, Dec. 9, the patch came; by 9 December 2008 and December 9th it was out. May we?"
-    assert stories.named_days(text, None) == frozenset({dec9})
-    assert stories.named_days("Sept. 18, then 31 February.", date(2013, 9, 17)) == frozenset(
-        {stories.day_of_year(9, 18), stories.day_of_year(9, 17)}  # no February 31
+    assert story_dates.named_days(text, None) == frozenset({dec9})
+    assert story_dates.named_days("Sept. 18, then 31 February.", date(2013, 9, 17)) == frozenset(
+        {story_dates.day_of_year(9, 18), story_dates.day_of_year(9, 17)}  # no February 31
     )
-    assert stories.named_days("Nothing dated here; may 9 people come?", None) == frozenset()
+    assert story_dates.named_days("Nothing dated here; may 9 people come?", None) == frozenset()
 
 
 def test_named_days_are_evidence_for_near_days_and_against_other_days() -> None:
     corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
     terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
     story = _story(1, _profile(QUAKE_A, None, corpus))
-    story.days, story.day_articles = Counter({stories.day_of_year(12, 9): 2, stories.day_of_year(3, 1): 1}), 2
-    near = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(12, 11)}))
+    story.days, story.day_articles = Counter({story_dates.day_of_year(12, 9): 2, story_dates.day_of_year(3, 1): 1}), 2
+    near = stories.ArticleProfile({}, terms, None, None, frozenset({story_dates.day_of_year(12, 11)}))
     unnamed = stories.ArticleProfile({}, terms, None, None)
-    other = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(9, 18)}))
+    other = stories.ArticleProfile({}, terms, None, None, frozenset({story_dates.day_of_year(9, 18)}))
     assert stories.similarity(near, story) > stories.similarity(unnamed, story) > stories.similarity(other, story)
-    new_year = stories.ArticleProfile({}, terms, None, None, frozenset({stories.day_of_year(1, 2)}))
-    story.days = Counter({stories.day_of_year(12, 31): 2})
+    new_year = stories.ArticleProfile({}, terms, None, None, frozenset({story_dates.day_of_year(1, 2)}))
+    story.days = Counter({story_dates.day_of_year(12, 31): 2})
     assert stories.day_evidence(new_year, story) == stories.DAY_FOR  # across the turn of the year
     assert stories.day_evidence(new_year, stories.StoryProfile(2)) == 1.0  # a story naming no day: no evidence
 
 
 def test_named_weekdays_are_evidence_when_a_side_is_undated() -> None:
-    assert stories.named_weekdays("On Monday, and by Tuesday's vote; not monday.") == frozenset({1, 2})
+    assert story_dates.named_weekdays("On Monday, and by Tuesday's vote; not monday.") == frozenset({1, 2})
     corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
     terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
     story = _story(1, _profile(QUAKE_A, None, corpus))
