@@ -245,13 +245,12 @@ class Watcher:
 
     def ingest(self, path: Path) -> None:
         st = path.lstat()
-        with session_scope() as session:
+        with session_scope() as session:  # one transaction: the check and the registration
             if files.is_known_sighting(session, db_path(path), st.st_size, st.st_mtime_ns):
                 return
-        candidate = self.read_candidate(path)
-        if candidate is None:
-            return
-        with session_scope() as session:
+            candidate = self.read_candidate(path)
+            if candidate is None:
+                return
             reg = files.register_file(
                 session,
                 path=db_path(path),
