@@ -5,6 +5,9 @@ and prints fingerprints of what the stage stored, to check that a change left re
     .venv/bin/python bench/stage_cpu.py stage --n 250 --warm 100   # database wirewatch_stagecpu_tmpl
     .venv/bin/python bench/stage_cpu.py link [--profile link.prof]   # also: parse, extract
 
+Databases are named ``$WIREWATCH_STAGECPU_PREFIX`` (default ``wirewatch_stagecpu``) + ``_tmpl`` or
+``_<stage>``: give each person sharing a server a prefix of their own.
+
 ``stage`` registers the first N PolNeAR files (sorted by name) in a template database, runs
 parse and extract on all of them and links the first --warm (so common names and stories exist,
 as in a running service). Each measuring command copies the template (CREATE DATABASE ...
@@ -26,7 +29,8 @@ from typing import Any
 
 import psycopg
 
-TEMPLATE = "wirewatch_stagecpu_tmpl"
+PREFIX = os.environ.get("WIREWATCH_STAGECPU_PREFIX", "wirewatch_stagecpu")  # one per person on a shared server
+TEMPLATE = f"{PREFIX}_tmpl"
 INPUT = {"parse": "queued", "extract": "parsed", "link": "extracted"}
 FINGERPRINTS = {
     "parse": [
@@ -127,7 +131,7 @@ def stage(server: Server, texts: Path, n: int, warm: int) -> None:
 
 
 def measure(server: Server, step: str, profile: str | None) -> dict[str, Any]:
-    name = f"wirewatch_stagecpu_{step}"
+    name = f"{PREFIX}_{step}"
     use(server.copy(name))
     from sqlalchemy import Engine, event, text
 

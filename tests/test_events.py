@@ -1,5 +1,6 @@
-"""Celery task events are on: a producer's send and a worker's receive/start/success reach an
-event receiver (what Flower and `celery events` listen to), on the real broker."""
+"""Celery task events are off by default (they cost the worker CPU on every task), and a worker
+sends them once asked at run time, as Flower asks (`enable_events`): received, started and
+succeeded reach an event receiver, on the real broker."""
 
 from __future__ import annotations
 
@@ -13,9 +14,26 @@ from tests.conftest import SEEDS, register
 from tests.services import Stack, compose_command, wait_for
 from worker.celery_app import app
 from worker.storage.db import get_sessionmaker
+from worker.storage.models import IngestedFile
 
 
-def test_task_events_reach_a_receiver(tmp_path: Path) -> None:
+def _queue_parse() -> tuple[int, str]:
+    raw = (SEEDS / "002_84a3c78e0fe45525.txt").read_bytes() + f"\n\n{uuid.uuid4()}\n".encode()
+    with get_sessionmaker()() as session:
+        reg = register(session, raw, f"/events/{uuid.uuid4()}.txt")
+        session.commit()
+    return reg.file_id, app.send_task("wirewatch.parse", args=[reg.file_id]).id
+
+
+def _status(file_id: int) -> str:
+    with get_sessionmaker()() as session:
+        file = session.get(IngestedFile, file_id)
+        assert file is not None
+        return file.status
+
+
+def test_task_events_off_until_enabled_as_flower_does(tmp_path: Path) -> None:
+    assert not app.conf.worker_send_task_events and not app.conf.task_send_sent_event
     events: list[dict[str, Any]] = []
     connection = app.connection()
     receiver = app.events.Receiver(connection, handlers={"*": events.append})
@@ -26,19 +44,24 @@ def test_task_events_reach_a_receiver(tmp_path: Path) -> None:
     assert subscribed.wait(20), "the event receiver did not subscribe"
     env = {**os.environ, "WIREWATCH_LOG_FORMAT": "json", "WIREWATCH_DATA_DIR": str(tmp_path)}
     services = Stack(env, tmp_path)
+
+    def seen(task_id: str) -> set[str]:
+        return {e["type"] for e in list(events) if e.get("uuid") == task_id}
+
     try:
         services.start("worker", [*compose_command("worker"), "--concurrency", "1"])
-        raw = (SEEDS / "002_84a3c78e0fe45525.txt").read_bytes() + f"\n\n{uuid.uuid4()}\n".encode()
-        with get_sessionmaker()() as session:
-            reg = register(session, raw, f"/events/{uuid.uuid4()}.txt")
-            session.commit()
-        task_id = app.send_task("wirewatch.parse", args=[reg.file_id]).id
+        quiet_file, quiet_task = _queue_parse()
+        wait_for(lambda: _status(quiet_file) != "queued", 120, "the first file parsed")
+        assert seen(quiet_task) == set()
 
-        def seen() -> set[str]:
-            return {e["type"] for e in list(events) if e.get("uuid") == task_id}
+        wanted = {"task-received", "task-started", "task-succeeded"}
 
-        wanted = {"task-sent", "task-received", "task-started", "task-succeeded"}
-        wait_for(lambda: wanted <= seen(), 120, f"task events, saw {seen()}")
+        def enabled_and_seen() -> bool:
+            app.control.enable_events()  # what Flower sends every few seconds
+            file_id, task_id = _queue_parse()
+            return wait_for(lambda: _status(file_id) != "queued", 60, "a file parsed") and wanted <= seen(task_id)
+
+        wait_for(enabled_and_seen, 120, "task events once enabled", interval=1)
     finally:
         services.stop_all()
         receiver.should_stop = True

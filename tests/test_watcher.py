@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.services import wait_for
+from worker import watcher as watcher_module
 from worker.settings import Settings
 from worker.storage.db import session_scope
 from worker.storage.models import IngestedFile
@@ -60,3 +61,39 @@ def test_a_file_still_open_for_writing_waits(watched: Path) -> None:
         assert not registered(path), "a file still being written was taken"
         f.write(f"and its second half {uuid.uuid4()}.\n")
     wait_for(lambda: registered(path), 5, "the file to be registered once closed", interval=0.05)
+
+
+def test_a_rescan_does_not_ask_the_database_about_files_already_registered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files stay in the folder once ingested: every periodic scan used to check each of them
+    against the database again (a session and a query per file per scan_interval)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    settings = Settings(watch_dir=inbox, data_dir=tmp_path / "state", quiet_seconds=0, scan_interval=3600)
+    watcher = Watcher(settings)
+    path = inbox / "kept.txt"
+    path.write_text(f"Headline\n\nAn article that stays in the folder {uuid.uuid4()}.\n")
+
+    def scan() -> None:
+        watcher.scan_folder()
+        watcher.settle()  # notes the size and mtime
+        watcher.settle()  # quiet (quiet_seconds=0): ingested
+
+    scan()
+    assert registered(path)
+    asked: list[Path] = []
+    real = watcher_module.files.is_known_sighting
+
+    def counted(session, path_text, size, mtime_ns):  # type: ignore[no-untyped-def]
+        asked.append(Path(path_text))
+        return real(session, path_text, size, mtime_ns)
+
+    monkeypatch.setattr(watcher_module.files, "is_known_sighting", counted)
+    scan()
+    assert asked == []
+    assert watcher.progress.waiting == set()  # the scan's progress still counts it
+    with path.open("a") as f:  # changed: checked (and registered) again
+        f.write("A correction.\n")
+    scan()
+    assert len(asked) == 1

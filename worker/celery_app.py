@@ -36,9 +36,10 @@ app.conf.update(
     broker_connection_max_retries=None,  # a worker outlives any broker outage: reconnect forever
     task_publish_retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
     worker_hijack_root_logger=False,
-    # task events for Flower and `celery events`: received/started/succeeded from workers, sent from producers
-    worker_send_task_events=True,
-    task_send_sent_event=True,
+    # task events (received/started/succeeded from workers, sent from producers) only when asked
+    # for: they cost the worker CPU per task; Flower enables workers' events at run time itself
+    worker_send_task_events=settings.task_events,
+    task_send_sent_event=settings.task_events,
     task_annotations={
         f"wirewatch.{stage}": {
             "soft_time_limit": settings.time_limit(stage),

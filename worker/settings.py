@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     queue_prefix: str = "wirewatch"
     worker_concurrency: int = 2
     visibility_timeout: int = 3600  # seconds before Redis redelivers an unacknowledged task
+    # task events (received/started/succeeded, and task-sent from producers) for `celery events`;
+    # off by default: they cost the worker CPU on every task, and Flower switches workers' on itself
+    task_events: bool = False
     max_retries: int = 5
     # per stage, seconds: past the soft limit the file fails with a recorded error; the hard
     # limit (soft + HARD_TIME_LIMIT_GRACE) kills a task that ignores it

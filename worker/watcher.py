@@ -79,6 +79,10 @@ class Watcher:
         self._next_scan = 0.0
         self._next_requeue = 0.0
         self._failures = 0  # consecutive failed steps (database or broker down), for the backoff
+        # paths this process registered or found registered, with the (size, mtime_ns) it saw:
+        # a folder scan skips them while unchanged instead of asking the database again for every
+        # file in the folder (files stay there once ingested) every scan_interval
+        self._known: dict[Path, tuple[int, int]] = {}
         self.progress = ScanProgress([], None)
 
     def run(self, stop: threading.Event) -> None:
@@ -216,7 +220,13 @@ class Watcher:
         self.progress = ScanProgress(
             [p for p in found if not self._ignored(p)], self.settings.data_dir / "watcher.progress.json"
         )
+        known, self._known = self._known, {}  # forget paths that are gone
         for path in found:
+            seen = known.get(path)
+            if seen is not None and seen == _size_mtime(path):
+                self._known[path] = seen
+                self.progress.settled(path)
+                continue
             self.notice(path)
 
     def requeue_lost(self) -> None:
@@ -245,13 +255,14 @@ class Watcher:
 
     def ingest(self, path: Path) -> None:
         st = path.lstat()
-        with session_scope() as session:
+        with session_scope() as session:  # one transaction: the check and the registration
             if files.is_known_sighting(session, db_path(path), st.st_size, st.st_mtime_ns):
+                self._known[path] = (st.st_size, st.st_mtime_ns)
                 return
-        candidate = self.read_candidate(path)
-        if candidate is None:
-            return
-        with session_scope() as session:
+            candidate = self.read_candidate(path)
+            if candidate is None:
+                self._known[path] = (st.st_size, st.st_mtime_ns)
+                return
             reg = files.register_file(
                 session,
                 path=db_path(path),
@@ -268,6 +279,7 @@ class Watcher:
                     moved_to = db_path(moved) if moved else None
                     files.record_failure(session, reg.file_id, "register", candidate.error or "", moved_to)
             session.commit()
+        self._known[path] = (st.st_size, st.st_mtime_ns)  # the file as first seen: a later change differs
         bound = log.bind(file_id=reg.file_id, sha256=candidate.sha256, path=db_path(path))
         if reg.status == FileStatus.FAILED and not reg.created:
             # the same bytes failed before: say so, with that error, instead of `error: null`
@@ -327,6 +339,14 @@ def _lost(in_flight: broker_state.InFlight, file_id: int, status: str, grace: fl
     age = in_flight.newest_delivery_age(key)
     # a live worker holds a delivered message at most the retry backoff cap before running it
     return age is None or age > grace + RETRY_BACKOFF_MAX
+
+
+def _size_mtime(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _first_line(exc: BaseException) -> str:
