@@ -9,6 +9,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from worker import kombu_guard
 from worker.settings import broker_url, get_settings
 
 STAGES = ("parse", "extract", "link")
@@ -20,6 +21,7 @@ TRANSIENT = (OperationalError, DBAPIError, BrokerError, RedisConnectionError, Re
 RETRY_BACKOFF_MAX = 10
 TASK_FOR_STATUS = {"queued": "wirewatch.parse", "parsed": "wirewatch.extract", "extracted": "wirewatch.link"}
 
+kombu_guard.install()
 settings = get_settings()
 app = Celery("wirewatch", broker=broker_url(settings.redis_url or "redis://127.0.0.1:6379/0"), include=["worker.tasks"])
 app.conf.update(
