@@ -16,7 +16,15 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
-from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
+from worker.pipeline.extract.quotes.cues import (
+    Cue,
+    can_speak,
+    indefinite,
+    person_like,
+    person_noun,
+    speaker_span,
+    subject_of,
+)
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
@@ -46,12 +54,14 @@ class Resolver:
         self.gender: dict[int, str] = {}
         for n, ent in enumerate(entities):
             g = first_name_gender(ent.name) if ent.type == "person" else None
-            for m in ent.mentions:
-                lo, hi = self.tokens(m.start, m.end)
+            spans = [self.tokens(m.start, m.end) for m in ent.mentions]
+            for lo, hi in spans:
                 for i in range(lo, hi):
                     self.ent_of[i] = n
+            antecedent = ent.type == "person" and person_like(doc, spans, len(ent.name.split()))
+            for m, (lo, _) in zip(ent.mentions, spans, strict=True):
                 if ent.type == "person":
-                    if lo < len(doc) and not in_quote[lo]:
+                    if antecedent and lo < len(doc) and not in_quote[lo]:
                         self.person_at.append((lo, n))
                     g = g or honorific_gender(m.attributes.get("honorific", ""))
             if g:
@@ -243,8 +253,9 @@ class Resolver:
                     older = [n for _, n in self.person_at[max(0, k - 40) : k] if self.gender.get(n) in (None, want)]
                     if older:
                         self._set(cue, older[-1])
-            if cue.speaker is not None and cue.gender is None:
-                cue.gender = want
+            if cue.speaker is not None:
+                cue.is_person = True  # "she" says so, whatever the entity pass typed ("Fiorina" as an organization)
+                cue.gender = cue.gender or want
         elif low == "i" and self.author is not None:
             cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
         elif low in ORG_PRONOUNS:
