@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
+from worker.pipeline.extract.quotes.antecedents import is_subject, main_subject, salient
 from worker.pipeline.extract.quotes.cues import (
     Cue,
     can_speak,
@@ -214,7 +215,7 @@ class Resolver:
             k = bisect.bisect_left(self.person_at, (cue.token.i, -1))
             recent = [(pos, n) for pos, n in self.person_at[max(0, k - 40) : k] if pos >= para_floor]
             recent = [(pos, n) for pos, n in recent if self.gender.get(n) in (None, want)]
-            subjects = [(pos, n) for pos, n in recent if self._is_subject(pos)]
+            subjects = [(pos, n) for pos, n in recent if is_subject(self.doc, pos)]
             # a newly introduced speaker: the main-clause subject of a sentence since the last attribution
             # ("Asked whether Clinton wins, she replied" keeps the last speaker)
             sent_start = self.doc[cue.token.i].sent.start
@@ -222,8 +223,8 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and (pos < sent_start or self._main_subject(pos) or self._introduces(pos, cue))
-                and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
+                and (pos < sent_start or main_subject(self.doc, pos) or self._introduces(pos, cue))
+                and ((is_subject(self.doc, pos) and main_subject(self.doc, pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
             if asked is not None:
@@ -241,8 +242,8 @@ class Resolver:
                 # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
                 # a name that opens its sentence counts even where the parse made it no subject ("Trump, when
                 # asked about ..., often steam-rolls")
-                mains = [(pos, n) for pos, n in recent if self._main_subject(pos) or self._opens_sentence(pos)]
-                self._set(cue, (mains or subjects or recent)[-1][1])
+                mains = [(pos, n) for pos, n in recent if main_subject(self.doc, pos) or self._opens_sentence(pos)]
+                self._set(cue, (mains or subjects or [salient(self.doc, recent)])[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
                 for prev in reversed(self._earlier(cue)[-12:]):
@@ -337,27 +338,6 @@ class Resolver:
         """The name opens a sentence that introduces the quote the cue follows ("Mosman saw Santilli's words
         differently: “...,” he said"); not the reported clause itself ("Mr. Trump ... fits that bill, he added")."""
         return self._opens_sentence(i) and any(self.in_quote[k] for k in range(i, cue.token.i))
-
-    def _main_subject(self, i: int) -> bool:
-        node = self.doc[i]
-        for _ in range(4):
-            if node.dep_ in SUBJECT_DEPS:
-                verb = node.head
-                return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
-            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
-                return False
-            node = node.head
-        return False
-
-    def _is_subject(self, i: int) -> bool:
-        node = self.doc[i]
-        for _ in range(4):
-            if node.dep_ in SUBJECT_DEPS:
-                return True
-            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
-                return False
-            node = node.head
-        return False
 
     def _paragraph_floor(self, i: int) -> int:
         """Token index two paragraphs back: a pronoun reaches back no further for the last speaker."""
