@@ -62,7 +62,7 @@ class Resolver:
             antecedent = ent.type == "person" and person_like(doc, spans, len(ent.name.split()))
             for m, (lo, _) in zip(ent.mentions, spans, strict=True):
                 if ent.type == "person":
-                    if antecedent and lo < len(doc) and not in_quote[lo]:
+                    if antecedent and lo < len(doc) and not in_quote[lo] and not self._modifier(m.end):
                         self.person_at.append((lo, n))
                     g = g or honorific_gender(m.attributes.get("honorific", ""))
             if g:
@@ -71,6 +71,11 @@ class Resolver:
         self.history: list[Cue] = []
         self.describer = Describer(doc, self.text, self.starts, entities)
         self.author = first_person_author(doc, in_quote, authors)
+
+    def _modifier(self, end: int) -> bool:
+        """A name that only modifies a noun ("the Obama administration's record") is no antecedent."""
+        last = self.doc[max(0, self.tokens(end, end)[0] - 1)]
+        return last.dep_ == "compound" and last.head.pos_ == "NOUN"
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
