@@ -41,6 +41,10 @@ def subject_of(verb: Token) -> Token | None:
     outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
+    if not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        for child in verb.children:
+            if child.dep_ == "aux" and child.tag_ == "MD" and child.text == "Will" and child.i < verb.i:
+                return child  # "Will wrote": a name the tagger read as the modal (a question has a subject)
     node = verb
     for _ in range(4):
         # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
