@@ -41,6 +41,10 @@ def subject_of(verb: Token) -> Token | None:
     outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
+    if not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        for child in verb.children:
+            if child.dep_ == "aux" and child.tag_ == "MD" and child.text == "Will" and child.i < verb.i:
+                return child  # "Will wrote": a name the tagger read as the modal (a question has a subject)
     node = verb
     for _ in range(4):
         # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
@@ -363,3 +367,12 @@ def speaker_span(head: Token) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
     return left, right + 1
+
+
+def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
+    """A person entity "he"/"she" may refer to: some mention holds a proper noun (not "Nationally" opening a
+    sentence), and a one-word name the tagger never calls a person is no body or product ("Twitter")."""
+    toks = [doc[i] for lo, hi in spans for i in range(lo, min(hi, len(doc)))]
+    if not any(t.pos_ == "PROPN" for t in toks):
+        return False
+    return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)

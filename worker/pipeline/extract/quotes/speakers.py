@@ -16,7 +16,16 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
-from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, person_noun, speaker_span, subject_of
+from worker.pipeline.extract.quotes.antecedents import is_subject, main_subject, salient
+from worker.pipeline.extract.quotes.cues import (
+    Cue,
+    can_speak,
+    indefinite,
+    person_like,
+    person_noun,
+    speaker_span,
+    subject_of,
+)
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
@@ -46,12 +55,14 @@ class Resolver:
         self.gender: dict[int, str] = {}
         for n, ent in enumerate(entities):
             g = first_name_gender(ent.name) if ent.type == "person" else None
-            for m in ent.mentions:
-                lo, hi = self.tokens(m.start, m.end)
+            spans = [self.tokens(m.start, m.end) for m in ent.mentions]
+            for lo, hi in spans:
                 for i in range(lo, hi):
                     self.ent_of[i] = n
+            antecedent = ent.type == "person" and person_like(doc, spans, len(ent.name.split()))
+            for m, (lo, _) in zip(ent.mentions, spans, strict=True):
                 if ent.type == "person":
-                    if lo < len(doc) and not in_quote[lo]:
+                    if antecedent and lo < len(doc) and not in_quote[lo] and not self._modifier(m.end):
                         self.person_at.append((lo, n))
                     g = g or honorific_gender(m.attributes.get("honorific", ""))
             if g:
@@ -60,6 +71,11 @@ class Resolver:
         self.history: list[Cue] = []
         self.describer = Describer(doc, self.text, self.starts, entities)
         self.author = first_person_author(doc, in_quote, authors)
+
+    def _modifier(self, end: int) -> bool:
+        """A name that only modifies a noun ("the Obama administration's record") is no antecedent."""
+        last = self.doc[max(0, self.tokens(end, end)[0] - 1)]
+        return last.dep_ == "compound" and last.head.pos_ == "NOUN"
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
@@ -80,6 +96,11 @@ class Resolver:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
             n = self._description(cue, subj, lo, hi) if described(subj) else self._entity_in(subj, lo, hi)
+            if n is None and subj.tag_ == "MD":  # "Will wrote": the person of that surname
+                n = next(
+                    (k for k, e in enumerate(self.entities) if e.type == "person" and e.name.split()[-1] == subj.text),
+                    None,
+                )
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
                 issued = self._issued_by(subj, cue.token)
                 # "the statement said": the speaker is who issued it
@@ -204,7 +225,7 @@ class Resolver:
             k = bisect.bisect_left(self.person_at, (cue.token.i, -1))
             recent = [(pos, n) for pos, n in self.person_at[max(0, k - 40) : k] if pos >= para_floor]
             recent = [(pos, n) for pos, n in recent if self.gender.get(n) in (None, want)]
-            subjects = [(pos, n) for pos, n in recent if self._is_subject(pos)]
+            subjects = [(pos, n) for pos, n in recent if is_subject(self.doc, pos)]
             # a newly introduced speaker: the main-clause subject of a sentence since the last attribution
             # ("Asked whether Clinton wins, she replied" keeps the last speaker)
             sent_start = self.doc[cue.token.i].sent.start
@@ -212,8 +233,8 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and (pos < sent_start or self._main_subject(pos) or self._introduces(pos, cue))
-                and ((self._is_subject(pos) and self._main_subject(pos)) or self._opens_sentence(pos))
+                and (pos < sent_start or main_subject(self.doc, pos) or self._introduces(pos, cue))
+                and ((is_subject(self.doc, pos) and main_subject(self.doc, pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
             if asked is not None:
@@ -231,8 +252,8 @@ class Resolver:
                 # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
                 # a name that opens its sentence counts even where the parse made it no subject ("Trump, when
                 # asked about ..., often steam-rolls")
-                mains = [(pos, n) for pos, n in recent if self._main_subject(pos) or self._opens_sentence(pos)]
-                self._set(cue, (mains or subjects or recent)[-1][1])
+                mains = [(pos, n) for pos, n in recent if main_subject(self.doc, pos) or self._opens_sentence(pos)]
+                self._set(cue, (mains or subjects or [salient(self.doc, recent)])[-1][1])
             else:
                 # nothing in reach: the last compatible speaker, else the nearest compatible person
                 for prev in reversed(self._earlier(cue)[-12:]):
@@ -243,8 +264,9 @@ class Resolver:
                     older = [n for _, n in self.person_at[max(0, k - 40) : k] if self.gender.get(n) in (None, want)]
                     if older:
                         self._set(cue, older[-1])
-            if cue.speaker is not None and cue.gender is None:
-                cue.gender = want
+            if cue.speaker is not None:
+                cue.is_person = True  # "she" says so, whatever the entity pass typed ("Fiorina" as an organization)
+                cue.gender = cue.gender or want
         elif low == "i" and self.author is not None:
             cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
         elif low in ORG_PRONOUNS:
@@ -326,27 +348,6 @@ class Resolver:
         """The name opens a sentence that introduces the quote the cue follows ("Mosman saw Santilli's words
         differently: “...,” he said"); not the reported clause itself ("Mr. Trump ... fits that bill, he added")."""
         return self._opens_sentence(i) and any(self.in_quote[k] for k in range(i, cue.token.i))
-
-    def _main_subject(self, i: int) -> bool:
-        node = self.doc[i]
-        for _ in range(4):
-            if node.dep_ in SUBJECT_DEPS:
-                verb = node.head
-                return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
-            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
-                return False
-            node = node.head
-        return False
-
-    def _is_subject(self, i: int) -> bool:
-        node = self.doc[i]
-        for _ in range(4):
-            if node.dep_ in SUBJECT_DEPS:
-                return True
-            if node.dep_ not in ("compound", "flat", "appos") or node.head is node:
-                return False
-            node = node.head
-        return False
 
     def _paragraph_floor(self, i: int) -> int:
         """Token index two paragraphs back: a pronoun reaches back no further for the last speaker."""
