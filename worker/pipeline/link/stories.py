@@ -37,6 +37,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from worker.pipeline.link.story_dates import event_year, named_days, named_weekdays
 from worker.pipeline.link.story_figures import figure_evidence, figure_rows, named_figures, split_figures
+from worker.pipeline.link.story_people import lead_evidence
+from worker.pipeline.link.story_places import place_evidence
 
 TOP_ENTITIES = 12
 TOP_TERMS = 40
@@ -55,8 +57,6 @@ DAY_AGAINST = 0.7  # both name days, none near each other
 DAY_FOR = 1.6  # every story article naming days names one near the article's
 WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
 WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
-LEAD_MARGIN = 2.0  # a lead person weighs at least this many times the next person
-OTHER_LEAD = 0.7  # the article's and the story's lead people differ and neither names the other's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
 _GENERIC = frozenset({"said", "says", "told", "according", "reported", "report", "news", "year", "years", "time"})
@@ -68,6 +68,7 @@ class WeightedEntity:
     mentions: int
     document_frequency: int  # articles in the corpus that mention it
     person: bool = False
+    place: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class ArticleProfile:
     weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
     people: frozenset[int] = frozenset()  # which of its entities are people
     figures: frozenset[int] = frozenset()  # markers of the figures it names (see story_figures)
+    places: frozenset[int] = frozenset()  # which of its entities are places
 
 
 @dataclass
@@ -97,6 +99,7 @@ class StoryProfile:
     people: frozenset[int] = frozenset()  # which of its entities are people
     figures: Counter[int] = field(default_factory=Counter)  # figure marker -> its articles naming it
     figure_articles: int = 0  # its articles naming any figure
+    places: frozenset[int] = frozenset()  # which of its entities are places
     articles: int = 0
 
 
@@ -279,23 +282,6 @@ def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
 
 
-def lead_person(entities: dict[int, float], people: frozenset[int]) -> int | None:
-    """The person a text or story is about: the heaviest, by LEAD_MARGIN over the next one."""
-    weights = sorted(((w, e) for e, w in entities.items() if e in people), reverse=True)
-    if not weights or (len(weights) > 1 and weights[0][0] < LEAD_MARGIN * weights[1][0]):
-        return None
-    return weights[0][1]
-
-
-def lead_evidence(article: ArticleProfile, story: StoryProfile) -> float:
-    """Evidence against when the article is clearly about one person and the story clearly about
-    another, and neither names the other's (two running backs put on injured reserve)."""
-    mine, theirs = lead_person(article.entities, article.people), lead_person(story.entities, story.people)
-    if mine is None or theirs is None or mine == theirs:
-        return 1.0
-    return OTHER_LEAD if mine not in story.entities and theirs not in article.entities else 1.0
-
-
 def _near(a: int, b: int) -> bool:
     gap = abs(a - b)
     return min(gap, 366 - gap) <= DAY_NEAR
@@ -310,7 +296,8 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
         content = words
     dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
     figures = figure_evidence(article.figures, story.figures, story.figure_articles)
-    return content * dates * lead_evidence(article, story) * figures
+    who_where = lead_evidence(article, story) * place_evidence(article, story)
+    return content * dates * who_where * figures
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -334,12 +321,18 @@ def probes(article: ArticleProfile) -> tuple[list[int], list[int]]:
 
 
 def article_profile_of(
-    text: str, day: date | None, entities: dict[int, float], terms: dict[int, float], people: frozenset[int]
+    text: str,
+    day: date | None,
+    entities: dict[int, float],
+    terms: dict[int, float],
+    people: frozenset[int],
+    places: frozenset[int] = frozenset(),
 ) -> ArticleProfile:
     """The article's profile from its text (title and body), publication day and vectors."""
     people = people & entities.keys()
     days, weekdays, figures = named_days(text, day), named_weekdays(text), named_figures(text)
-    return ArticleProfile(entities, terms, day, event_year(text, day), days, weekdays, people, figures)
+    year, places = event_year(text, day), places & entities.keys()
+    return ArticleProfile(entities, terms, day, year, days, weekdays, people, figures, places)
 
 
 def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
@@ -358,6 +351,7 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
     story.people |= article.people
+    story.places |= article.places
     story.figures.update(article.figures)
     story.figure_articles += bool(article.figures)
     story.articles += 1
@@ -379,6 +373,7 @@ def merge_into(story: StoryProfile, other: StoryProfile) -> None:
     story.weekdays.update(other.weekdays)
     story.weekday_articles += other.weekday_articles
     story.people |= other.people
+    story.places |= other.places
     story.figures.update(other.figures)
     story.figure_articles += other.figure_articles
     story.articles += other.articles
