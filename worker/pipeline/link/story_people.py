@@ -30,4 +30,3 @@ def lead_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     if mine is None or theirs is None or mine == theirs:
         return 1.0
     return OTHER_LEAD if mine not in story.entities and theirs not in article.entities else 1.0
-
