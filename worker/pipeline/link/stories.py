@@ -14,12 +14,14 @@ publication day) are event-specific evidence both ways: the story's articles nam
 of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
 Monday"), when either side is undated: reports of one event name its weekday. An article clearly
 about one person, against a story clearly about another where neither names the other's, is evidence
-against (two running backs of one team put on injured reserve). So are figures (see story_figures): an
-article naming numbers none of the story's articles names is evidence against. The article joins the best story
-scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
-BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
-(reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
-far apart are two events. Candidates come from indexes (story entities, story words), never a scan.
+against (two running backs of one team put on injured reserve; see story_people). So are figures (see
+story_figures): an article naming numbers none of the story's articles names is evidence against; and
+an article set in another place than the story, naming none of its people (see story_places).
+The article joins the best story scoring at least JOIN_THRESHOLD, else it starts one; another story
+it also matches at BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is
+merged into it (reversibly), unless both stories already hold SETTLED_STORY articles: two stories
+that grew that far apart are two events. Candidates come from indexes (story entities, story words),
+never a scan.
 Thresholds were set on ECB+ training topics (two different events of the same kind per topic) and
 checked on topics held out of the tuning."""
 
