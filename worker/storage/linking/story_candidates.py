@@ -135,13 +135,11 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
         story.weekday_articles = story.weekdays.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
     ids = [e for story in found.values() for e in story.entities]
-    types = dict(
-        session.execute(
-            select(Entity.id, Entity.type).where(Entity.id == among(ids), Entity.type.in_(("person", "place")))
-        ).tuples()
-    )
-    people = frozenset(e for e, t in types.items() if t == "person")
-    places = frozenset(e for e, t in types.items() if t == "place")
+    typed = session.execute(
+        select(Entity.id, Entity.type).where(Entity.id == among(ids), Entity.type.in_(("person", "place")))
+    ).all()
+    people = frozenset(e for e, t in typed if t == "person")
+    places = frozenset(e for e, t in typed if t == "place")
     for story in found.values():
         story.people, story.places = people & story.entities.keys(), places & story.entities.keys()
     return [found[sid] for sid in story_ids if sid in found]
