@@ -24,7 +24,7 @@ from eval.link_eval import bcubed
 from worker.pipeline.link import stories
 
 
-def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]], set[int], set[int]]:
+def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]], set[int]]:
     engine = create_engine(database_url)
     with engine.connect() as conn:
         arts = [
@@ -46,7 +46,6 @@ def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]
             return e
 
         people = {r[0] for r in conn.execute(text("SELECT id FROM entities WHERE type = 'person'"))}
-        places = {r[0] for r in conn.execute(text("SELECT id FROM entities WHERE type = 'place'"))}
         links: dict[int, list[tuple[int, int]]] = defaultdict(list)
         types = "('" + "','".join(sorted(stories.STORY_TYPES)) + "')"
         for aid, eid, n in conn.execute(
@@ -54,12 +53,10 @@ def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]
         ):
             links[aid].append((canon(eid), int(n or 1)))
     engine.dispose()
-    return arts, links, people, places
+    return arts, links, people
 
 
-def replay(
-    arts: list[dict], links: dict[int, list[tuple[int, int]]], people: set[int], places: set[int] | None = None
-) -> dict[int, int]:
+def replay(arts: list[dict], links: dict[int, list[tuple[int, int]]], people: set[int]) -> dict[int, int]:
     term_df: Counter[int] = Counter()
     entity_df: Counter[int] = Counter()
     profiles: dict[int, stories.StoryProfile] = {}
@@ -80,7 +77,6 @@ def replay(
             stories.top_entities(weighted, n),
             stories.term_vector(counts, term_df, n),
             frozenset(people & per_entity.keys()),
-            frozenset((places or set()) & per_entity.keys()),
         )
         choice = stories.choose_story(profile, list(profiles.values()))
         sid = choice.story_id
@@ -108,8 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     with (args.data_dir / "docs.tsv").open(encoding="utf-8") as fh:
         docs = {d["file"]: d for d in csv.DictReader(fh, delimiter="\t")}
-    arts, links, people, places = load(args.database_url)
-    story_of = replay(arts, links, people, places)
+    arts, links, people = load(args.database_url)
+    story_of = replay(arts, links, people)
     holdout = {t for t in args.holdout.split(",") if t}
     rows = [(docs[Path(a["path"]).name], story_of[a["id"]]) for a in arts]
     for label, keep in (("all", None), ("held-out", holdout), ("tuning", holdout)):

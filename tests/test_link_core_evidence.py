@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from worker.pipeline.link import stories, story_dates, story_figures, story_people
+from worker.pipeline.link import stories, story_dates, story_figures
 from worker.pipeline.link.entities import ArticleEntity, Candidate, decide
 from worker.pipeline.parse.dates import infer_year
 
@@ -140,14 +140,14 @@ def test_named_weekdays_are_evidence_when_a_side_is_undated() -> None:
 def test_an_article_about_another_person_than_the_story_s_counts_against_it() -> None:
     # entities: 1 and 2 are running backs (people), 3 the team
     story = stories.StoryProfile(1, entities={1: 6.0, 2: 1.0, 3: 4.0}, people=frozenset({1, 2}))
-    assert story_people.lead_person(story.entities, story.people) == 1
-    assert story_people.lead_person({1: 3.0, 2: 2.0}, frozenset({1, 2})) is None  # no clear lead
+    assert stories.lead_person(story.entities, story.people) == 1
+    assert stories.lead_person({1: 3.0, 2: 2.0}, frozenset({1, 2})) is None  # no clear lead
     other = stories.ArticleProfile({4: 5.0, 3: 3.0}, {}, None, None, people=frozenset({4}))
     names_theirs = stories.ArticleProfile({4: 5.0, 1: 1.0, 3: 3.0}, {}, None, None, people=frozenset({1, 4}))
     same = stories.ArticleProfile({1: 5.0, 3: 3.0}, {}, None, None, people=frozenset({1}))
-    assert story_people.lead_evidence(other, story) == story_people.OTHER_LEAD
-    assert story_people.lead_evidence(names_theirs, story) == 1.0  # it names the story's lead: no verdict
-    assert story_people.lead_evidence(same, story) == 1.0
+    assert stories.lead_evidence(other, story) == stories.OTHER_LEAD
+    assert stories.lead_evidence(names_theirs, story) == 1.0  # it names the story's lead: no verdict
+    assert stories.lead_evidence(same, story) == 1.0
 
 
 def test_a_story_keeps_its_years_days_and_weekdays_as_marker_terms() -> None:

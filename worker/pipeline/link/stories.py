@@ -14,14 +14,12 @@ publication day) are event-specific evidence both ways: the story's articles nam
 of them is evidence for, naming only other days evidence against. So are the weekdays it names ("on
 Monday"), when either side is undated: reports of one event name its weekday. An article clearly
 about one person, against a story clearly about another where neither names the other's, is evidence
-against (two running backs of one team put on injured reserve; see story_people). So are figures (see
-story_figures): an article naming numbers none of the story's articles names is evidence against; and
-an article set in another place than the story, naming none of its people (see story_places).
-The article joins the best story scoring at least JOIN_THRESHOLD, else it starts one; another story
-it also matches at BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is
-merged into it (reversibly), unless both stories already hold SETTLED_STORY articles: two stories
-that grew that far apart are two events. Candidates come from indexes (story entities, story words),
-never a scan.
+against (two running backs of one team put on injured reserve). So are figures (see story_figures): an
+article naming numbers none of the story's articles names is evidence against. The article joins the best story
+scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
+BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
+(reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
+far apart are two events. Candidates come from indexes (story entities, story words), never a scan.
 Thresholds were set on ECB+ training topics (two different events of the same kind per topic) and
 checked on topics held out of the tuning."""
 
@@ -39,8 +37,6 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from worker.pipeline.link.story_dates import event_year, named_days, named_weekdays
 from worker.pipeline.link.story_figures import figure_evidence, figure_rows, named_figures, split_figures
-from worker.pipeline.link.story_people import lead_evidence
-from worker.pipeline.link.story_places import place_evidence
 
 TOP_ENTITIES = 12
 TOP_TERMS = 40
@@ -59,6 +55,8 @@ DAY_AGAINST = 0.7  # both name days, none near each other
 DAY_FOR = 1.6  # every story article naming days names one near the article's
 WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
 WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
+LEAD_MARGIN = 2.0  # a lead person weighs at least this many times the next person
+OTHER_LEAD = 0.7  # the article's and the story's lead people differ and neither names the other's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)*")
 _GENERIC = frozenset({"said", "says", "told", "according", "reported", "report", "news", "year", "years", "time"})
@@ -70,7 +68,6 @@ class WeightedEntity:
     mentions: int
     document_frequency: int  # articles in the corpus that mention it
     person: bool = False
-    place: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,6 @@ class ArticleProfile:
     weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
     people: frozenset[int] = frozenset()  # which of its entities are people
     figures: frozenset[int] = frozenset()  # markers of the figures it names (see story_figures)
-    places: frozenset[int] = frozenset()  # which of its entities are places
 
 
 @dataclass
@@ -101,7 +97,6 @@ class StoryProfile:
     people: frozenset[int] = frozenset()  # which of its entities are people
     figures: Counter[int] = field(default_factory=Counter)  # figure marker -> its articles naming it
     figure_articles: int = 0  # its articles naming any figure
-    places: frozenset[int] = frozenset()  # which of its entities are places
     articles: int = 0
 
 
@@ -284,6 +279,23 @@ def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
 
 
+def lead_person(entities: dict[int, float], people: frozenset[int]) -> int | None:
+    """The person a text or story is about: the heaviest, by LEAD_MARGIN over the next one."""
+    weights = sorted(((w, e) for e, w in entities.items() if e in people), reverse=True)
+    if not weights or (len(weights) > 1 and weights[0][0] < LEAD_MARGIN * weights[1][0]):
+        return None
+    return weights[0][1]
+
+
+def lead_evidence(article: ArticleProfile, story: StoryProfile) -> float:
+    """Evidence against when the article is clearly about one person and the story clearly about
+    another, and neither names the other's (two running backs put on injured reserve)."""
+    mine, theirs = lead_person(article.entities, article.people), lead_person(story.entities, story.people)
+    if mine is None or theirs is None or mine == theirs:
+        return 1.0
+    return OTHER_LEAD if mine not in story.entities and theirs not in article.entities else 1.0
+
+
 def _near(a: int, b: int) -> bool:
     gap = abs(a - b)
     return min(gap, 366 - gap) <= DAY_NEAR
@@ -298,8 +310,7 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
         content = words
     dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
     figures = figure_evidence(article.figures, story.figures, story.figure_articles)
-    who_where = lead_evidence(article, story) * place_evidence(article, story)
-    return content * dates * who_where * figures
+    return content * dates * lead_evidence(article, story) * figures
 
 
 def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Choice:
@@ -323,18 +334,12 @@ def probes(article: ArticleProfile) -> tuple[list[int], list[int]]:
 
 
 def article_profile_of(
-    text: str,
-    day: date | None,
-    entities: dict[int, float],
-    terms: dict[int, float],
-    people: frozenset[int],
-    places: frozenset[int] = frozenset(),
+    text: str, day: date | None, entities: dict[int, float], terms: dict[int, float], people: frozenset[int]
 ) -> ArticleProfile:
     """The article's profile from its text (title and body), publication day and vectors."""
     people = people & entities.keys()
     days, weekdays, figures = named_days(text, day), named_weekdays(text), named_figures(text)
-    year, places = event_year(text, day), places & entities.keys()
-    return ArticleProfile(entities, terms, day, year, days, weekdays, people, figures, places)
+    return ArticleProfile(entities, terms, day, event_year(text, day), days, weekdays, people, figures)
 
 
 def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
@@ -353,7 +358,6 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
     story.people |= article.people
-    story.places |= article.places
     story.figures.update(article.figures)
     story.figure_articles += bool(article.figures)
     story.articles += 1
@@ -375,7 +379,6 @@ def merge_into(story: StoryProfile, other: StoryProfile) -> None:
     story.weekdays.update(other.weekdays)
     story.weekday_articles += other.weekday_articles
     story.people |= other.people
-    story.places |= other.places
     story.figures.update(other.figures)
     story.figure_articles += other.figure_articles
     story.articles += other.articles

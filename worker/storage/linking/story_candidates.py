@@ -40,9 +40,8 @@ def article_profile(session: Session, article: Article) -> stories.ArticleProfil
     )
     vector = stories.term_vector(counts, frequency, corpus)
     people = frozenset(e.entity_id for e in weighted if e.person)
-    places = frozenset(e.entity_id for e in weighted if e.place)
     return stories.article_profile_of(
-        f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector, people, places
+        f"{article.title or ''}\n{article.clean_text}", article.published_date, entities, vector, people
     )
 
 
@@ -77,9 +76,7 @@ def article_weighted_entities(session: Session, article_id: int) -> list[stories
         .where(EntityLink.article_id == article_id, EntityLink.entity_type.in_(stories.STORY_TYPES))
         .group_by(EntityLink.entity_id, Entity.article_count, Entity.type)
     ).all()
-    return [
-        stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1), r[3] == "person", r[3] == "place") for r in rows
-    ]
+    return [stories.WeightedEntity(r[0], int(r[1] or 1), int(r[2] or 1), r[3] == "person") for r in rows]
 
 
 def candidate_stories(session: Session, profile: stories.ArticleProfile) -> list[stories.StoryProfile]:
@@ -135,13 +132,11 @@ def load_story_profiles(session: Session, story_ids: list[int]) -> list[stories.
         story.weekday_articles = story.weekdays.pop(0, 0)
     follow_entity_merges(session, list(found.values()))
     ids = [e for story in found.values() for e in story.entities]
-    typed = session.execute(
-        select(Entity.id, Entity.type).where(Entity.id == among(ids), Entity.type.in_(("person", "place")))
-    ).all()
-    people = frozenset(e for e, t in typed if t == "person")
-    places = frozenset(e for e, t in typed if t == "place")
+    people = frozenset(
+        session.execute(select(Entity.id).where(Entity.id == among(ids), Entity.type == "person")).scalars()
+    )
     for story in found.values():
-        story.people, story.places = people & story.entities.keys(), places & story.entities.keys()
+        story.people = people & story.entities.keys()
     return [found[sid] for sid in story_ids if sid in found]
 
 
