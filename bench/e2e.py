@@ -192,6 +192,21 @@ class Database:
         return {Path(r[0]).name: (r[1], r[2]) for r in rows}
 
 
+def add_server_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="a server/admin URL; a fresh database is created on it",
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+
+
+def fresh_database(database_url: str) -> Database:
+    """A database of a random name on the server of ``database_url`` (created by the caller)."""
+    admin = make_url(database_url.replace("postgresql+psycopg://", "postgresql://"))
+    return Database(admin.render_as_string(hide_password=False), f"wirewatch_bench_{uuid.uuid4().hex[:8]}")
+
+
 class WaitSampler(threading.Thread):
     """Every 0.2 s, what each client backend of the database is doing: running (`active`),
     waiting for a lock (`Lock:advisory`, `Lock:transactionid`...), or waiting for its client
@@ -428,19 +443,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-link", type=int, default=0, help="link scaling: link this many first, untimed")
     parser.add_argument("--shuffle", action="store_true", help="articles in random order (seeded), not by file name")
     parser.add_argument("--link-scaling", type=int, nargs="*", help="only the link-stage scaling, these P")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="a server/admin URL; a fresh database is created on it",
-    )
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    add_server_args(parser)
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "e2e.json")
     args = parser.parse_args(argv)
     workers = args.worker_concurrency or args.concurrency
 
-    admin = make_url(args.database_url.replace("postgresql+psycopg://", "postgresql://"))
-    db = Database(admin.render_as_string(hide_password=False), f"wirewatch_bench_{uuid.uuid4().hex[:8]}")
+    db = fresh_database(args.database_url)
     base = Path(tempfile.mkdtemp(prefix="wirewatch-e2e-"))
     inbox, logs = base / "inbox", base / "logs"
     inbox.mkdir()

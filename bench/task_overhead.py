@@ -21,8 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-from e2e import Database, Services, wait_until
-from sqlalchemy.engine import make_url
+from e2e import Services, add_server_args, fresh_database, wait_until
 
 
 def succeeded(logs: Path) -> int:
@@ -33,14 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000, help="tasks timed")
     parser.add_argument("--concurrency", type=int, default=2)
-    parser.add_argument(
-        "--database-url", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    add_server_args(parser)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    admin = make_url(args.database_url.replace("postgresql+psycopg://", "postgresql://"))
-    db = Database(admin.render_as_string(hide_password=False), f"wirewatch_bench_{uuid.uuid4().hex[:8]}")
+    db = fresh_database(args.database_url)
     base = Path(tempfile.mkdtemp(prefix="wirewatch-overhead-"))
     prefix = f"wwbench-{uuid.uuid4().hex[:8]}"
     env = {

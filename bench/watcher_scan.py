@@ -17,8 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
-from e2e import Database, Services, article_texts, wait_until, write
-from sqlalchemy.engine import make_url
+from e2e import Services, add_server_args, article_texts, fresh_database, wait_until, write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,14 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--interval", type=float, default=2.0, help="WIREWATCH_SCAN_INTERVAL, seconds")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument(
-        "--database-url", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    add_server_args(parser)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    admin = make_url(args.database_url.replace("postgresql+psycopg://", "postgresql://"))
-    db = Database(admin.render_as_string(hide_password=False), f"wirewatch_bench_{uuid.uuid4().hex[:8]}")
+    db = fresh_database(args.database_url)
     base = Path(tempfile.mkdtemp(prefix="wirewatch-scan-"))
     inbox = base / "inbox"
     inbox.mkdir()
