@@ -73,10 +73,16 @@ def characterized_by(
     """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
     the person's words, unless a term marker ("so-called", "titled") stands before it."""
     marker = doc[lo - 2] if lo >= 2 else None
-    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker):
-        return None  # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”"
+    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker) and marker.pos_ != "NOUN":
+        # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”", and a person who
+        # uses or shuns "the term “X”" ("Clinton promised to stop using the phrase “illegal immigrant”")
+        return None
     cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
     if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
+        return None
+    if cue.subject is not None and cue.subject.i >= hi and not any(doc[i].head == cue.token for i in range(lo, hi)):
+        # a title before the person, no word of theirs: "“Broad City” star Arturo Castro", "On “This Week,” Sanders
+        # said"; but "“Denver,” he answered"
         return None
     return cue
 
