@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
-from worker.pipeline.extract.quotes.cues import Cue, subject_of
+from worker.pipeline.extract.quotes.cues import Cue, person_noun, subject_of
 from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     COMPLEMENT_DEPS,
@@ -78,13 +78,31 @@ def characterized_by(
         # uses or shuns "the term “X”" ("Clinton promised to stop using the phrase “illegal immigrant”")
         return None
     cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
-    if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
+    if cue is None or cue.subject is None:
+        return None
+    if cue.speaker_entity is None and (
+        not person_noun(cue.subject) or cue.subject.dep_ not in SUBJECT_DEPS or _title(doc, lo, hi)
+    ):
+        # a description of a person that is the verb's subject may use the word too: "the GOP nominee portrayed
+        # them as “...”"; but not "the senator appeared on “The Late Show with ...”", nor "portrayed him as a
+        # generous executive who would be “...”"
+        return None
+    if cue.speaker_entity is not None and entities[cue.speaker_entity].type != "person":
         return None
     if cue.subject is not None and cue.subject.i >= hi and not any(doc[i].head == cue.token for i in range(lo, hi)):
         # a title before the person, no word of theirs: "“Broad City” star Arturo Castro", "On “This Week,” Sanders
         # said"; but "“Denver,” he answered"
         return None
     return cue
+
+
+def _title(doc: Doc, lo: int, hi: int) -> bool:
+    """Words capitalized but for short function words: a title or a name ("The View", "Sin Miedo", "The Late
+    Show with Stephen Colbert"), not someone's words."""
+    words = [t for t in doc[lo:hi] if t.is_alpha]
+    if not words or not words[0].text[0].isupper():
+        return False
+    return all(t.text[0].isupper() or (t.is_stop and len(t) <= 4) for t in words)
 
 
 def _active_verb(token: Token) -> bool:
