@@ -17,6 +17,8 @@ from worker.pipeline.extract.quotes.rules import (
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
 
+VENUE_PREPS = frozenset({"on", "at", "from"})
+
 
 def subject_cue(
     doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, before: bool = True
@@ -77,6 +79,8 @@ def characterized_by(
         # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”", and a person who
         # uses or shuns "the term “X”" ("Clinton promised to stop using the phrase “illegal immigrant”")
         return None
+    if _title(doc, lo, hi) and _venue(doc, lo, hi):
+        return None  # a show or a place: "Sanders appeared on “The View”", "a party at the “Red Neck Country Club”"
     cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
     if cue is None or cue.subject is None:
         return None
@@ -94,6 +98,19 @@ def characterized_by(
         # said"; but "“Denver,” he answered"
         return None
     return cue
+
+
+def _venue(doc: Doc, lo: int, hi: int) -> bool:
+    """The quoted words name the object of "on", "at" or "from" before them, alone or as a modifier."""
+    for i in range(lo, hi):
+        node = doc[i]
+        if lo <= node.head.i < hi:
+            continue
+        while node.dep_ in ("nmod", "compound", "amod") and node.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head
+        if node.dep_ == "pobj" and node.head.lower_ in VENUE_PREPS and node.head.i < lo:
+            return True
+    return False
 
 
 def _title(doc: Doc, lo: int, hi: int) -> bool:
