@@ -52,7 +52,8 @@ def _subject_cue_from(
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
-    while not in_quote[node.head.i]:
+    while not in_quote[node.head.i] and not (node.lower_ in TERM_CUES and _active_verb(node)):
+        # (a naming verb with a subject of its own names the thing: "shedding what Gilbert called “...”")
         if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
             # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
             # is Ryan's, not the safety net's
