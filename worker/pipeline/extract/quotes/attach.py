@@ -291,6 +291,8 @@ def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, C
             subj = cue.subject
             if cue.token.tag_ == "VBG" or not (k == j or (subj is not None and subj.i < k and subj.left_edge.i >= j)):
                 return None
+            if cue.token.dep_ == "relcl":
+                return None  # “...,” and Sanders, who says it is “disastrous”: a clause about someone named next
             if ending in "?!" and _introduces_quote(doc, k):
                 return None  # “Why now?” Mills then writes back, “You look cute.”
             return cue
