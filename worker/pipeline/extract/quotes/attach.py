@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
-from worker.pipeline.extract.quotes.cues import Cue, subject_of
+from worker.pipeline.extract.quotes.cues import Cue, person_noun, subject_of
 from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     COMPLEMENT_DEPS,
@@ -16,6 +16,8 @@ from worker.pipeline.extract.quotes.rules import (
     TERM_CUES,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
+
+VENUE_PREPS = frozenset({"on", "at", "from"})
 
 
 def subject_cue(
@@ -50,7 +52,8 @@ def _subject_cue_from(
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
-    while not in_quote[node.head.i]:
+    while not in_quote[node.head.i] and not (node.lower_ in TERM_CUES and _active_verb(node)):
+        # (a naming verb with a subject of its own names the thing: "shedding what Gilbert called “...”")
         if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
             # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
             # is Ryan's, not the safety net's
@@ -73,12 +76,51 @@ def characterized_by(
     """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
     the person's words, unless a term marker ("so-called", "titled") stands before it."""
     marker = doc[lo - 2] if lo >= 2 else None
-    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker):
-        return None  # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”"
+    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker) and marker.pos_ != "NOUN":
+        # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”", and a person who
+        # uses or shuns "the term “X”" ("Clinton promised to stop using the phrase “illegal immigrant”")
+        return None
+    if _title(doc, lo, hi) and _venue(doc, lo, hi):
+        return None  # a show or a place: "Sanders appeared on “The View”", "a party at the “Red Neck Country Club”"
     cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
-    if cue is None or cue.speaker_entity is None or entities[cue.speaker_entity].type != "person":
+    if cue is None or cue.subject is None:
+        return None
+    if cue.speaker_entity is None and (
+        not person_noun(cue.subject) or cue.subject.dep_ not in SUBJECT_DEPS or _title(doc, lo, hi)
+    ):
+        # a description of a person that is the verb's subject may use the word too: "the GOP nominee portrayed
+        # them as “...”"; but not "the senator appeared on “The Late Show with ...”", nor "portrayed him as a
+        # generous executive who would be “...”"
+        return None
+    if cue.speaker_entity is not None and entities[cue.speaker_entity].type != "person":
+        return None
+    if cue.subject is not None and cue.subject.i >= hi and not any(doc[i].head == cue.token for i in range(lo, hi)):
+        # a title before the person, no word of theirs: "“Broad City” star Arturo Castro", "On “This Week,” Sanders
+        # said"; but "“Denver,” he answered"
         return None
     return cue
+
+
+def _venue(doc: Doc, lo: int, hi: int) -> bool:
+    """The quoted words name the object of "on", "at" or "from" before them, alone or as a modifier."""
+    for i in range(lo, hi):
+        node = doc[i]
+        if lo <= node.head.i < hi:
+            continue
+        while node.dep_ in ("nmod", "compound", "amod") and node.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head
+        if node.dep_ == "pobj" and node.head.lower_ in VENUE_PREPS and node.head.i < lo:
+            return True
+    return False
+
+
+def _title(doc: Doc, lo: int, hi: int) -> bool:
+    """Words capitalized but for short function words: a title or a name ("The View", "Sin Miedo", "The Late
+    Show with Stephen Colbert"), not someone's words."""
+    words = [t for t in doc[lo:hi] if t.is_alpha]
+    if not words or not words[0].text[0].isupper():
+        return False
+    return all(t.text[0].isupper() or (t.is_stop and len(t) <= 4) for t in words)
 
 
 def _active_verb(token: Token) -> bool:
@@ -249,6 +291,8 @@ def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, C
             subj = cue.subject
             if cue.token.tag_ == "VBG" or not (k == j or (subj is not None and subj.i < k and subj.left_edge.i >= j)):
                 return None
+            if cue.token.dep_ == "relcl":
+                return None  # “...,” and Sanders, who says it is “disastrous”: a clause about someone named next
             if ending in "?!" and _introduces_quote(doc, k):
                 return None  # “Why now?” Mills then writes back, “You look cute.”
             return cue

@@ -79,6 +79,9 @@ def subject_of(verb: Token) -> Token | None:
         ):
             node = node.head.head.head  # "he made a point of saying ...", "took the opportunity of noting ..."
             continue
+        if node.dep_ == "xcomp" and node.head.dep_ == "acomp" and node.head.head.pos_ in ("VERB", "AUX"):
+            node = node.head.head  # "Trump was quick to add", "she was careful to note"
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"

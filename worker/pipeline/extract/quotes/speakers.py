@@ -190,7 +190,13 @@ class Resolver:
             return self.ent_of[nxt]  # "the presumptive GOP nominee, Donald Trump, tweeted"
         if head.pos_ != "PROPN" and head.lower_ not in DOCUMENT_NOUNS:
             return None  # "the U.S. president", "the Chinese leader": a description, not "U.S."
-        hits = [self.ent_of[i] for i in range(lo, hi) if self.ent_of[i] >= 0]
+        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer
+        to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"] if head.pos_ != "PROPN" else []
+        hits = [
+            n
+            for i in range(lo, hi)
+            if (n := self.ent_of[i]) >= 0 and not any(t.left_edge.i <= i <= t.right_edge.i for t in to)
+        ]
         if hits:
             usable = [n for n in hits if self.entities[n].type in ("person", "organization", "group", "place")]
             return (usable or hits)[-1]
