@@ -19,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from extract_eval import KINDS, PRONOUNS, Gold, _covered, _is_named, _words, load_gold, speaker_correct
+from extract_score import _covered, speaker_correct
+from polnear import KINDS, PRONOUNS, Gold, _is_named, _words, load_gold
 
 
 def source_kind(source: str) -> str:

@@ -22,7 +22,8 @@ import json
 import random
 from pathlib import Path
 
-from extract_eval import PRONOUNS, Article, Gold, _covered, _words, load_gold, speaker_correct
+from extract_score import _covered, speaker_correct
+from polnear import PRONOUNS, Article, Gold, _words, load_gold
 
 LABELS = Path(__file__).resolve().parent / "labels" / "pronoun_referents.tsv"
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from extract_eval import DETERMINERS, PRONOUNS, SAYING, _capitalized, _head_phrase, _last_word, _words
+from polnear import DETERMINERS, PRONOUNS, SAYING, _capitalized, _head_phrase, _last_word, _words
 
 GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 RELATIVE = ("who", "which", "that")

@@ -22,7 +22,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extract_eval import load_gold, report, score
+from extract_score import report, score
+from polnear import load_gold
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
 
-from extract_eval import Gold, load_gold, speaker_correct
+from extract_score import speaker_correct
+from polnear import Gold, load_gold
 from pronoun_referent import is_plural, name_run, relative_referent
 
 
