@@ -64,9 +64,9 @@ def _measures(text: str) -> frozenset[str]:
 
 
 def named_measures(text: str) -> frozenset[str]:
-    """The measures of the first sentence (the headline is one) that names any: decimals of one
-    place ("5.6"; two places are mostly clock times and prices), and sums in millions or more as
-    their power of two ("$1.5 billion" = "1,500 million"; "2,000,000" is written as a count)."""
+    """The measures of the first sentence (the headline is one) that names any: decimals ("5.6"),
+    and numbers of millions or more ("$160 million", "€2m") as their power of two ("$1.5 billion"
+    = "1,500 million"; "2,000,000" is written as a count, not a sum)."""
     for line in text.splitlines():
         for sentence in _SENTENCE_END.split(line):
             if found := _measures(sentence):
