@@ -320,6 +320,9 @@ def test_measures_are_the_first_decimals_or_sums_a_text_states() -> None:
     )
     assert story_figures.named_measures(heist) == story_figures.named_measures("Heist\nA 1,500 million theft.")
     assert story_figures.named_measures("Heist\nThieves took 2,000,000 gems, 12 rings.") == frozenset()
+    # a share is not the event's size: a follow-up's poll does not stand for the riot it asks about
+    poll = "Riots\nA poll said 83.3 percent (65.6% of voters) were unhappy. A 5.6 quake hit."
+    assert story_figures.named_measures(poll) == {"5.6"}
 
 
 def test_an_article_stating_none_of_a_story_s_measures_counts_against_it() -> None:

@@ -9,7 +9,7 @@ kept as marker terms of the story's term rows (negative ids, so they never mix w
 counted per article, like the days and weekdays a story's articles name.
 
 Measures are the figures that state an event's size: decimals ("a 5.6 magnitude quake") and sums in
-millions or more ("$160 million", "€2m"), compared by value. A report states its own event's first;
+millions or more ("$160 million", "€2m"), compared by value; not shares ("83.3 percent": a poll's). A report states its own event's first;
 further down it may name other events' (an earlier quake's magnitude, the last heist's haul), so
 the measures of its first sentence naming any stand for the article."""
 
@@ -28,7 +28,9 @@ MEASURE_AGAINST = 0.7  # both name measures, the story's articles none of the ar
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)")
 _YEAR = re.compile(r"(?:19[5-9]\d|20\d\d)")
 _SCALE = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_MEASURE = re.compile(r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?:[\s-]*(" + "|".join(_SCALE) + r")\b)?", re.I)
+_MEASURE = re.compile(
+    r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?:[\s-]*(" + "|".join(_SCALE) + r")\b)?(?!\s*(?:%|per\s?cent))", re.I
+)
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
 
@@ -66,7 +68,7 @@ def _measures(text: str) -> frozenset[str]:
 def named_measures(text: str) -> frozenset[str]:
     """The measures of the first sentence (the headline is one) that names any: decimals ("5.6"),
     and numbers of millions or more ("$160 million", "€2m") as their power of two ("$1.5 billion"
-    = "1,500 million"; "2,000,000" is written as a count, not a sum)."""
+    = "1,500 million"; "2,000,000" is written as a count, not a sum); percentages are left out."""
     for line in text.splitlines():
         for sentence in _SENTENCE_END.split(line):
             if found := _measures(sentence):
