@@ -9,9 +9,10 @@ kept as marker terms of the story's term rows (negative ids, so they never mix w
 counted per article, like the days and weekdays a story's articles name.
 
 Measures are the figures that state an event's size: decimals ("a 5.6 magnitude quake") and sums in
-millions or more ("$160 million", "€2m"), compared by value; not shares ("83.3 percent": a poll's). A report states its own event's first;
-further down it may name other events' (an earlier quake's magnitude, the last heist's haul), so
-the measures of its first sentence naming any stand for the article."""
+millions or more ("$160 million", "€2m"), compared by value; not shares ("83.3 percent": a poll's).
+A report states its own event's first; further down it may name other events' (an earlier quake's
+magnitude, the last heist's haul), so the measures of its first sentence naming any stand for the
+article."""
 
 from __future__ import annotations
 
