@@ -310,3 +310,44 @@ def test_a_story_keeps_its_figures_as_negative_marker_terms() -> None:
     assert rest == quake and naming == 1
     assert figures == Counter({story_figures.figure_marker("5.6"): 1, story_figures.figure_marker("12"): 2})
     assert stories.split_markers(stored)[0] == quake  # figures never enter the word cosine
+
+
+def test_measures_are_the_first_decimals_or_sums_a_text_states() -> None:
+    quake = "Quake hurts five\nA 5.6 magnitude quake hit the coast. A 5.9 quake hit it in 2005, 2,000,000 fled."
+    assert story_figures.named_measures(quake) == {"5.6"}
+    heist = (
+        "Heist in the capital\nThieves struck on Monday. They took $1.5 billion of gems. In 2010 it was $2.6 million."
+    )
+    assert story_figures.named_measures(heist) == story_figures.named_measures("Heist\nA 1,500 million theft.")
+    assert story_figures.named_measures("Heist\nThieves took 2,000,000 gems, 12 rings.") == frozenset()
+    # a share is not the event's size: a follow-up's poll does not stand for the riot it asks about
+    poll = "Riots\nA poll said 83.3 percent (65.6% of voters) were unhappy. A 5.6 quake hit."
+    assert story_figures.named_measures(poll) == {"5.6"}
+
+
+def test_an_article_stating_none_of_a_story_s_measures_counts_against_it() -> None:
+    # two quakes of one island: the reports of the second name the first's magnitude further down,
+    # so their figures are shared; the magnitudes they state first are not
+    corpus = [QUAKE_A, QUAKE_A_FOLLOWUP, LAUNCH]
+    terms = _profile(QUAKE_A_FOLLOWUP, None, corpus).terms
+    story = _story(1, _profile(QUAKE_A, None, corpus))
+    for text in ("Quake\nA 6.1 quake hit, 14 hurt.", "Quake\nThe 6.1 quake hit the valley. A 5.4 one hit it in 2001."):
+        stories.add_to_story(story, stories.article_profile_of(text, None, {}, {}, frozenset()))
+    read = (
+        stories.article_profile_of(
+            f"Quake\nA {first} quake hit, 3 hurt. A {then} one hit in 2001.", None, {}, {}, frozenset()
+        )
+        for first, then in (("5.4", "6.1"), ("6.1", "5.4"))
+    )
+    other, same = (stories.ArticleProfile({}, terms, None, figures=p.figures, measures=p.measures) for p in read)
+    assert other.figures == same.figures  # the figures alone do not tell them apart
+    assert stories.similarity(other, story) < stories.similarity(same, story)
+    assert story_figures.measure_evidence(other.measures, story.figures) == story_figures.MEASURE_AGAINST
+
+
+def test_sums_agree_within_a_power_of_two() -> None:
+    story: Counter[int] = Counter()
+    story_figures.add_figures(story, frozenset(), story_figures.named_measures("Heist\nThieves took 85 million euros."))
+    for sum_, evidence in (("$108 million", 1.0), ("$74m", 1.0), ("$2.6 million", story_figures.MEASURE_AGAINST)):
+        measures = story_figures.named_measures(f"Heist\nGems worth {sum_} were taken.")
+        assert story_figures.measure_evidence(measures, story) == evidence

@@ -68,7 +68,9 @@ def test_a_story_s_figures_are_stored_apart_from_its_words(db_session: Session) 
     assert article.story_id is not None
     (story,) = linking.load_story_profiles(db_session, [article.story_id])
     assert story.figure_articles == 1
-    assert story.figures == {story_figures.figure_marker("5.6"): 1, story_figures.figure_marker("12"): 1}
+    figures = {story_figures.figure_marker("5.6"): 1, story_figures.figure_marker("12"): 1}
+    measures = {story_figures.measure_marker("5.6"): 1, story_figures.ANY_MEASURE: 1}  # its stated magnitude
+    assert story.figures == figures | measures
     assert story.terms and all(t >= 0 for t in story.terms)  # the word vector holds no figure marker
 
 

@@ -15,7 +15,8 @@ of them is evidence for, naming only other days evidence against. So are the wee
 Monday"), when either side is undated: reports of one event name its weekday. An article clearly
 about one person, against a story clearly about another where neither names the other's, is evidence
 against (two running backs of one team put on injured reserve). So are figures (see story_figures): an
-article naming numbers none of the story's articles names is evidence against. The article joins the best story
+article naming numbers none of the story's articles names is evidence against, and so, on top, is an
+article stating measures (a magnitude, a sum) none of the story's articles states. The article joins the best story
 scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
 BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
 (reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
@@ -36,7 +37,15 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from worker.pipeline.link.story_dates import event_year, named_days, named_weekdays
-from worker.pipeline.link.story_figures import figure_evidence, figure_rows, named_figures, split_figures
+from worker.pipeline.link.story_figures import (
+    add_figures,
+    figure_evidence,
+    figure_rows,
+    measure_evidence,
+    named_figures,
+    named_measures,
+    split_figures,
+)
 
 TOP_ENTITIES = 12
 TOP_TERMS = 40
@@ -80,6 +89,7 @@ class ArticleProfile:
     weekdays: frozenset[int] = frozenset()  # weekdays it names, 1 (Monday) to 7
     people: frozenset[int] = frozenset()  # which of its entities are people
     figures: frozenset[int] = frozenset()  # markers of the figures it names (see story_figures)
+    measures: frozenset[str] = frozenset()  # the measures it states first (see story_figures)
 
 
 @dataclass
@@ -145,6 +155,8 @@ def day_marker(day: int) -> int:
 
 
 YEAR_MARKERS = {year_marker(y): y for y in range(1950, 2100)}
+
+
 def weekday_marker(weekday: int) -> int:
     """The term id under which a story counts its articles naming ``weekday`` (1-7; 0: any)."""
     return term_id(f"@weekday {weekday}")
@@ -178,7 +190,7 @@ def split_markers(
 def marker_rows(article: ArticleProfile) -> dict[int, float]:
     """The marker terms joining adds to a story: the article's year, and the days, weekdays and figures it names."""
     rows = {year_marker(article.year): 1.0} if article.year is not None else {}
-    rows.update(figure_rows(article.figures))
+    rows.update(figure_rows(article.figures, article.measures))
     for marker, named in ((day_marker, article.days), (weekday_marker, article.weekdays)):
         if named:
             rows[marker(0)] = 1.0
@@ -310,6 +322,7 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
         content = words
     dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
     figures = figure_evidence(article.figures, story.figures, story.figure_articles)
+    figures *= measure_evidence(article.measures, story.figures)
     return content * dates * lead_evidence(article, story) * figures
 
 
@@ -320,9 +333,7 @@ def choose_story(article: ArticleProfile, candidates: list[StoryProfile]) -> Cho
     best, story_id = scored[0]
     size = {s.story_id: s.articles for s in candidates}
     joined = size[story_id] + 1
-    bridged = [
-        sid for score, sid in scored[1:] if score >= BRIDGE_THRESHOLD and min(size[sid], joined) < SETTLED_STORY
-    ]
+    bridged = [sid for score, sid in scored[1:] if score >= BRIDGE_THRESHOLD and min(size[sid], joined) < SETTLED_STORY]
     return Choice(story_id, best, bridged)
 
 
@@ -339,7 +350,8 @@ def article_profile_of(
     """The article's profile from its text (title and body), publication day and vectors."""
     people = people & entities.keys()
     days, weekdays, figures = named_days(text, day), named_weekdays(text), named_figures(text)
-    return ArticleProfile(entities, terms, day, event_year(text, day), days, weekdays, people, figures)
+    year, measures = event_year(text, day), named_measures(text)
+    return ArticleProfile(entities, terms, day, year, days, weekdays, people, figures, measures)
 
 
 def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
@@ -358,7 +370,7 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
     story.people |= article.people
-    story.figures.update(article.figures)
+    add_figures(story.figures, article.figures, article.measures)
     story.figure_articles += bool(article.figures)
     story.articles += 1
 

@@ -6,10 +6,17 @@ days of the month differ between two events' reports too. Reports of one event r
 A figure is any number of two or more characters the text writes ("5.6", "137"), but not a year
 (years have their own, softer evidence; "2,000" reads as 2000 and is taken for one). Figures are
 kept as marker terms of the story's term rows (negative ids, so they never mix with word ids) and
-counted per article, like the days and weekdays a story's articles name."""
+counted per article, like the days and weekdays a story's articles name.
+
+Measures are the figures that state an event's size: decimals ("a 5.6 magnitude quake") and sums in
+millions or more ("$160 million", "€2m"), compared by value; not shares ("83.3 percent": a poll's).
+A report states its own event's first; further down it may name other events' (an earlier quake's
+magnitude, the last heist's haul), so the measures of its first sentence naming any stand for the
+article."""
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections import Counter
@@ -17,8 +24,15 @@ from collections.abc import Iterable
 
 FIGURE_AGAINST = 0.7  # both name figures, the story's articles none of the article's
 FIGURE_FOR = 1.0  # shared figures are common (counts, times): no boost, only the absence counts
+SUM_SPREAD = 1  # sums this many powers of two apart agree (one sum in two currencies, or estimated twice)
+MEASURE_AGAINST = 0.7  # both name measures, the story's articles none of the article's
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)")
 _YEAR = re.compile(r"(?:19[5-9]\d|20\d\d)")
+_SCALE = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_MEASURE = re.compile(
+    r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?:[\s-]*(" + "|".join(_SCALE) + r")\b)?(?!\s*(?:%|per\s?cent))", re.I
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
 
 def figure_marker(figure: str) -> int:
@@ -28,6 +42,7 @@ def figure_marker(figure: str) -> int:
 
 
 ANY_FIGURE = figure_marker("")
+ANY_MEASURE = figure_marker("@measure")  # the story's articles naming any measure
 
 
 def named_figures(text: str) -> frozenset[int]:
@@ -40,9 +55,52 @@ def named_figures(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
-def figure_rows(figures: frozenset[int]) -> dict[int, float]:
-    """The marker terms an article's figures add to its story."""
-    return {ANY_FIGURE: 1.0, **dict.fromkeys(figures, 1.0)} if figures else {}
+def _measures(text: str) -> frozenset[str]:
+    found = set()
+    for match in _MEASURE.finditer(text):
+        number, scale = match.group(1).replace(",", ""), match.group(2)
+        if scale:
+            found.add(f"sum {math.floor(math.log2(float(number) * _SCALE[scale.lower()] or 1))}")
+        elif "." in number:
+            found.add(number)
+    return frozenset(found)
+
+
+def named_measures(text: str) -> frozenset[str]:
+    """The measures of the first sentence (the headline is one) that names any: decimals ("5.6"),
+    and numbers of millions or more ("$160 million", "€2m") as their power of two ("$1.5 billion"
+    = "1,500 million"; "2,000,000" is written as a count, not a sum); percentages are left out."""
+    for line in text.splitlines():
+        for sentence in _SENTENCE_END.split(line):
+            if found := _measures(sentence):
+                return found
+    return frozenset()
+
+
+def measure_marker(measure: str) -> int:
+    return figure_marker("@measure " + measure)
+
+
+def _matching(measure: str) -> list[int]:
+    """The markers a story's measure may carry to agree with ``measure``: a decimal exactly, a sum
+    within a power of two either way (one sum in two currencies, or estimated twice)."""
+    if not measure.startswith("sum "):
+        return [measure_marker(measure)]
+    power = int(measure.split()[1])
+    return [measure_marker(f"sum {p}") for p in range(power - SUM_SPREAD, power + SUM_SPREAD + 1)]
+
+
+def figure_rows(figures: frozenset[int], measures: frozenset[str] = frozenset()) -> dict[int, float]:
+    """The marker terms an article's figures and measures add to its story."""
+    rows = {ANY_FIGURE: 1.0, **dict.fromkeys(figures, 1.0)} if figures else {}
+    return rows | ({ANY_MEASURE: 1.0, **{measure_marker(m): 1.0 for m in measures}} if measures else {})
+
+
+def add_figures(story_figures: Counter[int], figures: frozenset[int], measures: frozenset[str]) -> None:
+    """What an article's figures and measures add to a story's counts, in memory (figures' "any"
+    count is kept apart by the caller, measures' is a marker among them as in storage)."""
+    story_figures.update(figures | {measure_marker(m) for m in measures})
+    story_figures[ANY_MEASURE] += bool(measures)
 
 
 def split_figures(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int], int]:
@@ -62,3 +120,12 @@ def figure_evidence(figures: Iterable[int], story_figures: Counter[int], story_f
         return 1.0
     support = max(story_figures[f] for f in figures) / story_figure_articles
     return FIGURE_AGAINST + (FIGURE_FOR - FIGURE_AGAINST) * min(1.0, support) ** 0.5
+
+
+def measure_evidence(measures: Iterable[str], story_figures: Counter[int]) -> float:
+    """Both name measures: MEASURE_AGAINST when none of the story's articles names one of the
+    article's (a 5.6 quake against 5.9 and 6.1 ones, $160 million against $2.6 million), else 1."""
+    measures = list(measures)
+    if not measures or not story_figures[ANY_MEASURE]:
+        return 1.0
+    return 1.0 if any(story_figures[m] for measure in measures for m in _matching(measure)) else MEASURE_AGAINST
