@@ -263,6 +263,18 @@ def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, C
     return None
 
 
+def cue_before(doc: Doc, lo: int, cue_at: dict[int, Cue]) -> Cue | None:
+    """ "Flea shared the news, writing “...”": a cue with a speaker right before the opening mark, which the
+    parse did not make an ancestor of the quote."""
+    k = lo - 2 if lo >= 2 and doc[lo - 1].is_quote else lo - 1
+    if k > 0 and doc[k].text in (",", ":"):
+        k -= 1
+    if k < 0 or any(doc[j].is_quote for j in range(max(0, k - 4), k)):
+        return None  # “...,” she elaborated, “...”: the second part of a split quote
+    cue = cue_at.get(k)
+    return cue if cue is not None and cue.speaker is not None and not cue.nominal else None
+
+
 def _framed(cue: Cue, cue_at: dict[int, Cue]) -> Cue:
     """ "CNN, Cruz said, called the announcement “highly significant”": an attribution set in the verb's clause
     as an aside frames what the sentence says."""
