@@ -50,6 +50,7 @@ def _subject_cue_from(
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
+    governing = node
     while not in_quote[node.head.i]:
         if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
             # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
@@ -60,6 +61,12 @@ def _subject_cue_from(
         else:
             break
     subj = subject_of(node)
+    if subj is None and node is not governing:
+        # a parse that made the clause the complement of a later verb with no subject ("Clinton supports “...,”
+        # opposes “...”"): the verb that governs the quote speaks
+        named = subject_of(governing)
+        if named is not None and named.pos_ in ("PROPN", "PRON"):
+            node, subj = governing, named
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     cue = Cue(node, node.idx + len(node), subj)
