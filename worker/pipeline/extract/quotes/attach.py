@@ -228,6 +228,12 @@ def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cu
     head = doc[names[-1]]
     cue = Cue(doc[lo_t], doc[lo_t].idx + len(doc[lo_t]), head)
     resolver.resolve(cue)
+    n = cue.speaker_entity
+    if n is not None and resolver.ent_of[head.i] != n:
+        # "-Michelle Marks, Philadelphia.": a name the entity pass missed, not the place after its comma
+        name = doc[names[0] : names[-1] + 1]
+        cue.speaker, cue.speaker_entity = name.text.lstrip("-–—"), None
+        cue.speaker_start, cue.speaker_end, cue.is_person = name.end_char - len(cue.speaker), name.end_char, True
     return cue if cue.speaker is not None else None
 
 
