@@ -116,7 +116,13 @@ def introduced(
     if colon >= len(doc) or doc[colon].text != ":":
         return None
     k = sent_of[colon]
-    for cands in (cues_by_sent.get(k, []), cues_by_sent.get(k - 1, [])):
+    start = colon
+    while start > 0 and sent_of[start - 1] == k:
+        start -= 1
+    # "... he tweeted about ... Donald Trump: “...”": a name alone before the colon is a label, not the end of
+    # the sentence before
+    label = colon - start <= 4 and all(doc[i].pos_ in ("PROPN", "PUNCT") for i in range(start, colon))
+    for cands in (cues_by_sent.get(k, []), [] if label else cues_by_sent.get(k - 1, [])):
         named = [
             c
             for c in cands
