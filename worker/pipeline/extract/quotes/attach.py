@@ -158,6 +158,11 @@ def introduced(
     # "Trump issued the following statement:": the subject of the introducing sentence, when a name
     root = _clause_verb(doc, colon - 1, resolver.in_quote)
     subj = subject_of(root) if root is not None else None
+    if root is not None and subj is not None and subj.tag_ in ("WP", "WDT") and root.dep_ == "pcomp":
+        # "Clinton has since apologized for what happened:": the clause the "what" clause hangs on
+        outer = _clause_verb(doc, root.head.i, resolver.in_quote)
+        if outer is not None and outer.i < root.i:
+            root, subj = outer, subject_of(outer)
     if root is None or subj is None or subj.pos_ not in ("PROPN", "NOUN") or resolver.in_quote[subj.i]:
         return None
     cue = Cue(root, root.idx + len(root), subj)
