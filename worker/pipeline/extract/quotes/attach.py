@@ -136,7 +136,7 @@ def introduced(
             break
     # a name right before the colon: "Rep. Trey Gowdy (R-S.C.): “...”", "doesn't surprise pollster Daron Shaw:"
     t = colon - 1
-    if t >= 0 and doc[t].text == ")":
+    if t >= 0 and doc[t].text.endswith(")"):  # "(R-S.C.)" ends in one token
         t = next((u - 1 for u in range(t - 1, max(-1, t - 10), -1) if doc[u].text == "("), t)
     addressee = t >= 0 and doc[t].dep_ == "pobj" and doc[t].head.lower_ in ("to", "for", "at", "toward", "towards")
     if (
