@@ -29,8 +29,10 @@ from worker.pipeline.extract.quotes.cues import (
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
+    FEMALE_NOUNS,
     FEMALE_PRONOUNS,
     GROUP_QUANTIFIERS,
+    MALE_NOUNS,
     MALE_PRONOUNS,
     ORG_PRONOUNS,
     ORG_WORDS,
@@ -122,6 +124,7 @@ class Resolver:
                     and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
                     and not ORG_WORDS & set(cue.speaker.casefold().split())
                 ) or (person_noun(subj) and indefinite(subj))
+                cue.gender = _noun_gender(subj) if subj.pos_ == "NOUN" else None  # "a young man asked": not "she"
         if record:
             self.history.append(cue)
 
@@ -393,3 +396,12 @@ def _animate(tok: Token) -> bool:
         or low.rstrip("s") in PERSON_NOUNS
         or low.endswith(("ists", "ians", "groups", "people"))
     )
+
+
+def _noun_gender(tok: Token) -> str | None:
+    low = tok.lower_
+    if low in FEMALE_NOUNS or low.endswith("woman"):
+        return "f"
+    if low in MALE_NOUNS or (low.endswith("man") and low != "human"):
+        return "m"
+    return None
