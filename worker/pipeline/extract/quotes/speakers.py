@@ -236,7 +236,14 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and (pos < sent_start or main_subject(self.doc, pos) or self._introduces(pos, cue))
+                and (
+                    pos < sent_start
+                    or main_subject(self.doc, pos)
+                    or self._introduces(pos, cue)
+                    # "Rep. Devin Nunes, ..., didn't second-guess ..., but he did call for ...": a clause joined to
+                    # the one the name opens
+                    or (cue.token.dep_ == "conj" and self._opens_sentence(pos))
+                )
                 and ((is_subject(self.doc, pos) and main_subject(self.doc, pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
