@@ -128,6 +128,20 @@ class Resolver:
         if record:
             self.history.append(cue)
 
+    def _outer(self, cue: Cue, want: str) -> Cue | None:
+        """The compatible attribution that reports ``cue`` ("He said ... and noted that Sanders has acknowledged
+        ...": the next "he said" is the reporter's, not Sanders')."""
+        by_token = {c.token.i: c for c in self.history}
+        node = cue.token
+        for _ in range(6):
+            if node.head is node:
+                return None
+            node = node.head
+            outer = by_token.get(node.i)
+            if outer is not None and outer.speaker is not None and outer.is_person and outer.gender == want:
+                return outer  # of known gender: "A campaign aide clarified that Clinton misspoke ... she" is Clinton
+        return None
+
     def _earlier(self, cue: Cue) -> list[Cue]:
         """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
         return [prev for prev in self.history if prev.token.i < cue.token.i]
@@ -222,7 +236,7 @@ class Resolver:
                 if prev.token.i < para_floor:
                     break
                 if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
-                    last = prev
+                    last = self._outer(prev, want) or prev
                     break
             # the nearest person named as a subject since then: a newly introduced speaker
             k = bisect.bisect_left(self.person_at, (cue.token.i, -1))
