@@ -44,5 +44,6 @@ def load_nlp(model: str) -> Language:
     if isinstance(tokenizer, Tokenizer):
         for title in TITLE_ABBREVIATIONS:
             tokenizer.add_special_case(title, [{ORTH: title}])
-        tokenizer.infix_finditer = compile_infix_regex((*nlp.Defaults.infixes, *GLUED_QUOTE_INFIXES)).finditer
+        infixes = (*(nlp.Defaults.infixes or ()), *GLUED_QUOTE_INFIXES)
+        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp

@@ -399,12 +399,3 @@ def speaker_span(head: Token) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
     return left, right + 1
-
-
-def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
-    """A person entity "he"/"she" may refer to: some mention holds a proper noun (not "Nationally" opening a
-    sentence), and a one-word name the tagger never calls a person is no body or product ("Twitter")."""
-    toks = [doc[i] for lo, hi in spans for i in range(lo, min(hi, len(doc)))]
-    if not any(t.pos_ == "PROPN" for t in toks):
-        return False
-    return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)

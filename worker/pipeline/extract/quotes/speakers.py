@@ -16,12 +16,18 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
-from worker.pipeline.extract.quotes.antecedents import is_subject, main_subject, salient
+from worker.pipeline.extract.quotes.antecedents import (
+    animate,
+    is_subject,
+    main_subject,
+    noun_gender,
+    person_like,
+    salient,
+)
 from worker.pipeline.extract.quotes.cues import (
     Cue,
     can_speak,
     indefinite,
-    person_like,
     person_noun,
     speaker_span,
     subject_of,
@@ -29,10 +35,8 @@ from worker.pipeline.extract.quotes.cues import (
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
-    FEMALE_NOUNS,
     FEMALE_PRONOUNS,
     GROUP_QUANTIFIERS,
-    MALE_NOUNS,
     MALE_PRONOUNS,
     ORG_PRONOUNS,
     ORG_WORDS,
@@ -124,7 +128,7 @@ class Resolver:
                     and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
                     and not ORG_WORDS & set(cue.speaker.casefold().split())
                 ) or (person_noun(subj) and indefinite(subj))
-                cue.gender = _noun_gender(subj) if subj.pos_ == "NOUN" else None  # "a young man asked": not "she"
+                cue.gender = noun_gender(subj) if subj.pos_ == "NOUN" else None  # "a young man asked": not "she"
         if record:
             self.history.append(cue)
 
@@ -314,7 +318,7 @@ class Resolver:
             if self.in_quote[i] or tok.dep_ not in SUBJECT_DEPS or tok.lower_ in PRONOUNS:
                 continue
             plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
-            if plural and _animate(tok):
+            if plural and animate(tok):
                 self._speak_for(cue, tok)
                 return
 
@@ -406,23 +410,3 @@ class Resolver:
 def _name_like(tok: Token) -> bool:
     """A proper noun, or a capitalized word inside its sentence the tagger took for a common noun ("D’Souza")."""
     return tok.pos_ == "PROPN" or (tok.is_title and tok.i > tok.sent.start and tok.lower_ not in PERSON_NOUNS)
-
-
-def _animate(tok: Token) -> bool:
-    """People or bodies, not things: "Senate Democrats", "the groups", "protesters"; not "waivers"."""
-    low = tok.lower_
-    return (
-        tok.pos_ == "PROPN"
-        or tok.ent_type_ in ("NORP", "ORG", "PERSON")
-        or low.rstrip("s") in PERSON_NOUNS
-        or low.endswith(("ists", "ians", "groups", "people"))
-    )
-
-
-def _noun_gender(tok: Token) -> str | None:
-    low = tok.lower_
-    if low in FEMALE_NOUNS or low.endswith("woman"):
-        return "f"
-    if low in MALE_NOUNS or (low.endswith("man") and low != "human"):
-        return "m"
-    return None
