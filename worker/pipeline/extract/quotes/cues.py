@@ -197,6 +197,13 @@ def find_cues(doc: Doc) -> list[Cue]:
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
                 cues.append(Cue(token, token.idx + len(token), poss, nominal=True))
+        elif (
+            low in ("issued", "issues", "released", "releases")
+            and token.pos_ == "VERB"
+            and any(c.dep_ == "dobj" and c.lower_ == "statement" for c in token.children)
+        ):
+            # "the DNC issued a statement apologizing ... / “...”": the quote-only paragraph after is the statement
+            cues.append(Cue(token, token.idx + len(token), subject_of(token)))
         elif low in ("read", "reads") and token.pos_ == "VERB":
             subj = cue_subject(doc, token)
             if subj is not None and (subj.lower_ in READERS or after_quote(doc, token)):
