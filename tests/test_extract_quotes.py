@@ -433,3 +433,19 @@ def test_the_name_before_an_aside_is_the_cue_subject(nlp: Language) -> None:
               "VBD", "."])  # fmt: skip
     name = nearby_name(doc, doc[7], [False] * len(doc))
     assert name is not None and name.text == "attendee"
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("paranoia,”Clinton said", ["paranoia", ",", "”", "Clinton", "said"]),
+        ('Clinton:"We learned', ["Clinton", ":", '"', "We", "learned"]),
+        ("Ryan said,“Look", ["Ryan", "said", ",", "“", "Look"]),
+        (
+            "it's \"fine\" and O'Neil's 5'10\" frame",
+            ["it", "'s", '"', "fine", '"', "and", "O'Neil", "'s", "5'10", '"', "frame"],
+        ),
+    ],
+)
+def test_glued_quotation_marks_are_tokens_of_their_own(nlp: Language, text: str, tokens: list[str]) -> None:
+    assert [t.text for t in nlp.tokenizer(text)] == tokens

@@ -3,9 +3,9 @@ sentence (subject > object of the main verb > other, the later one on a tie)."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from worker.pipeline.extract.quotes.rules import SUBJECT_DEPS
+from worker.pipeline.extract.quotes.rules import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, SUBJECT_DEPS
 
 
 def main_subject(doc: Doc, i: int) -> bool:
@@ -50,3 +50,32 @@ def salient(doc: Doc, cands: list[tuple[int, int]]) -> tuple[int, int]:
         return 2
 
     return min((c for c in cands if doc[c[0]].sent.start == sent), key=lambda c: (rank(c[0]), -c[0]))
+
+
+def animate(tok: Token) -> bool:
+    """People or bodies, not things: "Senate Democrats", "the groups", "protesters"; not "waivers"."""
+    low = tok.lower_
+    return (
+        tok.pos_ == "PROPN"
+        or tok.ent_type_ in ("NORP", "ORG", "PERSON")
+        or low.rstrip("s") in PERSON_NOUNS
+        or low.endswith(("ists", "ians", "groups", "people"))
+    )
+
+
+def noun_gender(tok: Token) -> str | None:
+    low = tok.lower_
+    if low in FEMALE_NOUNS or low.endswith("woman"):
+        return "f"
+    if low in MALE_NOUNS or (low.endswith("man") and low != "human"):
+        return "m"
+    return None
+
+
+def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
+    """A person entity "he"/"she" may refer to: some mention holds a proper noun (not "Nationally" opening a
+    sentence), and a one-word name the tagger never calls a person is no body or product ("Twitter")."""
+    toks = [doc[i] for lo, hi in spans for i in range(lo, min(hi, len(doc)))]
+    if not any(t.pos_ == "PROPN" for t in toks):
+        return False
+    return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)

@@ -52,6 +52,7 @@ def _subject_cue_from(
         return None
     if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
         return None
+    governing = node
     while not in_quote[node.head.i] and not (node.lower_ in TERM_CUES and _active_verb(node)):
         # (a naming verb with a subject of its own names the thing: "shedding what Gilbert called “...”")
         if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
@@ -63,6 +64,12 @@ def _subject_cue_from(
         else:
             break
     subj = subject_of(node)
+    if subj is None and node is not governing:
+        # a parse that made the clause the complement of a later verb with no subject ("Clinton supports “...,”
+        # opposes “...”"): the verb that governs the quote speaks
+        named = subject_of(governing)
+        if named is not None and named.pos_ in ("PROPN", "PRON"):
+            node, subj = governing, named
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     cue = Cue(node, node.idx + len(node), subj)
@@ -151,7 +158,13 @@ def introduced(
     if colon >= len(doc) or doc[colon].text != ":":
         return None
     k = sent_of[colon]
-    for cands in (cues_by_sent.get(k, []), cues_by_sent.get(k - 1, [])):
+    start = colon
+    while start > 0 and sent_of[start - 1] == k:
+        start -= 1
+    # "... he tweeted about ... Donald Trump: “...”": a name alone before the colon is a label, not the end of
+    # the sentence before
+    label = colon - start <= 4 and all(doc[i].pos_ in ("PROPN", "PUNCT") for i in range(start, colon))
+    for cands in (cues_by_sent.get(k, []), [] if label else cues_by_sent.get(k - 1, [])):
         named = [
             c
             for c in cands
@@ -165,7 +178,7 @@ def introduced(
             break
     # a name right before the colon: "Rep. Trey Gowdy (R-S.C.): “...”", "doesn't surprise pollster Daron Shaw:"
     t = colon - 1
-    if t >= 0 and doc[t].text == ")":
+    if t >= 0 and doc[t].text.endswith(")"):  # "(R-S.C.)" ends in one token
         t = next((u - 1 for u in range(t - 1, max(-1, t - 10), -1) if doc[u].text == "("), t)
     addressee = t >= 0 and doc[t].dep_ == "pobj" and doc[t].head.lower_ in ("to", "for", "at", "toward", "towards")
     if (
@@ -187,6 +200,11 @@ def introduced(
     # "Trump issued the following statement:": the subject of the introducing sentence, when a name
     root = _clause_verb(doc, colon - 1, resolver.in_quote)
     subj = subject_of(root) if root is not None else None
+    if root is not None and subj is not None and subj.tag_ in ("WP", "WDT") and root.dep_ == "pcomp":
+        # "Clinton has since apologized for what happened:": the clause the "what" clause hangs on
+        outer = _clause_verb(doc, root.head.i, resolver.in_quote)
+        if outer is not None and outer.i < root.i:
+            root, subj = outer, subject_of(outer)
     if root is None or subj is None or subj.pos_ not in ("PROPN", "NOUN") or resolver.in_quote[subj.i]:
         return None
     cue = Cue(root, root.idx + len(root), subj)
@@ -263,6 +281,12 @@ def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cu
     head = doc[names[-1]]
     cue = Cue(doc[lo_t], doc[lo_t].idx + len(doc[lo_t]), head)
     resolver.resolve(cue)
+    n = cue.speaker_entity
+    if n is not None and resolver.ent_of[head.i] != n:
+        # "-Michelle Marks, Philadelphia.": a name the entity pass missed, not the place after its comma
+        name = doc[names[0] : names[-1] + 1]
+        cue.speaker, cue.speaker_entity = name.text.lstrip("-–—"), None
+        cue.speaker_start, cue.speaker_end, cue.is_person = name.end_char - len(cue.speaker), name.end_char, True
     return cue if cue.speaker is not None else None
 
 
@@ -305,6 +329,18 @@ def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, C
             subj = cue.subject
             return cue if subj is not None and subj.i < k and subj.left_edge.i == j else None
     return None
+
+
+def cue_before(doc: Doc, lo: int, cue_at: dict[int, Cue]) -> Cue | None:
+    """ "Flea shared the news, writing “...”": a cue with a speaker right before the opening mark, which the
+    parse did not make an ancestor of the quote."""
+    k = lo - 2 if lo >= 2 and doc[lo - 1].is_quote else lo - 1
+    if k > 0 and doc[k].text in (",", ":"):
+        k -= 1
+    if k < 0 or any(doc[j].is_quote for j in range(max(0, k - 4), k)):
+        return None  # “...,” she elaborated, “...”: the second part of a split quote
+    cue = cue_at.get(k)
+    return cue if cue is not None and cue.speaker is not None and not cue.nominal else None
 
 
 def _framed(cue: Cue, cue_at: dict[int, Cue]) -> Cue:

@@ -13,6 +13,7 @@ from worker.pipeline.extract.quotes.attach import (
     adjacent_cue,
     characterized_by,
     continues,
+    cue_before,
     governing_cue,
     introduced,
     same_or_next_paragraph,
@@ -75,8 +76,7 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
 
 def _inner(text: str, q: Quote, quotes: list[Quote]) -> bool:
     return any(
-        r.kind == "indirect" and r.start < q.start - 1 and q.end + 1 < r.end and r.speaker is not None
-        for r in quotes
+        r.kind == "indirect" and r.start < q.start - 1 and q.end + 1 < r.end and r.speaker is not None for r in quotes
     )
 
 
@@ -151,6 +151,8 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             cue = adjacent_cue(doc, text, seg, hi, cue_at) or governing_cue(
                 doc, lo, hi, cue_at, cues_by_sent, range(s_first, s_last + 1), text, seg, standalone
             )
+            if cue is None or cue.speaker is None:
+                cue = cue_before(doc, lo, cue_at) or cue
             if cue is None:
                 # a quoted fragment inside the reported clause of a cue: "X said history shows a “stable” ..."
                 for k in range(s_first, s_last + 1):
@@ -259,9 +261,7 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
 def _reported_by(cue: Cue, cue_at: dict[int, Cue]) -> int:
     """How many attributions with a speaker ``cue`` lies inside (its verb's ancestors that are cues)."""
     return sum(
-        1
-        for a in cue.token.ancestors
-        if a.i in cue_at and not cue_at[a.i].nominal and cue_at[a.i].speaker is not None
+        1 for a in cue.token.ancestors if a.i in cue_at and not cue_at[a.i].nominal and cue_at[a.i].speaker is not None
     )
 
 

@@ -57,6 +57,9 @@ def subject_of(verb: Token) -> Token | None:
                     return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                 if child.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
                     return node.head  # "Sun Yun, who said ..."
+                if child.lower_ in ("who", "which") and verb.lower_ in SPEECH_VERBS and _relative(node) is not None:
+                    # "Kingson, who is running for Congress and who worked the crowd, praising “...”"
+                    return _relative(node)
                 return child
         if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
             return node.head  # "she released a statement saying ...": the statement, then its issuer
@@ -98,6 +101,13 @@ def subject_of(verb: Token) -> Token | None:
             # "arguing" to the reported clause; the participle is the main clause's
             node = node.head
     return None
+
+
+def _relative(verb: Token) -> Token | None:
+    """The noun a relative clause is about, also from a later conjunct of the clause."""
+    while verb.dep_ == "conj" and verb.head.i < verb.i:
+        verb = verb.head
+    return verb.head if verb.dep_ == "relcl" else None
 
 
 def _reporter_of_conjunct(verb: Token) -> Token | None:
@@ -190,6 +200,13 @@ def find_cues(doc: Doc) -> list[Cue]:
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
                 cues.append(Cue(token, token.idx + len(token), poss, nominal=True))
+        elif (
+            low in ("issued", "issues", "released", "releases")
+            and token.pos_ == "VERB"
+            and any(c.dep_ == "dobj" and c.lower_ == "statement" for c in token.children)
+        ):
+            # "the DNC issued a statement apologizing ... / “...”": the quote-only paragraph after is the statement
+            cues.append(Cue(token, token.idx + len(token), subject_of(token)))
         elif low in ("read", "reads") and token.pos_ == "VERB":
             subj = cue_subject(doc, token)
             if subj is not None and (subj.lower_ in READERS or after_quote(doc, token)):
@@ -289,6 +306,8 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     subj = subject_of(verb)
     if subj is not None and subj.i > verb.i:
         return subj
+    if subj is None or not _may_speak(subj):
+        subj = _participle_of_clause(doc, verb) or subj
     before = doc[verb.i - 1] if verb.i > 0 else None
     if subj is None and before is not None and _compound_name(before, verb):
         return before  # "“Go back to Univision,” Trump barked": the parse took the verb for a noun
@@ -308,6 +327,26 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
         after = _subject_after(doc, verb)
         if after is not None and _ends_clause(doc, after):
             return after
+    return subj
+
+
+def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
+    """ "Flea shared the news last week, writing “...”", "when Sanders protesters interrupted her speech,
+    shouting “...”": a speech participle after a comma, which the parse gave no subject that can speak, is
+    said by the subject of the clause right before the comma."""
+    i = verb.i
+    if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
+        return None
+    node = doc[i - 2]
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            break
+        node = node.head
+    if node.pos_ not in ("VERB", "AUX") or node.i >= i:
+        return None
+    subj = subject_of(node)
+    if subj is None or subj.i >= i or not (_may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
+        return None
     return subj
 
 
@@ -370,12 +409,3 @@ def speaker_span(head: Token) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
     return left, right + 1
-
-
-def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
-    """A person entity "he"/"she" may refer to: some mention holds a proper noun (not "Nationally" opening a
-    sentence), and a one-word name the tagger never calls a person is no body or product ("Twitter")."""
-    toks = [doc[i] for lo, hi in spans for i in range(lo, min(hi, len(doc)))]
-    if not any(t.pos_ == "PROPN" for t in toks):
-        return False
-    return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)

@@ -186,3 +186,6 @@ NON_SPEAKERS = frozenset(
     smile smiles hat plane planes server headquarters mirror mirrors disruption disruptions
     """.split()
 )
+# nouns of one gender, for a described speaker "he"/"she" may not take up ("a young man asked ... she said")
+FEMALE_NOUNS = frozenset("woman girl lady mother daughter wife sister aunt grandmother widow actress".split())
+MALE_NOUNS = frozenset("man boy gentleman father son husband brother uncle grandfather widower actor".split())

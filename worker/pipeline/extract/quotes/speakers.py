@@ -16,12 +16,18 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
-from worker.pipeline.extract.quotes.antecedents import is_subject, main_subject, salient
+from worker.pipeline.extract.quotes.antecedents import (
+    animate,
+    is_subject,
+    main_subject,
+    noun_gender,
+    person_like,
+    salient,
+)
 from worker.pipeline.extract.quotes.cues import (
     Cue,
     can_speak,
     indefinite,
-    person_like,
     person_noun,
     speaker_span,
     subject_of,
@@ -122,8 +128,23 @@ class Resolver:
                     and subj.ent_type_ not in ("GPE", "LOC", "FAC", "NORP")
                     and not ORG_WORDS & set(cue.speaker.casefold().split())
                 ) or (person_noun(subj) and indefinite(subj))
+                cue.gender = noun_gender(subj) if subj.pos_ == "NOUN" else None  # "a young man asked": not "she"
         if record:
             self.history.append(cue)
+
+    def _outer(self, cue: Cue, want: str) -> Cue | None:
+        """The compatible attribution that reports ``cue`` ("He said ... and noted that Sanders has acknowledged
+        ...": the next "he said" is the reporter's, not Sanders')."""
+        by_token = {c.token.i: c for c in self.history}
+        node = cue.token
+        for _ in range(6):
+            if node.head is node:
+                return None
+            node = node.head
+            outer = by_token.get(node.i)
+            if outer is not None and outer.speaker is not None and outer.is_person and outer.gender == want:
+                return outer  # of known gender: "A campaign aide clarified that Clinton misspoke ... she" is Clinton
+        return None
 
     def _earlier(self, cue: Cue) -> list[Cue]:
         """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
@@ -225,7 +246,7 @@ class Resolver:
                 if prev.token.i < para_floor:
                     break
                 if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
-                    last = prev
+                    last = self._outer(prev, want) or prev
                     break
             # the nearest person named as a subject since then: a newly introduced speaker
             k = bisect.bisect_left(self.person_at, (cue.token.i, -1))
@@ -239,7 +260,14 @@ class Resolver:
                 (pos, n)
                 for pos, n in recent
                 if (last is None or pos > last.token.i)
-                and (pos < sent_start or main_subject(self.doc, pos) or self._introduces(pos, cue))
+                and (
+                    pos < sent_start
+                    or main_subject(self.doc, pos)
+                    or self._introduces(pos, cue)
+                    # "Rep. Devin Nunes, ..., didn't second-guess ..., but he did call for ...": a clause joined to
+                    # the one the name opens
+                    or (cue.token.dep_ == "conj" and self._opens_sentence(pos))
+                )
                 and ((is_subject(self.doc, pos) and main_subject(self.doc, pos)) or self._opens_sentence(pos))
             ]
             asked = self._asked(last, cue, want)
@@ -296,7 +324,7 @@ class Resolver:
             if self.in_quote[i] or tok.dep_ not in SUBJECT_DEPS or tok.lower_ in PRONOUNS:
                 continue
             plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
-            if plural and _animate(tok):
+            if plural and animate(tok):
                 self._speak_for(cue, tok)
                 return
 
@@ -388,14 +416,3 @@ class Resolver:
 def _name_like(tok: Token) -> bool:
     """A proper noun, or a capitalized word inside its sentence the tagger took for a common noun ("D’Souza")."""
     return tok.pos_ == "PROPN" or (tok.is_title and tok.i > tok.sent.start and tok.lower_ not in PERSON_NOUNS)
-
-
-def _animate(tok: Token) -> bool:
-    """People or bodies, not things: "Senate Democrats", "the groups", "protesters"; not "waivers"."""
-    low = tok.lower_
-    return (
-        tok.pos_ == "PROPN"
-        or tok.ent_type_ in ("NORP", "ORG", "PERSON")
-        or low.rstrip("s") in PERSON_NOUNS
-        or low.endswith(("ists", "ians", "groups", "people"))
-    )
