@@ -410,7 +410,19 @@ class Resolver:
                     return prev.speaker_entity
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
-        return self.describer.resolve(head, mods)
+        return self.describer.resolve(head, mods, self._topic(head.i))
+
+    def _topic(self, i: int) -> int | None:
+        """The person the passage is about: the last person named as a main-clause subject (or opening a
+        sentence) before token ``i``, within its paragraph and the two before."""
+        floor = self._paragraph_floor(i)
+        k = bisect.bisect_left(self.person_at, (i, -1))
+        for pos, n in reversed(self.person_at[max(0, k - 40) : k]):
+            if pos < floor:
+                break
+            if (main_subject(self.doc, pos) or self._opens_sentence(pos)) and not self.doc[pos].is_upper:
+                return n  # not a dateline ("NASHUA, N.H. -")
+        return None
 
 
 def _name_like(tok: Token) -> bool:
