@@ -18,6 +18,7 @@ from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.antecedents import (
     animate,
+    closing_name,
     is_subject,
     main_subject,
     noun_gender,
@@ -90,7 +91,7 @@ class Resolver:
         subj = cue.subject
         if subj is None:
             return
-        subj = self._closing_name(subj, cue.token) or subj
+        subj = closing_name(self.doc, self.ent_of, self.entities, subj, cue.token) or subj
         low = subj.lower_
         if low in PRONOUNS:
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
@@ -132,21 +133,6 @@ class Resolver:
                 cue.gender = noun_gender(subj) if subj.pos_ == "NOUN" else None  # "a young man asked": not "she"
         if record:
             self.history.append(cue)
-
-    def _closing_name(self, subj: Token, verb: Token) -> Token | None:
-        """ "The editor I was talking to, Tim Grieve, interrupted": the person's name set off by commas at the end
-        of the subject's relative clause is the subject (the parse hung it inside the clause)."""
-        relcl = next((c for c in subj.children if c.dep_ == "relcl"), None)
-        k = verb.i - 2
-        if subj.pos_ != "NOUN" or relcl is None or k <= subj.i or self.doc[k + 1].text != ",":
-            return None
-        n = self.ent_of[k]
-        if n < 0 or self.entities[n].type != "person" or not relcl.left_edge.i <= k <= relcl.right_edge.i:
-            return None
-        j = k
-        while j > subj.i and self.ent_of[j - 1] == n:
-            j -= 1
-        return self.doc[k] if self.doc[j - 1].text == "," and self.doc[k].dep_ != "pobj" else None
 
     def _outer(self, cue: Cue, want: str) -> Cue | None:
         """The compatible attribution that reports ``cue`` ("He said ... and noted that Sanders has acknowledged
