@@ -22,7 +22,8 @@ ENTITY_TYPES = {
 }
 # labels whose type the article-wide vote may change
 NAME_TYPES = frozenset({"person", "organization", "place", "group"})
-LEADING_DROP = frozenset({"the", "a", "an"})
+# "’s Clinton": the clitic of "Here’s" the model swallowed into a name
+LEADING_DROP = frozenset({"the", "a", "an", "'s", "’s"})
 TRAILING_DROP = frozenset({"'s", "’s", "'", "’", "s"})
 NORP_MODIFIERS = frozenset({"new", "former", "then", "late", "incoming", "outgoing", "acting"})
 ROLE_MODIFIERS = frozenset({"former", "then", "acting", "late", "incoming", "outgoing", "interim"})

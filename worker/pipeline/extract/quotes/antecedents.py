@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.rules import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, SUBJECT_DEPS
 
 
@@ -79,3 +80,19 @@ def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
     if not any(t.pos_ == "PROPN" for t in toks):
         return False
     return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)
+
+
+def closing_name(doc: Doc, ent_of: list[int], entities: list[Entity], subj: Token, verb: Token) -> Token | None:
+    """ "The editor I was talking to, Tim Grieve, interrupted": the person's name set off by commas at the end of
+    the subject's relative clause is the subject (the parse hung it inside the clause)."""
+    relcl = next((c for c in subj.children if c.dep_ == "relcl"), None)
+    k = verb.i - 2
+    if subj.pos_ != "NOUN" or relcl is None or k <= subj.i or doc[k + 1].text != ",":
+        return None
+    n = ent_of[k]
+    if n < 0 or entities[n].type != "person" or not relcl.left_edge.i <= k <= relcl.right_edge.i:
+        return None
+    j = k
+    while j > subj.i and ent_of[j - 1] == n:
+        j -= 1
+    return doc[k] if doc[j - 1].text == "," and doc[k].dep_ != "pobj" else None

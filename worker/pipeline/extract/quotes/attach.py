@@ -230,12 +230,17 @@ def _clause_verb(doc: Doc, i: int, in_quote: list[bool]) -> Token | None:
     """The verb of the clause that token ``i`` ends (the parse may join it to the quote after it)."""
     node = doc[i]
     for _ in range(12):
-        if node.pos_ in ("VERB", "AUX") and not in_quote[node.i]:
+        if (node.pos_ in ("VERB", "AUX") or _verb_s(node)) and not in_quote[node.i]:
             return node
         if node.head is node or node.head.i > i:
             break
         node = node.head
     return None
+
+
+def _verb_s(tok: Token) -> bool:
+    """ "Here’s Clinton in 1992:": a curly "’s" the tagger read as a possessive, with a subject of its own."""
+    return tok.lower_ in ("’s", "'s") and any(c.dep_ in SUBJECT_DEPS for c in tok.children)
 
 
 def continues(doc: Doc, text: str, p_hi: int, lo: int, in_quote: list[bool], cue_sent: int, sent_of: list[int]) -> bool:

@@ -13,6 +13,7 @@ from worker.pipeline.extract.quotes.rules import (
     INHERIT_DEPS,
     INVERTED_CUES,
     NAME_DEPS,
+    NAME_MODALS,
     NOMINAL_CUES,
     NON_SPEAKERS,
     PERSON_NOUNS,
@@ -43,8 +44,8 @@ def subject_of(verb: Token) -> Token | None:
         return outer
     if not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         for child in verb.children:
-            if child.dep_ == "aux" and child.tag_ == "MD" and child.text == "Will" and child.i < verb.i:
-                return child  # "Will wrote": a name the tagger read as the modal (a question has a subject)
+            if child.dep_ == "aux" and child.tag_ == "MD" and child.text in NAME_MODALS and child.i < verb.i:
+                return child  # "Will wrote", "May said": a name read as the modal (a question has a subject)
     node = verb
     for _ in range(4):
         # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence

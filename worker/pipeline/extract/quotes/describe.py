@@ -34,6 +34,13 @@ _STATES = frozenset(w for name in STATE_ABBREVIATIONS.values() for w in name.spl
     "south",
     "west",
 }
+# offices "the senator" may name the person a passage is about, when no mention stated one
+OFFICES = frozenset({"senator", "governor", "congressman", "congresswoman", "representative", "mayor"})
+# a role stated of a person that "the senator" cannot also be
+OTHER_ROLES = OFFICES | frozenset(
+    "president secretary speaker chairman spokesman spokeswoman judge justice host anchor correspondent reporter"
+    " columnist analyst commentator editor".split()
+)
 _TAG = re.compile(r"\s*([,(])\s*(?:([RDI])\s*[-–.,]\s*)?([A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]?\.)*)(?:\s*[),]|(?=\s|$))")
 
 
@@ -108,7 +115,7 @@ class Describer:
             if ent.type == "person":
                 self.said[n] = [(m.start, role_words(m.attributes) | lawmaker_tag(text, m.end)) for m in ent.mentions]
 
-    def resolve(self, head: Token, mods: set[str]) -> int | None:
+    def resolve(self, head: Token, mods: set[str], topic: int | None = None) -> int | None:
         word = DEMONYMS.get(head.lower_, head.lower_)
         partisan = word in PARTY_WORDS or head.lower_ in DEMONYMS  # people, never a party or a state body
         loose = partisan or word in GENERIC_ROLES
@@ -138,7 +145,31 @@ class Describer:
             key = (bool(mods & words), ("former" in mods) == ("former" in words), last, n)
             if best is None or key > best:
                 best = key
+        if topic is not None and best is not None and not best[0] and best[3] != topic:
+            # someone stated to be a senator long ago is not "the senator" of a passage about another person
+            last_topic = self._fits(topic, head, mods)
+            if last_topic is not None and last_topic > best[2]:
+                return topic
         return best[3] if best else None
+
+    def _fits(self, n: int, head: Token, mods: set[str]) -> int | None:
+        """Where person ``n`` (whom the passage is about) was last mentioned, if "the senator", "the Wisconsin
+        Republican" may be them though no mention said so: no mention states another office, party or state."""
+        low = head.lower_
+        seen = [(start, w) for start, w in self.said.get(n, []) if start < head.idx]
+        if not seen or not (low in OFFICES or low in PARTY_WORDS or low in DEMONYMS):
+            return None
+        words = set().union(*(w for _, w in seen)) | self._nouns_nearby(n, head.idx)
+        if low in OFFICES and OTHER_ROLES & words and low not in words:
+            return None
+        if (low == "republican" and words & {"democrat", "democratic"}) or (
+            low in ("democrat", "democratic") and "republican" in words
+        ):
+            return None
+        states = (mods | set(DEMONYMS.get(low, "").split())) & _STATES
+        if states and words & _STATES and not states & words:
+            return None
+        return seen[-1][0]
 
     def _nouns_nearby(self, n: int, at: int) -> set[str]:
         """Nouns stated of person ``n`` at any mention, when the person was last mentioned within NOUN_REACH

@@ -151,6 +151,8 @@ PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "
 # "those surveyed said"
 GROUP_QUANTIFIERS = frozenset("some most many several others another few both all those".split())
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# modals that are also names: "Will wrote", "May said" (a capitalized modal with no subject is the person)
+NAME_MODALS = frozenset({"Will", "May"})
 # the part of a subject that names it: "the White House press secretary", "Commerce Secretary Howard Lutnick"
 NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat", "punct"})
 # "the statement read", "“America is great!” read one": "read" is a cue only for such subjects

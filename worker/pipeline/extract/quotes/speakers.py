@@ -18,6 +18,7 @@ from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.antecedents import (
     animate,
+    closing_name,
     is_subject,
     main_subject,
     noun_gender,
@@ -90,6 +91,7 @@ class Resolver:
         subj = cue.subject
         if subj is None:
             return
+        subj = closing_name(self.doc, self.ent_of, self.entities, subj, cue.token) or subj
         low = subj.lower_
         if low in PRONOUNS:
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
@@ -410,7 +412,19 @@ class Resolver:
                     return prev.speaker_entity
             return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
-        return self.describer.resolve(head, mods)
+        return self.describer.resolve(head, mods, self._topic(head.i))
+
+    def _topic(self, i: int) -> int | None:
+        """The person the passage is about: the last person named as a main-clause subject (or opening a
+        sentence) before token ``i``, within its paragraph and the two before."""
+        floor = self._paragraph_floor(i)
+        k = bisect.bisect_left(self.person_at, (i, -1))
+        for pos, n in reversed(self.person_at[max(0, k - 40) : k]):
+            if pos < floor:
+                break
+            if (main_subject(self.doc, pos) or self._opens_sentence(pos)) and not self.doc[pos].is_upper:
+                return n  # not a dateline ("NASHUA, N.H. -")
+        return None
 
 
 def _name_like(tok: Token) -> bool:
