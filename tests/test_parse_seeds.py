@@ -416,3 +416,16 @@ def test_posted_on_by_header_related_and_follow_lines() -> None:
     assert removed(art, "related-link") == ["Related: Council rejects tax hike"]
     assert "Follow us" not in art.text and "Weekly digest" not in art.text
     assert '"responsible."' in art.text
+
+
+def test_embedded_post_markup_in_plain_text_is_dropped_and_its_text_kept() -> None:
+    raw = (
+        "Mayor defends bridge repairs\n\n"
+        "The mayor answered her critics on Friday, a day after the bridge was closed to traffic again.\n\n"
+        '<post id="5512" author="@CityDesk" datetime="2019-04-12\n">The bridge will reopen within a month, '
+        "the mayor says.</post>.\n\n"
+        "Engineers expect to finish the inspection next week, officials said.\n"
+    )
+    art = parse_document(raw.encode(), "embed.txt")
+    assert "<post" not in art.text and "</post>" not in art.text and "datetime" not in art.text
+    assert "The bridge will reopen within a month, the mayor says.." in art.text

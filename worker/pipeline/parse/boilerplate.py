@@ -105,3 +105,18 @@ def strip_credit(line: str) -> tuple[str, str | None]:
     if not m:
         return line, None
     return line[: m.start()].rstrip(), m.group(0).strip()
+
+
+# an element with attributes left in a plain-text export (an embedded post: <tweet author="@x" datetime="...">)
+_OPEN_TAG = re.compile(r"""<([A-Za-z][\w:-]*)(?:\s+[\w:-]+\s*=\s*(?:"[^"<>]{0,300}"|'[^'<>]{0,300}'))+\s*/?>""")
+
+
+def strip_markup(text: str) -> str:
+    """Drops the tags of elements that carry attributes, and their closing tags, keeping the text inside: the
+    attribute values are no story text, and their quotation marks would read as quotes."""
+    names = {m.group(1) for m in _OPEN_TAG.finditer(text)}
+    if not names:
+        return text
+    alternatives = "|".join(re.escape(n) for n in sorted(names))
+    closing = re.compile(rf"</?(?:{alternatives})\s*/?>")
+    return closing.sub("", _OPEN_TAG.sub("", text))

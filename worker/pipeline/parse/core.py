@@ -13,6 +13,7 @@ import statistics
 from pathlib import PurePath
 
 from worker.pipeline.parse import formats
+from worker.pipeline.parse.boilerplate import strip_markup
 from worker.pipeline.parse.decode import decode, normalize, sniff_binary
 from worker.pipeline.parse.model import BadInput, ParsedArticle
 from worker.pipeline.parse.text import Hints, parse_text
@@ -87,6 +88,8 @@ def _parse(raw: bytes, filename: str) -> ParsedArticle:
     elif fmt == "json":
         text = formats.from_json(text, hints)
     text = normalize(text)
+    if fmt in ("txt", "md", "json"):
+        text = strip_markup(text)
     if fmt == "md":
         text = formats.from_markdown(text, hints)
     if not text.strip():

@@ -55,6 +55,7 @@ def cluster_persons(doc: Doc, spans: list[Span]) -> list[tuple[str, list[Span]]]
         by_last[words[-1]].append(person)
         by_first[words[0]].append(person)
     alone: dict[str, Person] = {}
+    stated = _stated_genders(doc, spans, parts)
     for span in spans:
         words = parts[id(span)]
         gender = honorific_gender(span.attrs.get("honorific", ""))
@@ -70,6 +71,11 @@ def cluster_persons(doc: Doc, spans: list[Span]) -> list[tuple[str, list[Span]]]
                 or _misspelt(words[0], by_last)
                 or [c for c in clusters if is_blend(texts[id(span)], c.name)]  # "LiLo" of "Lindsay Lohan"
             )
+            # "Fiorina ... she said" in an article that names only her husband Frank Fiorina: a bare name whose
+            # gender the text states against every candidate's stays apart
+            other = gender or stated.get(words[0])
+            if other and candidates and all(c.gender not in (other, None) for c in candidates):
+                candidates = []
             if pronoun and any(c.gender == pronoun for c in candidates):
                 # a pronoun rules out the other gender only: "Thomas ... he" may be a Pierre whose gender is unknown
                 candidates = [c for c in candidates if c.gender in (pronoun, None)]
@@ -80,6 +86,32 @@ def cluster_persons(doc: Doc, spans: list[Span]) -> list[tuple[str, list[Span]]]
         person.members.append(span)
         person.last_seen = span.start
     return [("person", p.members) for p in [*clusters, *alone.values()]]
+
+
+def _stated_genders(doc: Doc, spans: list[Span], parts: dict[int, list[str]]) -> dict[str, str]:
+    """The gender the text gives a bare name: the subject pronoun that opens the sentence after one where the
+    name is the subject and the only person named ("Fiorina opened by ... / She said"), in at least two of its
+    mentions and in more than twice as many as the other gender."""
+    votes: dict[str, dict[str, int]] = defaultdict(lambda: {"m": 0, "f": 0})
+    for span in spans:
+        words = parts[id(span)]
+        head = doc[span.end - 1]
+        if len(words) != 1 or span.attrs.get("honorific") or head.dep_ != "nsubj" or head.head.dep_ != "ROOT":
+            continue
+        sent = head.sent
+        if any(t.ent_type_ == "PERSON" and not span.start <= t.i < span.end for t in sent):
+            continue  # "Axelrod emailed Clinton ... / She replied": the pronoun may be the other person's
+        nxt = sent.end
+        while nxt < len(doc) and doc[nxt].is_space:
+            nxt += 1
+        if nxt < len(doc) and doc[nxt].lower_ in ("he", "she") and doc[nxt].dep_ == "nsubj":
+            votes[words[0]]["m" if doc[nxt].lower_ == "he" else "f"] += 1
+    out = {}
+    for word, v in votes.items():
+        for g, o in (("m", "f"), ("f", "m")):
+            if v[g] >= 2 and v[g] > 2 * v[o]:
+                out[word] = g
+    return out
 
 
 def _misspelt(word: str, by_last: dict[str, list[Person]]) -> list[Person]:

@@ -7,6 +7,7 @@ Two apostrophes ('') are a straight double mark, the convention of many newspape
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from worker.pipeline.extract.quotes.rules import CLOSE_MARKS, DOUBLE_APOSTROPHE, OPEN_MARKS, OPENERS_BEFORE, STRAIGHT
@@ -102,11 +103,19 @@ def pair_marks(text: str) -> list[Segment]:
     return segments
 
 
+# a markup tag left in the text (an embedded post: <tweet author="@x" datetime="...">): its
+# attribute values are no quotes
+_TAG = re.compile(r"""</?[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s>"']+))*\s*/?>""")
+
+
 def _marks(text: str, pstart: int, pend: int) -> list[Mark]:
     marks: list[Mark] = []
+    in_tag = {i for m in _TAG.finditer(text, pstart, pend) for i in range(m.start(), m.end())}
     i = pstart
     while i < pend:
-        if text[i] in '"“”':
+        if i in in_tag:
+            pass
+        elif text[i] in '"“”':
             marks.append(Mark(i, _classify(text, i)))
         elif text.startswith(DOUBLE_APOSTROPHE, i) and not text.startswith(DOUBLE_APOSTROPHE, i + 2):
             marks.append(Mark(i, _classify(text, i, 2), 2))

@@ -57,7 +57,8 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
 def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     """ "Columnist Margaret Sullivan, in an attempt to draw attention to Clinton's ..., wrote", "One attendee,
     who like others spoke on the condition of anonymity ..., said": who is named before a parenthetical set off
-    by commas right before the verb (and its adverbs: "Clinton, exasperated, famously responded")."""
+    by commas right before the verb (and its adverbs: "Clinton, exasperated, famously responded"), past an
+    adverb set off by commas after the name."""
     end = verb.i - 1
     while end > 0 and doc[end].pos_ == "ADV":
         end -= 1
@@ -69,6 +70,8 @@ def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | N
             return None
         if tok.text == ",":
             name = doc[k - 1]
+            while name.pos_ == "ADV" and name.i > 1 and doc[name.i - 1].text == ",":
+                name = doc[name.i - 2]  # "Sanders, meanwhile, who has no such endorsements, said"
             someone = name.ent_type_ in ("PERSON", "ORG") or (name.pos_ == "NOUN" and can_speak(name))
             if end < verb.i - 1:  # past adverbs not to a body: "..., National Nurses United, ..., also said"
                 someone = someone and name.ent_type_ != "ORG"
