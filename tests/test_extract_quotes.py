@@ -276,7 +276,7 @@ def test_the_subject_nearest_the_verb_wins(nlp: Language) -> None:
     said"): the one next to the verb speaks (built by hand: the model's parse varies)."""
     from spacy.tokens import Doc
 
-    from worker.pipeline.extract.quotes.cues import subject_of
+    from worker.pipeline.extract.quotes.subjects import subject_of
 
     words = ["Lee", ":", "Gov.", "Ann", "Ruiz", "said", "."]
     heads = [5, 5, 4, 4, 5, 5, 5]
@@ -313,7 +313,7 @@ def test_a_participle_after_conjoined_reported_clauses_is_the_reporters(nlp: Lan
     joins "arguing" to the last conjunct of the reported clause still gives it the reporter (built by hand)."""
     from spacy.tokens import Doc
 
-    from worker.pipeline.extract.quotes.cues import subject_of
+    from worker.pipeline.extract.quotes.subjects import subject_of
 
     words = ["Rubio", "pushed", "back", ",", "saying", "that", "the", "bill", "had", "flaws", "but", "was", "waylaid",
              "-", "and", "arguing", "that", "he", "agreed", "."]  # fmt: skip

@@ -11,16 +11,15 @@ from spacy.tokens import Doc, Span
 from worker.pipeline.extract.model import Entity, Quote
 from worker.pipeline.extract.quotes.attach import (
     adjacent_cue,
-    characterized_by,
     continues,
     cue_before,
     governing_cue,
     introduced,
     same_or_next_paragraph,
     signed,
-    subject_cue,
 )
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
+from worker.pipeline.extract.quotes.embedded import characterized_by, subject_cue
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.nearby import nearby_name

@@ -1,6 +1,6 @@
 """Step 2, speech cues: verbs of saying ("said", "told", "added", "wrote", ...) with their subject from
-the dependency parse (inherited through "and"/"saying"), "according to X", nominal cues ("Trump's claim");
-nearby.py finds the name next to a cue the parse gave no subject."""
+the dependency parse (subjects.py: inherited through "and"/"saying"), "according to X", nominal cues ("Trump's
+claim"); nearby.py finds the name next to a cue the parse gave no subject."""
 
 from __future__ import annotations
 
@@ -9,19 +9,15 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.quotes.rules import (
-    COMPLEMENT_DEPS,
-    INHERIT_DEPS,
     INVERTED_CUES,
     NAME_DEPS,
-    NAME_MODALS,
     NOMINAL_CUES,
     NON_SPEAKERS,
-    PERSON_NOUNS,
     POINT_FORMS,
     READERS,
     SPEECH_VERBS,
-    SUBJECT_DEPS,
 )
+from worker.pipeline.extract.quotes.subjects import may_speak, subject_of
 
 
 @dataclass
@@ -36,123 +32,6 @@ class Cue:
     is_person: bool = False
     gender: str | None = None
     nominal: bool = False  # "Trump's claim": marks the words it governs, is no attribution of its own
-
-
-def subject_of(verb: Token) -> Token | None:
-    outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
-    if outer is not None:
-        return outer
-    if not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
-        for child in verb.children:
-            if child.dep_ == "aux" and child.tag_ == "MD" and child.text in NAME_MODALS and child.i < verb.i:
-                return child  # "Will wrote", "May said": a name read as the modal (a question has a subject)
-    node = verb
-    for _ in range(4):
-        # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
-        # gives the verb a subject there too ("Kasich: ‘...’ / ... Gov. John Kasich (R-OH), said")
-        for child in sorted(node.children, key=lambda c: abs(c.i - node.i)):
-            if child.dep_ in SUBJECT_DEPS:
-                if child.dep_ == "nsubjpass" and node.lower_ in ("asked", "told"):
-                    # "Trump was asked" / "Reporters were told": the subject heard the words
-                    agent = next((c for c in node.children if c.dep_ == "agent"), None)
-                    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-                if child.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
-                    return node.head  # "Sun Yun, who said ..."
-                if child.lower_ in ("who", "which") and verb.lower_ in SPEECH_VERBS and _relative(node) is not None:
-                    # "Kingson, who is running for Congress and who worked the crowd, praising “...”"
-                    return _relative(node)
-                return child
-        if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
-            return node.head  # "she released a statement saying ...": the statement, then its issuer
-        if node.dep_ == "acl" and node.head.dep_ == "pobj" and node.head.head.dep_ == "prep":
-            # "blasted out an email to supporters stating, “...”": the document, or the object of the verb the
-            # parse hung "to supporters" on
-            document = node.head.head.head
-            if document.pos_ == "VERB":
-                document = next((c for c in document.children if c.dep_ == "dobj"), document)
-            if document.pos_ == "NOUN" and document.lower_ in READERS:
-                return document
-        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
-            node = node.head.head  # "in explaining why ..., Clinton described", "after saying ..."
-            continue
-        if (
-            node.dep_ == "pcomp"
-            and node.head.dep_ == "prep"
-            and node.head.head.dep_ == "dobj"
-            and node.head.head.head.pos_ in ("VERB", "AUX")
-        ):
-            node = node.head.head.head  # "he made a point of saying ...", "took the opportunity of noting ..."
-            continue
-        if node.dep_ == "xcomp" and node.head.dep_ == "acomp" and node.head.head.pos_ in ("VERB", "AUX"):
-            node = node.head.head  # "Trump was quick to add", "she was careful to note"
-            continue
-        if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
-            return None
-        participle = node.tag_ == "VBG" and node.dep_ == "conj"
-        node = node.head
-        if participle:
-            # "saying that the bill had ... but was waylaid ... - and arguing that ...": past the other
-            # conjuncts of the reported clause
-            first = node
-            while first.dep_ == "conj" and first.head.pos_ in ("VERB", "AUX") and first.head.i < first.i:
-                first = first.head
-            node = first if first.dep_ in COMPLEMENT_DEPS else node
-        while participle and node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
-            # "Rubio pushed back, saying that the bill had ... - and arguing that ...": the parse joined
-            # "arguing" to the reported clause; the participle is the main clause's
-            node = node.head
-    return None
-
-
-def _relative(verb: Token) -> Token | None:
-    """The noun a relative clause is about, also from a later conjunct of the clause."""
-    while verb.dep_ == "conj" and verb.head.i < verb.i:
-        verb = verb.head
-    return verb.head if verb.dep_ == "relcl" else None
-
-
-def _reporter_of_conjunct(verb: Token) -> Token | None:
-    """ "De Blasio said the move was made by Bratton and said, “...”", "Suu Kyi said it was too early but
-    added, “...”": the parse joined the second speech verb to the reported clause, whose subject ("the
-    move", "it") says nothing; the speaker is the reporter's subject. A reported clause whose subject is
-    a person keeps it ("Trump said Clinton called him and said ..." is Clinton's)."""
-    clause = verb.head
-    if (
-        verb.dep_ != "conj"
-        or verb.lower_ not in SPEECH_VERBS
-        or clause.dep_ != "ccomp"
-        or clause.head.lower_ not in SPEECH_VERBS
-        or clause.head.i > verb.i
-    ):
-        return None
-    inner = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
-    if inner is None or _may_speak(inner):
-        return None
-    return subject_of(clause.head)
-
-
-def _reporter_of_participle(verb: Token) -> Token | None:
-    """ "Trump told Newsmax that Romney “had a crazy policy ...,” adding, “He lost ...”": a speech participle that
-    opens a quote of its own, hung by the parse on the reported clause, is the reporter's, not the clause's."""
-    doc = verb.doc
-    if verb.tag_ != "VBG" or verb.lower_ not in SPEECH_VERBS or verb.dep_ not in ("advcl", "conj", "xcomp"):
-        return None
-    if verb.i + 2 >= len(doc) or doc[verb.i + 1].text not in (",", ":") or not doc[verb.i + 2].is_quote:
-        return None
-    clause = verb.head
-    while clause.dep_ in ("conj", "advcl") and clause.head.i < clause.i:
-        clause = clause.head
-    if clause.dep_ != "ccomp" or clause.head.lower_ not in SPEECH_VERBS or clause.head.i > verb.i:
-        return None
-    return subject_of(clause.head)
-
-
-def _may_speak(subject: Token) -> bool:
-    """A subject that could be the one speaking: a person, a body, a name, a pronoun for one."""
-    low = subject.lower_
-    if subject.pos_ == "PRON":
-        return low in ("he", "she", "they", "i", "we", "you", "who")
-    return subject.pos_ == "PROPN" or subject.ent_type_ in ("PERSON", "ORG", "NORP") or person_noun(subject)
 
 
 def find_cues(doc: Doc) -> list[Cue]:
@@ -261,14 +140,6 @@ def _subject_after_quote(doc: Doc, noun: Token) -> bool:
     return noun.pos_ in ("NOUN", "PROPN") and i >= 2 and doc[i - 1].is_quote and doc[i - 2].text in (",", "!", "?")
 
 
-def person_noun(token: Token) -> bool:
-    """ "a reporter for AFP", "the Vermont senator": a description of a person, whom "he" may take up."""
-    low = token.lower_
-    return token.pos_ == "NOUN" and (
-        low in PERSON_NOUNS or (low.endswith(("ist", "ian", "man", "woman", "person")) and low not in ("human",))
-    )
-
-
 def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:
     """A subject never reaches into another paragraph (a subheading or a line of page furniture the parse
     joined to the sentence): a name right before the verb ("Tuesday in New York City, while on the campaign
@@ -307,7 +178,7 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     subj = subject_of(verb)
     if subj is not None and subj.i > verb.i:
         return subj
-    if subj is None or not _may_speak(subj):
+    if subj is None or not may_speak(subj):
         subj = _participle_of_clause(doc, verb) or subj
     before = doc[verb.i - 1] if verb.i > 0 else None
     if subj is None and before is not None and _compound_name(before, verb):
@@ -346,7 +217,7 @@ def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
     if node.pos_ not in ("VERB", "AUX") or node.i >= i:
         return None
     subj = subject_of(node)
-    if subj is None or subj.i >= i or not (_may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
+    if subj is None or subj.i >= i or not (may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
         return None
     return subj
 

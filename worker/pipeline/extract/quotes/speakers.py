@@ -1,11 +1,10 @@
 """Step 3, speakers: every cue's subject resolved, in text order, to an entity of the article.
 
-A name inside the subject; an appositive name; "he"/"she" to the previous attribution's speaker when
-compatible, unless a person was introduced since, else the nearest preceding person of that gender;
-"they" to the last group speaker or the nearest plural subject naming people; "I" to the byline's author
-in a first-person piece; a description ("the White House press secretary", "the ministry") through
-describe.py; a document ("the statement said") to its issuer. A description nothing resolves stays as
-its own text; an unresolved pronoun gives no speaker."""
+A name inside the subject; an appositive name; a pronoun through pronouns.py ("he"/"she" to the previous
+compatible speaker or a person introduced since, "they" to a group, "I" to a first-person piece's author);
+a description ("the White House press secretary", "the ministry") through describe.py; a document ("the
+statement said") to its issuer. A description nothing resolves stays as its own text; an unresolved pronoun
+gives no speaker."""
 
 from __future__ import annotations
 
@@ -17,35 +16,23 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.antecedents import (
-    animate,
     closing_name,
-    is_subject,
     main_subject,
     noun_gender,
     person_like,
-    salient,
 )
-from worker.pipeline.extract.quotes.cues import (
-    Cue,
-    can_speak,
-    indefinite,
-    person_noun,
-    speaker_span,
-    subject_of,
-)
+from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, speaker_span
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
+from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
-    FEMALE_PRONOUNS,
     GROUP_QUANTIFIERS,
-    MALE_PRONOUNS,
-    ORG_PRONOUNS,
     ORG_WORDS,
     PERSON_NOUNS,
     PRONOUNS,
     READERS,
-    SUBJECT_DEPS,
 )
+from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
 
 
 class Resolver:
@@ -95,7 +82,7 @@ class Resolver:
         low = subj.lower_
         if low in PRONOUNS:
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
-            self._pronoun(cue, low)
+            resolve_pronoun(self, cue, low)
         else:
             lo, hi = speaker_span(subj)
             if self.doc[lo].lower_ in ("the", "a", "an") and lo < hi - 1:
@@ -110,16 +97,16 @@ class Resolver:
                     None,
                 )
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
-                issued = self._issued_by(subj, cue.token)
+                issued = self.issued_by(subj, cue.token)
                 # "the statement said": the speaker is who issued it
-                if issued is not None and self._speak_for(cue, issued):
+                if issued is not None and self.speak_for(cue, issued):
                     if record:
                         self.history.append(cue)
                     return
             if n is None and not indefinite(subj):  # "a reporter", "one Sanders supporter": someone new
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
-                self._set(cue, n)
+                self.set(cue, n)
             elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
             elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
@@ -134,7 +121,7 @@ class Resolver:
         if record:
             self.history.append(cue)
 
-    def _outer(self, cue: Cue, want: str) -> Cue | None:
+    def outer(self, cue: Cue, want: str) -> Cue | None:
         """The compatible attribution that reports ``cue`` ("He said ... and noted that Sanders has acknowledged
         ...": the next "he said" is the reporter's, not Sanders')."""
         by_token = {c.token.i: c for c in self.history}
@@ -148,15 +135,15 @@ class Resolver:
                 return outer  # of known gender: "A campaign aide clarified that Clinton misspoke ... she" is Clinton
         return None
 
-    def _earlier(self, cue: Cue) -> list[Cue]:
+    def earlier(self, cue: Cue) -> list[Cue]:
         """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
         return [prev for prev in self.history if prev.token.i < cue.token.i]
 
-    def _issued_by(self, noun: Token, cue: Token) -> Token | None:
+    def issued_by(self, noun: Token, cue: Token) -> Token | None:
         """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
         it is the object of ("Fox News said in a statement", "Henry added the caption"), here or at an
         earlier mention of the same noun within two paragraphs."""
-        floor = self._paragraph_floor(noun.i)
+        floor = self.paragraph_floor(noun.i)
         forms = {noun.lower_, noun.lower_.rstrip("s"), noun.lower_ + "s"}
         for i in range(noun.i, floor - 1, -1):
             tok = self.doc[i]
@@ -179,7 +166,7 @@ class Resolver:
                 break  # only the last mention before: an older "email" may be someone else's
         return None
 
-    def _set(self, cue: Cue, n: int) -> None:
+    def set(self, cue: Cue, n: int) -> None:
         ent = self.entities[n]
         cue.speaker, cue.speaker_entity = ent.name, n
         cue.is_person = ent.type == "person" or (
@@ -238,110 +225,7 @@ class Resolver:
                 return people[-1] if people else None
         return None
 
-    def _pronoun(self, cue: Cue, low: str) -> None:
-        if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
-            want = "m" if low in MALE_PRONOUNS else "f"
-            para_floor = self._paragraph_floor(cue.token.i)
-            # the last attribution's speaker, when compatible
-            last: Cue | None = None
-            for prev in reversed(self._earlier(cue)[-4:]):
-                if prev.token.i < para_floor:
-                    break
-                if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
-                    last = self._outer(prev, want) or prev
-                    break
-            # the nearest person named as a subject since then: a newly introduced speaker
-            k = bisect.bisect_left(self.person_at, (cue.token.i, -1))
-            recent = [(pos, n) for pos, n in self.person_at[max(0, k - 40) : k] if pos >= para_floor]
-            recent = [(pos, n) for pos, n in recent if self.gender.get(n) in (None, want)]
-            subjects = [(pos, n) for pos, n in recent if is_subject(self.doc, pos)]
-            # a newly introduced speaker: the main-clause subject of a sentence since the last attribution
-            # ("Asked whether Clinton wins, she replied" keeps the last speaker)
-            sent_start = self.doc[cue.token.i].sent.start
-            newer = [
-                (pos, n)
-                for pos, n in recent
-                if (last is None or pos > last.token.i)
-                and (
-                    pos < sent_start
-                    or main_subject(self.doc, pos)
-                    or self._introduces(pos, cue)
-                    # "Rep. Devin Nunes, ..., didn't second-guess ..., but he did call for ...": a clause joined to
-                    # the one the name opens
-                    or (cue.token.dep_ == "conj" and self._opens_sentence(pos))
-                )
-                and ((is_subject(self.doc, pos) and main_subject(self.doc, pos)) or self._opens_sentence(pos))
-            ]
-            asked = self._asked(last, cue, want)
-            if asked is not None:
-                self._set(cue, asked)
-            elif last is not None and not (
-                newer and (last.speaker_entity is None or newer[-1][1] != last.speaker_entity)
-            ):
-                if last.speaker_entity is not None:
-                    self._set(cue, last.speaker_entity)
-                else:
-                    cue.speaker, cue.is_person = last.speaker, True  # a name the entity pass missed
-            elif newer and last is not None:
-                self._set(cue, newer[-1][1])  # the person introduced since the last attribution
-            elif subjects or recent:
-                # a main-clause subject over one inside a subordinate clause ("He dismisses claims that Trump ...")
-                # a name that opens its sentence counts even where the parse made it no subject ("Trump, when
-                # asked about ..., often steam-rolls")
-                mains = [(pos, n) for pos, n in recent if main_subject(self.doc, pos) or self._opens_sentence(pos)]
-                self._set(cue, (mains or subjects or [salient(self.doc, recent)])[-1][1])
-            else:
-                # nothing in reach: the last compatible speaker, else the nearest compatible person
-                for prev in reversed(self._earlier(cue)[-12:]):
-                    if prev.speaker_entity is not None and prev.is_person and prev.gender in (None, want):
-                        self._set(cue, prev.speaker_entity)
-                        break
-                else:
-                    older = [n for _, n in self.person_at[max(0, k - 40) : k] if self.gender.get(n) in (None, want)]
-                    if older:
-                        self._set(cue, older[-1])
-            if cue.speaker is not None:
-                cue.is_person = True  # "she" says so, whatever the entity pass typed ("Fiorina" as an organization)
-                cue.gender = cue.gender or want
-        elif low == "i" and self.author is not None:
-            cue.speaker, cue.is_person = self.author, True  # the writer of a first-person piece
-        elif low in ORG_PRONOUNS:
-            for prev in reversed(self._earlier(cue)[-2:]):
-                if prev.speaker_entity is not None and not prev.is_person:
-                    self._set(cue, prev.speaker_entity)
-                    return
-                break
-            if low == "it":
-                self._document_pronoun(cue)
-            else:
-                self._plural_antecedent(cue)
-
-    def _plural_antecedent(self, cue: Cue) -> None:
-        """ "Senate Democrats blocked the bill because they said ...": "they" is the nearest plural subject
-        before it, in its paragraph or the one before."""
-        assert cue.subject is not None
-        floor = self._paragraph_floor(cue.subject.i)
-        for i in range(cue.subject.i - 1, floor - 1, -1):
-            tok = self.doc[i]
-            if self.in_quote[i] or tok.dep_ not in SUBJECT_DEPS or tok.lower_ in PRONOUNS:
-                continue
-            plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
-            if plural and animate(tok):
-                self._speak_for(cue, tok)
-                return
-
-    def _document_pronoun(self, cue: Cue) -> None:
-        """ "The email includes a photo ... At the bottom it reads, “...”": the issuer of the document last named."""
-        floor = self._paragraph_floor(cue.token.i)
-        for i in range(cue.token.i - 1, floor - 1, -1):
-            tok = self.doc[i]
-            if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS and not self.in_quote[i]:
-                issued = self._issued_by(tok, cue.token)
-                if issued is not None and issued.lower_ not in PRONOUNS:
-                    self._speak_for(cue, issued)
-                return
-
-    def _speak_for(self, cue: Cue, issuer: Token) -> bool:
+    def speak_for(self, cue: Cue, issuer: Token) -> bool:
         """Give ``cue`` the speaker ``issuer`` resolves to (a document's issuer); False if none."""
         by = Cue(cue.token, cue.end, issuer)
         self.resolve(by, record=False)
@@ -351,7 +235,7 @@ class Resolver:
         cue.is_person, cue.gender = by.is_person, by.gender
         return True
 
-    def _asked(self, last: Cue | None, cue: Cue, want: str) -> int | None:
+    def asked(self, last: Cue | None, cue: Cue, want: str) -> int | None:
         """ "A reporter asked Sanders ... He replied": the person asked answers."""
         if (
             last is None
@@ -365,7 +249,7 @@ class Resolver:
                 return n
         return None
 
-    def _opens_sentence(self, i: int) -> bool:
+    def opens_sentence(self, i: int) -> bool:
         """The name opens its sentence ("And Obama, for all the progress ..., seems to agree"): a subject
         even where the parse says otherwise."""
         doc = self.doc
@@ -380,12 +264,12 @@ class Resolver:
             return False
         return True
 
-    def _introduces(self, i: int, cue: Cue) -> bool:
+    def introduces(self, i: int, cue: Cue) -> bool:
         """The name opens a sentence that introduces the quote the cue follows ("Mosman saw Santilli's words
         differently: “...,” he said"); not the reported clause itself ("Mr. Trump ... fits that bill, he added")."""
-        return self._opens_sentence(i) and any(self.in_quote[k] for k in range(i, cue.token.i))
+        return self.opens_sentence(i) and any(self.in_quote[k] for k in range(i, cue.token.i))
 
-    def _paragraph_floor(self, i: int) -> int:
+    def paragraph_floor(self, i: int) -> int:
         """Token index two paragraphs back: a pronoun reaches back no further for the last speaker."""
         breaks = 0
         text = self.text
@@ -407,7 +291,7 @@ class Resolver:
         if head.pos_ == "PROPN" and not described(head):
             return None
         if word in DOCUMENT_NOUNS:
-            for prev in reversed(self._earlier(cue)[-6:]):
+            for prev in reversed(self.earlier(cue)[-6:]):
                 if prev.subject is not None and prev.subject.lower_ == word and prev.speaker_entity is not None:
                     return prev.speaker_entity
             return None
@@ -417,12 +301,12 @@ class Resolver:
     def _topic(self, i: int) -> int | None:
         """The person the passage is about: the last person named as a main-clause subject (or opening a
         sentence) before token ``i``, within its paragraph and the two before."""
-        floor = self._paragraph_floor(i)
+        floor = self.paragraph_floor(i)
         k = bisect.bisect_left(self.person_at, (i, -1))
         for pos, n in reversed(self.person_at[max(0, k - 40) : k]):
             if pos < floor:
                 break
-            if (main_subject(self.doc, pos) or self._opens_sentence(pos)) and not self.doc[pos].is_upper:
+            if (main_subject(self.doc, pos) or self.opens_sentence(pos)) and not self.doc[pos].is_upper:
                 return n  # not a dateline ("NASHUA, N.H. -")
         return None
 

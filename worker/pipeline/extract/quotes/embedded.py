@@ -1,0 +1,134 @@
+"""Step 4, a quote inside a sentence: the subject of the verb that governs it ("Trump touted “...”"), or a
+person characterizing something with it ("X dismissed it as “disarray”"), not a title or a venue."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from worker.pipeline.extract.model import Entity
+from worker.pipeline.extract.quotes.cues import Cue
+from worker.pipeline.extract.quotes.rules import (
+    COMPLEMENT_DEPS,
+    MAX_ANCESTOR_STEPS,
+    SUBJECT_DEPS,
+    TERM_CUES,
+)
+from worker.pipeline.extract.quotes.speakers import Resolver
+from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
+
+VENUE_PREPS = frozenset({"on", "at", "from"})
+
+
+def subject_cue(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, before: bool = True
+) -> Cue | None:
+    """The subject of the verb that governs a quote, when that verb is no speech cue; with ``before``, else
+    the subject of the clause the quote follows."""
+    cue = _subject_cue_from(doc, (lo + hi - 1) // 2, lo, hi, in_quote, resolver)
+    return cue if cue is not None or not before else _subject_cue_from(doc, lo - 2, lo, hi, in_quote, resolver, True)
+
+
+def _subject_cue_from(
+    doc: Doc, start: int, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, before: bool = False
+) -> Cue | None:
+    """From token ``start`` up to the first verb outside the quote. ``before``: start at the word before the
+    opening mark, for a quote the parse gave a root of its own ("McCrory blamed the court's “four liberal
+    justices [who] blocked ...”")."""
+    if before and (start < 0 or in_quote[start] or doc[start].is_punct or doc[start].is_space):
+        return None
+    node = doc[start]
+    for _ in range(MAX_ANCESTOR_STEPS):
+        if before and node.pos_ in ("VERB", "AUX"):
+            break  # "Trump touted “...”": the word before the mark is the verb
+        if node.head is node:
+            break
+        node = node.head
+        if lo <= node.i < hi or in_quote[node.i]:
+            continue
+        if node.pos_ in ("VERB", "AUX"):
+            break
+    else:
+        return None
+    if node.pos_ not in ("VERB", "AUX") or lo <= node.i < hi or in_quote[node.i]:
+        return None
+    governing = node
+    while not in_quote[node.head.i] and not (node.lower_ in TERM_CUES and _active_verb(node)):
+        # (a naming verb with a subject of its own names the thing: "shedding what Gilbert called “...”")
+        if node.dep_ in COMPLEMENT_DEPS and node.head.pos_ in ("VERB", "AUX"):
+            # the quote is in a clause someone reports: "Ryan worried that the safety net was becoming “a hammock”"
+            # is Ryan's, not the safety net's
+            node = node.head
+        elif node.dep_ == "acl" and node.head.dep_ == "dobj" and node.head.head.pos_ == "VERB":
+            node = node.head.head  # "Clinton expressed confidence that the server would not be an issue “...”"
+        else:
+            break
+    subj = subject_of(node)
+    if subj is None and node is not governing:
+        # a parse that made the clause the complement of a later verb with no subject ("Clinton supports “...,”
+        # opposes “...”"): the verb that governs the quote speaks
+        named = subject_of(governing)
+        if named is not None and named.pos_ in ("PROPN", "PRON"):
+            node, subj = governing, named
+    if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    cue = Cue(node, node.idx + len(node), subj)
+    resolver.resolve(cue, record=False)
+    return cue if cue.speaker is not None else None
+
+
+def characterized_by(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]
+) -> Cue | None:
+    """A short quoted phrase that a named person uses of something ("X dismissed it as “disarray”"):
+    the person's words, unless a term marker ("so-called", "titled") stands before it."""
+    marker = doc[lo - 2] if lo >= 2 else None
+    if marker is not None and marker.lower_ in TERM_CUES and not _active_verb(marker) and marker.pos_ != "NOUN":
+        # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”", and a person who
+        # uses or shuns "the term “X”" ("Clinton promised to stop using the phrase “illegal immigrant”")
+        return None
+    if _title(doc, lo, hi) and _venue(doc, lo, hi):
+        return None  # a show or a place: "Sanders appeared on “The View”", "a party at the “Red Neck Country Club”"
+    cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
+    if cue is None or cue.subject is None:
+        return None
+    if cue.speaker_entity is None and (
+        not person_noun(cue.subject) or cue.subject.dep_ not in SUBJECT_DEPS or _title(doc, lo, hi)
+    ):
+        # a description of a person that is the verb's subject may use the word too: "the GOP nominee portrayed
+        # them as “...”"; but not "the senator appeared on “The Late Show with ...”", nor "portrayed him as a
+        # generous executive who would be “...”"
+        return None
+    if cue.speaker_entity is not None and entities[cue.speaker_entity].type != "person":
+        return None
+    if cue.subject is not None and cue.subject.i >= hi and not any(doc[i].head == cue.token for i in range(lo, hi)):
+        # a title before the person, no word of theirs: "“Broad City” star Arturo Castro", "On “This Week,” Sanders
+        # said"; but "“Denver,” he answered"
+        return None
+    return cue
+
+
+def _venue(doc: Doc, lo: int, hi: int) -> bool:
+    """The quoted words name the object of "on", "at" or "from" before them, alone or as a modifier."""
+    for i in range(lo, hi):
+        node = doc[i]
+        if lo <= node.head.i < hi:
+            continue
+        while node.dep_ in ("nmod", "compound", "amod") and node.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head
+        if node.dep_ == "pobj" and node.head.lower_ in VENUE_PREPS and node.head.i < lo:
+            return True
+    return False
+
+
+def _title(doc: Doc, lo: int, hi: int) -> bool:
+    """Words capitalized but for short function words: a title or a name ("The View", "Sin Miedo", "The Late
+    Show with Stephen Colbert"), not someone's words."""
+    words = [t for t in doc[lo:hi] if t.is_alpha]
+    if not words or not words[0].text[0].isupper():
+        return False
+    return all(t.text[0].isupper() or (t.is_stop and len(t) <= 4) for t in words)
+
+
+def _active_verb(token: Token) -> bool:
+    """A verb with a subject of its own: someone calls the thing so."""
+    return token.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in token.children)
