@@ -1,17 +1,20 @@
 """Replay the story step over a database kept by ``link_eval.py --keep``, in memory, in seconds.
 
-    .venv/bin/python eval/story_replay.py DATABASE_URL DATA_DIR [--holdout 1,8,19,28,33]
+    .venv/bin/python eval/story_replay.py DATABASE_URL DATA_DIR [--holdout 1,8,19,28,33] [--seed 5]
 
 Articles are taken in arrival order with their final (canonical) entity links; term and entity
 document frequencies grow as they would have, and every live story is a candidate (the real run
 looks candidates up through postings, so figures can differ slightly). It scores stories with
 ``worker.pipeline.link.stories`` as it is now, so a change there can be measured without rerunning
-extraction. Confirm a kept change with a full ``link_eval.py`` run."""
+extraction. With ``--seed`` the articles are replayed in the order ``link_eval.py --seed`` would
+have fed them (entity links stay those of the kept database), so one database replays every order.
+Confirm a kept change with a full ``link_eval.py`` run."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import random
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -96,15 +99,26 @@ def replay(arts: list[dict], links: dict[int, list[tuple[int, int]]], people: se
     return story_of
 
 
+def in_order(arts: list[dict], files: list[str], seed: int) -> list[dict]:
+    """The articles in the order link_eval.py shuffles ``files`` (all of docs.tsv) into for ``seed``."""
+    names = sorted(files)
+    random.Random(seed).shuffle(names)
+    rank = {name: i for i, name in enumerate(names)}
+    return sorted(arts, key=lambda a: rank[Path(a["path"]).name])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("database_url")
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--holdout", default="")
+    parser.add_argument("--seed", type=int, help="replay in link_eval.py's order for this seed")
     args = parser.parse_args()
     with (args.data_dir / "docs.tsv").open(encoding="utf-8") as fh:
         docs = {d["file"]: d for d in csv.DictReader(fh, delimiter="\t")}
     arts, links, people = load(args.database_url)
+    if args.seed is not None:
+        arts = in_order(arts, list(docs), args.seed)
     story_of = replay(arts, links, people)
     holdout = {t for t in args.holdout.split(",") if t}
     rows = [(docs[Path(a["path"]).name], story_of[a["id"]]) for a in arts]
