@@ -149,13 +149,14 @@ class Resolver:
             tok = self.doc[i]
             if tok.lower_ not in forms or self.in_quote[i]:
                 continue
-            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+            poss = next((c for c in tok.children if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME")), None)
             if poss is not None and poss.pos_ in ("PROPN", "NOUN") and not self.in_quote[poss.i]:
                 return poss
-            by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            # "a story by the website Politico says", "Thursday's memo from the panel"
+            by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
             author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
             if author is not None and not self.in_quote[author.i]:
-                return author  # "a story by the website Politico says"
+                return author
             node = tok.head if tok.dep_ in ("pobj", "compound") else tok  # "sent out an email appeal"
             node = node.head if node.dep_ == "pobj" else node
             if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
