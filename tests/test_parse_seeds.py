@@ -429,3 +429,4 @@ def test_embedded_post_markup_in_plain_text_is_dropped_and_its_text_kept() -> No
     art = parse_document(raw.encode(), "embed.txt")
     assert "<post" not in art.text and "</post>" not in art.text and "datetime" not in art.text
     assert "The bridge will reopen within a month, the mayor says.." in art.text
+    assert removed(art, "markup") == ['<post id="5512" author="@CityDesk" datetime="2019-04-12 ">']

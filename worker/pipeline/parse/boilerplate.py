@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from worker.pipeline.parse.model import RemovedBlock
+
 _CHROME = re.compile(
     r"^(?:\d+\s+(?:views?|new messages?|messages?|replies|repl(?:y|ies)|comments?|shares?)|unread,?|"
     r"skip to (?:first unread message|main content|content|navigation)|reply all|reply to author|reply|forward|"
@@ -111,12 +113,14 @@ def strip_credit(line: str) -> tuple[str, str | None]:
 _OPEN_TAG = re.compile(r"""<([A-Za-z][\w:-]*)(?:\s+[\w:-]+\s*=\s*(?:"[^"<>]{0,300}"|'[^'<>]{0,300}'))+\s*/?>""")
 
 
-def strip_markup(text: str) -> str:
+def strip_markup(text: str, removed: list[RemovedBlock]) -> str:
     """Drops the tags of elements that carry attributes, and their closing tags, keeping the text inside: the
-    attribute values are no story text, and their quotation marks would read as quotes."""
+    attribute values are no story text, and their quotation marks would read as quotes. Each opening tag
+    dropped is recorded (reason "markup")."""
     names = {m.group(1) for m in _OPEN_TAG.finditer(text)}
     if not names:
         return text
+    removed.extend(RemovedBlock(" ".join(m.group().split()), "markup") for m in _OPEN_TAG.finditer(text))
     alternatives = "|".join(re.escape(n) for n in sorted(names))
     closing = re.compile(rf"</?(?:{alternatives})\s*/?>")
     return closing.sub("", _OPEN_TAG.sub("", text))

@@ -89,7 +89,7 @@ def _parse(raw: bytes, filename: str) -> ParsedArticle:
         text = formats.from_json(text, hints)
     text = normalize(text)
     if fmt in ("txt", "md", "json"):
-        text = strip_markup(text)
+        text = strip_markup(text, hints.removed)
     if fmt == "md":
         text = formats.from_markdown(text, hints)
     if not text.strip():

@@ -31,7 +31,8 @@ class RemovedBlock:
 
     text: str
     reason: str  # e.g. "email-chrome", "photo-caption", "author-bio", "related-link", "footer",
-    # "furniture" (a pointer past an ad or a page break: "Story continues below advertisement")
+    # "furniture" (a pointer past an ad or a page break: "Story continues below advertisement"),
+    # "markup" (the opening tag of an embedded post left in a plain-text export)
 
 
 @dataclass
