@@ -8,12 +8,15 @@ looks candidates up through postings, so figures can differ slightly). It scores
 ``worker.pipeline.link.stories`` as it is now, so a change there can be measured without rerunning
 extraction. With ``--seed`` the articles are replayed in the order ``link_eval.py --seed`` would
 have fed them (entity links stay those of the kept database), so one database replays every order.
+With ``--canonical`` they are replayed in an order no arrival decides: dated articles first, longer
+before shorter, the hash of the file name breaking ties (what a consolidation pass would see).
 Confirm a kept change with a full ``link_eval.py`` run."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import random
 import sys
 from collections import Counter, defaultdict
@@ -107,18 +110,31 @@ def in_order(arts: list[dict], files: list[str], seed: int) -> list[dict]:
     return sorted(arts, key=lambda a: rank[Path(a["path"]).name])
 
 
+def canonical(arts: list[dict]) -> list[dict]:
+    """Dated articles first, then longer before shorter; ties by the hash of the file name."""
+
+    def key(a: dict) -> tuple[bool, int, str]:
+        name = Path(a["path"]).name.encode()
+        return a["published_date"] is None, -len(a["clean_text"] or ""), hashlib.sha1(name).hexdigest()
+
+    return sorted(arts, key=key)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("database_url")
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--holdout", default="")
     parser.add_argument("--seed", type=int, help="replay in link_eval.py's order for this seed")
+    parser.add_argument("--canonical", action="store_true", help="replay dated first, longest first (no arrival order)")
     args = parser.parse_args()
     with (args.data_dir / "docs.tsv").open(encoding="utf-8") as fh:
         docs = {d["file"]: d for d in csv.DictReader(fh, delimiter="\t")}
     arts, links, people = load(args.database_url)
     if args.seed is not None:
         arts = in_order(arts, list(docs), args.seed)
+    if args.canonical:
+        arts = canonical(arts)
     story_of = replay(arts, links, people)
     holdout = {t for t in args.holdout.split(",") if t}
     rows = [(docs[Path(a["path"]).name], story_of[a["id"]]) for a in arts]

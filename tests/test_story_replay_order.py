@@ -22,3 +22,16 @@ def test_replay_order_is_link_eval_s_shuffle_and_a_missing_file_does_not_shift_i
     stored = [{"id": i, "path": f"/data/{name}"} for i, name in enumerate(sorted(files)) if name != shuffled[3]]
     replayed = [Path(a["path"]).name for a in story_replay.in_order(stored, files, 5)]
     assert replayed == [name for name in shuffled if name != shuffled[3]]
+
+
+def test_canonical_order_is_dated_first_then_longest_whatever_the_arrival() -> None:
+    arts = [
+        {"id": 1, "path": "/d/a.txt", "published_date": None, "clean_text": "x" * 900},
+        {"id": 2, "path": "/d/b.txt", "published_date": "2009-01-02", "clean_text": "x" * 100},
+        {"id": 3, "path": "/d/c.txt", "published_date": "2008-05-01", "clean_text": "x" * 500},
+        {"id": 4, "path": "/d/d.txt", "published_date": None, "clean_text": "x" * 50},
+    ]
+    for seed in range(5):
+        arrival = arts[:]
+        random.Random(seed).shuffle(arrival)
+        assert [a["id"] for a in story_replay.canonical(arrival)] == [3, 2, 1, 4]
