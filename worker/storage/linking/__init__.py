@@ -11,7 +11,8 @@ so a redelivered task changes nothing. Helpers flush; the task commits.
   names to corpus entities; ``knowledge_base`` seeds entities before any article;
 - ``quote_clusters``: each quote to the cluster of the same statement;
 - ``near_duplicates``: syndicated copies, through LSH buckets;
-- ``story_candidates`` -> ``story_rows``: the article to a story, story merges and splits.
+- ``story_candidates`` -> ``story_rows``: the article to a story, story merges and splits;
+- ``story_consolidation``: now and then, every story rebuilt in an order no arrival decides.
 ``queries`` holds the SQL helpers they share. Every public name is importable from here."""
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ from worker.storage.linking.story_candidates import (
     follow_entity_merges,
     load_story_profiles,
 )
+from worker.storage.linking.story_consolidation import consolidate_stories, consolidation_due
 from worker.storage.linking.story_rows import assign_story, join_story, merge_stories, story_lock_keys, unmerge_story
 from worker.storage.locks import lock_keys
 from worker.storage.models import Article, Entity, Quote
@@ -102,6 +104,8 @@ __all__ = [
     "canonical_story",
     "choose_clusters",
     "cluster_quotes",
+    "consolidate_stories",
+    "consolidation_due",
     "count_aliases",
     "count_article",
     "count_terms",

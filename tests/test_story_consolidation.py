@@ -1,0 +1,146 @@
+"""Story consolidation: the story step over the whole corpus in the canonical order, pure and on
+the database (hand-made articles)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import register
+from worker.pipeline.extract import Extraction
+from worker.pipeline.link import stories
+from worker.pipeline.link.story_consolidation import CorpusArticle, canonical_order, consolidate
+from worker.pipeline.parse import parse_document
+from worker.storage import articles, linking
+from worker.storage.models import Article, Story, StoryConsolidation, StoryMerge, StoryTerm
+
+FLOOD_2021 = (
+    "The Brannock river broke its banks at Tilsby on Tuesday, flooding 300 homes in the lower town. "
+    "Volunteers filled sandbags at the Tilsby market hall while the mayor, Ilse Varga, asked residents "
+    "of the riverside streets to leave. The county opened a shelter in the Tilsby grammar school. "
+) * 3
+FLOOD_2023 = (
+    "Two years later the Brannock flooded again: the new Harrowgate levee failed near Tilsby on Sunday "
+    "and 4,200 residents of the Harrowgate estate were taken to higher ground by boat. Engineers blamed "
+    "a cracked levee gate at Harrowgate that inspectors had flagged in the spring. "
+) * 3
+# undated, and as close in words to the first flood as to the second: arriving between them, the
+# online step puts it in the first flood's story, the only one there is
+FLOOD_2023_BRIEF = (
+    "The Brannock broke its banks at Tilsby, flooding homes; residents were taken to higher ground by boat."
+)
+OTHER_NEWS = [
+    "The Orvale chess club elected a treasurer after a long meeting about membership fees.",
+    "A bakery in Dunmore won a regional prize for its rye bread and plans to hire two bakers.",
+    "The Kestrel Rovers beat the Harbour Town side 3-1 in the county cup final on Saturday.",
+    "A new tram line between Welmouth and the airport opened to passengers this week.",
+    "Residents of Pellow complained about noise from a quarry; the council will review the permit.",
+]
+
+
+def _other_news() -> list[CorpusArticle]:
+    return [
+        CorpusArticle(10 + i, f"n{i}", text, (text + " ") * 6, date(2022, 1 + i, 3), ())
+        for i, text in enumerate(OTHER_NEWS)
+    ]
+
+
+def _flood_reports() -> list[CorpusArticle]:
+    return [
+        CorpusArticle(1, "a", "Brannock floods Tilsby", FLOOD_2021, date(2021, 3, 2), ()),
+        CorpusArticle(2, "b", "Harrowgate levee fails", FLOOD_2023, date(2023, 9, 10), ()),
+        CorpusArticle(3, "c", "Levee breach", FLOOD_2023_BRIEF, None, ()),
+    ]
+
+
+def test_canonical_order_is_dated_first_then_longer_reports_whatever_the_input_order() -> None:
+    reports = _flood_reports()
+    for shuffled in itertools.permutations(reports):
+        assert [a.article_id for a in canonical_order(shuffled)] == [1, 2, 3]
+
+
+def test_a_short_undated_report_of_a_second_event_goes_to_that_event_in_every_arrival_order() -> None:
+    for shuffled in itertools.permutations(_flood_reports()):
+        groups = sorted(sorted(story.article_ids) for story in consolidate(_other_news() + list(shuffled)))
+        assert groups[:2] == [[1], [2, 3]]
+
+
+def test_a_near_copy_goes_where_its_original_went() -> None:
+    original = CorpusArticle(1, "a", "Brannock floods Tilsby", FLOOD_2021, date(2021, 3, 2), (), copies=frozenset({2}))
+    unrelated_text = "A chess club in Orvale elected a new treasurer after a long meeting. " * 4
+    copy = CorpusArticle(2, "b", "Chess", unrelated_text, None, (), copies=frozenset({1}))
+    (story,) = consolidate([copy, original])
+    assert story.article_ids == [1, 2]
+
+
+def _article(session: Session, title: str, words: list[str]) -> Article:
+    raw = f"{title}\n\n" + " ".join(words * 3)
+    reg = register(session, raw.encode(), f"/x/{uuid.uuid4()}")
+    article_id = articles.upsert_article(session, reg.file_id, parse_document(raw.encode(), "x.txt"))
+    articles.replace_extraction(session, article_id, Extraction([], []))
+    linking.link_article(session, article_id)
+    article = session.get(Article, article_id)
+    assert article is not None
+    return article
+
+
+def _story_terms(session: Session, story_id: int | None) -> set[int]:
+    return set(session.execute(select(StoryTerm.term).where(StoryTerm.story_id == story_id)).scalars())
+
+
+def test_consolidation_splits_a_wrong_merge_keeps_ids_and_a_second_run_changes_nothing(db_session: Session) -> None:
+    tag = uuid.uuid4().hex[:8]
+    longer = _article(db_session, f"Report {tag}", [f"p{tag}{i}" for i in range(8)])
+    shorter = _article(db_session, f"Notice {tag}", [f"q{tag}{i}" for i in range(5)])
+    kept = longer.story_id
+    assert kept is not None and shorter.story_id not in (None, kept)
+    wrong = shorter.story_id
+    assert wrong is not None
+    merge_id = linking.merge_stories(db_session, wrong, kept, "a wrong bridge")
+    assert merge_id is not None
+    db_session.refresh(shorter)
+    assert shorter.story_id == kept
+
+    run = linking.consolidate_stories(db_session)
+    db_session.refresh(longer)
+    db_session.refresh(shorter)
+    assert longer.story_id == kept  # the story keeps its id with the article it holds first
+    assert shorter.story_id not in (None, kept)
+    assert run.articles_moved == 1 and run.finished_at is not None
+    split = db_session.get(Story, shorter.story_id)
+    assert split is not None and split.article_count == 1 and split.merged_into_id is None
+    assert stories.term_id(f"q{tag}0") in _story_terms(db_session, shorter.story_id)
+    assert stories.term_id(f"q{tag}0") not in _story_terms(db_session, kept)
+    with pytest.raises(ValueError, match="consolidation"):
+        linking.unmerge_story(db_session, merge_id)  # the consolidation decided since
+
+    again = linking.consolidate_stories(db_session)
+    assert again.articles_moved == 0
+    assert db_session.execute(select(StoryConsolidation.id).where(StoryConsolidation.id == again.id)).scalar_one()
+
+
+def test_a_story_that_loses_its_place_points_to_the_one_that_took_its_articles(db_session: Session) -> None:
+    tag = uuid.uuid4().hex[:8]
+    words = [f"r{tag}{i}" for i in range(8)]
+    first = _article(db_session, f"Report {tag}", words)
+    twin = _article(db_session, f"Summary {tag}", words)  # the same words: one event
+    assert twin.story_id == first.story_id
+    apart = Story(title="kept apart", article_count=1)  # as if the online step had missed it
+    db_session.add(apart)
+    db_session.flush()
+    twin.story_id = apart.id
+    db_session.flush()
+
+    linking.consolidate_stories(db_session)
+    db_session.refresh(twin)
+    db_session.refresh(apart)
+    assert twin.story_id == first.story_id
+    assert apart.merged_into_id == first.story_id and apart.article_count == 0
+    merge = db_session.execute(select(StoryMerge).where(StoryMerge.from_story_id == apart.id)).scalar_one()
+    assert merge.reason == "consolidation" and merge.article_ids == [twin.id]
+    assert not _story_terms(db_session, apart.id)  # out of the index: lookups find the live story
