@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import register
@@ -16,8 +16,16 @@ from worker.pipeline.extract import Extraction
 from worker.pipeline.link import stories
 from worker.pipeline.link.story_consolidation import CorpusArticle, canonical_order, consolidate
 from worker.pipeline.parse import parse_document
-from worker.storage import articles, linking
-from worker.storage.models import Article, Story, StoryConsolidation, StoryMerge, StoryTerm
+from worker.storage import articles, consolidations, linking
+from worker.storage.models import (
+    Article,
+    FileStatus,
+    IngestedFile,
+    Story,
+    StoryConsolidation,
+    StoryMerge,
+    StoryTerm,
+)
 
 FLOOD_2021 = (
     "The Brannock river broke its banks at Tilsby on Tuesday, flooding 300 homes in the lower town. "
@@ -144,3 +152,17 @@ def test_a_story_that_loses_its_place_points_to_the_one_that_took_its_articles(d
     merge = db_session.execute(select(StoryMerge).where(StoryMerge.from_story_id == apart.id)).scalar_one()
     assert merge.reason == "consolidation" and merge.article_ids == [twin.id]
     assert not _story_terms(db_session, apart.id)  # out of the index: lookups find the live story
+
+
+def test_a_run_is_due_after_growth_or_when_the_pipeline_is_quiet(db_session: Session) -> None:
+    linking.consolidate_stories(db_session)
+    assert not linking.consolidation_due(db_session, growth=0.25, interval=0)  # nothing new
+    tag = uuid.uuid4().hex[:8]
+    _article(db_session, f"Report {tag}", [f"t{tag}{i}" for i in range(8)])  # its file is still in progress
+    assert not linking.consolidation_due(db_session, growth=0.25, interval=0)
+    db_session.execute(update(IngestedFile).where(IngestedFile.status != FileStatus.FAILED).values(status="done"))
+    assert linking.consolidation_due(db_session, growth=0.25, interval=0)  # quiet, and the last run old enough
+    assert not linking.consolidation_due(db_session, growth=0.25, interval=3600)  # quiet, but it just ran
+    for i in range(consolidations.MIN_NEW_ARTICLES):
+        _article(db_session, f"Notice {tag} {i}", [f"u{tag}{i}w{j}" for j in range(8)])
+    assert linking.consolidation_due(db_session, growth=0.0, interval=3600)  # grown: due even while busy

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from worker.pipeline.link import dedup, quotes
 from worker.pipeline.link.entities import ArticleEntity, lookup_keys
 from worker.pipeline.link.names import is_full_name
+from worker.storage.consolidations import consolidation_due
 from worker.storage.linking.entities import link_entities
 from worker.storage.linking.entity_candidates import (
     CONTEXT_ARTICLES,
@@ -71,7 +72,7 @@ from worker.storage.linking.story_candidates import (
     follow_entity_merges,
     load_story_profiles,
 )
-from worker.storage.linking.story_consolidation import consolidate_stories, consolidation_due
+from worker.storage.linking.story_consolidation import consolidate_stories
 from worker.storage.linking.story_rows import assign_story, join_story, merge_stories, story_lock_keys, unmerge_story
 from worker.storage.locks import lock_keys
 from worker.storage.models import Article, Entity, Quote

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from worker.pipeline.link import stories
@@ -25,7 +25,6 @@ from worker.storage.models import (
     Article,
     Entity,
     EntityLink,
-    FileStatus,
     IngestedFile,
     NearDuplicate,
     Story,
@@ -226,25 +225,3 @@ def _insert_rows(
             {"s": list(s), "t": list(t), "w": list(w)},
         )
     session.flush()
-
-
-MIN_NEW_ARTICLES = 20  # fewer new articles than this never make a run due by growth alone
-
-
-def consolidation_due(session: Session, growth: float, interval: float) -> bool:
-    """Due when articles linked since the last run are a ``growth`` share of the corpus it saw
-    (its cost is that of the whole corpus, so runs thin out as the corpus grows), or when the
-    pipeline is quiet and the last run is ``interval`` seconds old: after a batch, its stories are
-    settled soon, and a steady trickle does not rebuild them for every file."""
-    last = session.execute(
-        select(StoryConsolidation).order_by(StoryConsolidation.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    since = last.last_article_id if last else 0
-    new = session.execute(select(func.count()).where(Article.id > since, Article.story_id.is_not(None))).scalar_one()
-    if new == 0:
-        return False
-    if new >= max(MIN_NEW_ARTICLES, growth * (last.article_count if last else 0)):
-        return True
-    busy = session.execute(select(func.count()).where(IngestedFile.status.in_(FileStatus.IN_PROGRESS))).scalar_one()
-    age = (datetime.now(UTC) - last.started_at).total_seconds() if last else None
-    return busy == 0 and (age is None or age >= interval)
