@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from tests.conftest import register
 from worker.pipeline.extract import Extraction
 from worker.pipeline.link import stories
-from worker.pipeline.link.story_consolidation import CorpusArticle, canonical_order, consolidate
+from worker.pipeline.link.story_consolidation import (
+    CorpusArticle,
+    Member,
+    StoryIndex,
+    canonical_order,
+    consolidate,
+    corpus_profiles,
+)
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, consolidations, linking
 from worker.storage.models import (
@@ -78,12 +85,33 @@ def test_a_short_undated_report_of_a_second_event_goes_to_that_event_in_every_ar
         assert groups[:2] == [[1], [2, 3]]
 
 
+def test_an_article_weighs_its_words_by_their_rarity_in_the_whole_corpus_wherever_it_stands() -> None:
+    reports = _other_news() + _flood_reports()
+    first = corpus_profiles(reports)[0]
+    last = corpus_profiles(reports[1:] + reports[:1])[-1]
+    assert first.terms == last.terms
+
+
 def test_a_near_copy_goes_where_its_original_went() -> None:
     original = CorpusArticle(1, "a", "Brannock floods Tilsby", FLOOD_2021, date(2021, 3, 2), (), copies=frozenset({2}))
     unrelated_text = "A chess club in Orvale elected a new treasurer after a long meeting. " * 4
     copy = CorpusArticle(2, "b", "Chess", unrelated_text, None, (), copies=frozenset({1}))
     (story,) = consolidate([copy, original])
     assert story.article_ids == [1, 2]
+
+
+def test_a_story_left_with_one_article_joins_the_larger_story_it_scores_best_with_at_the_end() -> None:
+    def profile(terms: dict[int, float]) -> stories.ArticleProfile:
+        return stories.ArticleProfile({}, terms, None)
+
+    index = StoryIndex()
+    event = index.join(None, Member(1, 0.0, profile({1: 1.0})))
+    for article_id in (2, 3):
+        index.join(event, Member(article_id, 1.0, profile({1: 1.0})))
+    index.join(None, Member(4, 0.0, profile({1: 0.25, 2: 0.968})))  # scores 0.175 with the event: under 0.2
+    index.join(None, Member(5, 0.0, profile({1: 0.1, 3: 0.995})))  # 0.07: another event
+    index.reattach_small_stories()
+    assert sorted(sorted(story.article_ids) for story in index.stories()) == [[1, 2, 3, 4], [5]]
 
 
 def _article(session: Session, title: str, words: list[str]) -> Article:

@@ -211,6 +211,7 @@ def consolidate(force: bool = False) -> None:
     settings = get_settings()
     try:
         with session_scope() as session:
+            linking.lock_stories(session)  # a second run queued meanwhile waits, then finds nothing due
             growth, interval = settings.story_consolidation_growth, settings.story_consolidation_interval
             if not force and not linking.consolidation_due(session, growth, interval):
                 return

@@ -4,7 +4,10 @@ Online, an article joins the best of the stories that exist when it arrives, so 
 on the arrival order: a short undated report of event B that arrives while only event A's story
 exists in its topic joins it, and from then on the fused story draws both events' reports. Run
 again with dated reports first and longer before shorter, the same step builds each event's story
-from its most telling reports before the short undated ones come. Pure: articles in, stories out;
+from its most telling reports before the short undated ones come. Words and entities are weighed by
+their rarity in the whole corpus (online, by their rarity among the articles seen so far), and the
+stories left with one or two articles are offered to the larger ones at the end: a report that came
+before its event's story existed finds it. Pure: articles in, stories out;
 ``worker.storage.linking.story_consolidation`` loads and rewrites the rows."""
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from datetime import date
 from worker.pipeline.link import stories
 
 MAX_CANDIDATES = 50  # as the online step: the stories sharing most of the article's probes
+SMALL_STORY = 2  # stories of this many articles or fewer are offered to the larger ones at the end...
+# ...and join one at this score: lower than the join threshold, because a complete story is the sum of
+# all its reports, which a short report shares a smaller part of than the few it met when it came
+REATTACH_THRESHOLD = 0.15
 
 
 @dataclass(frozen=True)
@@ -63,14 +70,14 @@ def canonical_order(articles: Iterable[CorpusArticle]) -> list[CorpusArticle]:
 
 
 def consolidate(articles: Sequence[CorpusArticle]) -> list[ConsolidatedStory]:
-    """The stories of ``articles`` as the story step builds them in the canonical order. Word and
-    entity rarity grow with the articles seen, as they did online."""
-    index = _StoryIndex()
-    term_df: Counter[int] = Counter()
-    entity_df: Counter[int] = Counter()
+    """The stories of ``articles`` as the story step builds them in the canonical order, with the
+    rarity of words and entities in the whole corpus (what later articles are compared with
+    online, too); then the stories left with one or two articles are offered to the others."""
+    ordered = canonical_order(articles)
+    profiles = corpus_profiles(ordered)
+    index = StoryIndex()
     story_of: dict[int, int] = {}
-    for seen, article in enumerate(canonical_order(articles), start=1):
-        profile = _profile(article, seen, term_df, entity_df)
+    for article, profile in zip(ordered, profiles, strict=True):
         copied = [story_of[c] for c in article.copies if c in story_of]
         if copied:  # a syndicated copy goes where its original went, as online
             choice = stories.Choice(index.live(copied[0]), 1.0, [])
@@ -80,29 +87,36 @@ def consolidate(articles: Sequence[CorpusArticle]) -> list[ConsolidatedStory]:
         for other in choice.bridged:
             index.merge(other, story_id)
         story_of[article.article_id] = story_id
+    index.reattach_small_stories()
     return index.stories()
 
 
-def _profile(
-    article: CorpusArticle, seen: int, term_df: Counter[int], entity_df: Counter[int]
-) -> stories.ArticleProfile:
-    counts = stories.content_terms(article.text)
-    term_df.update(counts.keys())
+def corpus_profiles(articles: Sequence[CorpusArticle]) -> list[stories.ArticleProfile]:
+    counts = [stories.content_terms(a.text) for a in articles]
+    mentions = [_mentions(a) for a in articles]
+    term_df = Counter(t for c in counts for t in c)
+    entity_df = Counter(e for m in mentions for e in m)
+    size = len(articles)
+    return [
+        stories.article_profile_of(
+            a.text,
+            a.day,
+            stories.top_entities([stories.WeightedEntity(e, n, entity_df[e]) for e, n in m.items()], size),
+            stories.term_vector(c, term_df, size),
+            a.people & m.keys(),
+        )
+        for a, c, m in zip(articles, counts, mentions, strict=True)
+    ]
+
+
+def _mentions(article: CorpusArticle) -> Counter[int]:
     mentions: Counter[int] = Counter()
     for entity_id, n in article.entities:
         mentions[entity_id] += n
-    entity_df.update(mentions.keys())
-    weighted = [stories.WeightedEntity(e, n, entity_df[e]) for e, n in mentions.items()]
-    return stories.article_profile_of(
-        article.text,
-        article.day,
-        stories.top_entities(weighted, seen),
-        stories.term_vector(counts, term_df, seen),
-        article.people & mentions.keys(),
-    )
+    return mentions
 
 
-class _StoryIndex:
+class StoryIndex:
     """The stories built so far, with postings from each word and entity to the stories holding
     it: candidates are found as the online step finds them, not by a scan of every story."""
 
@@ -120,7 +134,7 @@ class _StoryIndex:
         terms, entities = stories.probes(profile)
         hits: Counter[int] = Counter()
         for key in [("t", t) for t in terms] + [("e", e) for e in entities]:
-            hits.update(self._postings.get(key, ()))
+            hits.update(sid for sid in self._postings.get(key, ()) if sid in self._stories)
         return [self._stories[sid].profile for sid, _ in hits.most_common(MAX_CANDIDATES)]
 
     def join(self, story_id: int | None, member: Member) -> int:
@@ -145,6 +159,30 @@ class _StoryIndex:
         for key in [("t", t) for t in source.profile.terms] + [("e", e) for e in source.profile.entities]:
             self._postings[key].discard(from_id)
             self._postings[key].add(into_id)
+
+    def reattach_small_stories(self) -> None:
+        """Each article of a story of SMALL_STORY articles or fewer (smallest first) moves to the
+        larger story it scores best with, at REATTACH_THRESHOLD or more: the report that came
+        before its event's story existed (the order puts short undated reports last, not all)."""
+        small = sorted((len(s.members), sid) for sid, s in self._stories.items() if len(s.members) <= SMALL_STORY)
+        for size, story_id in small:
+            for member in list(self._stories[story_id].members):
+                larger = [p for p in self.candidates(member.profile) if p.articles > size]
+                scored = sorted(((stories.similarity(member.profile, p), p.story_id) for p in larger), reverse=True)
+                if scored and scored[0][0] >= REATTACH_THRESHOLD:
+                    self._move(member, story_id, scored[0][1], scored[0][0])
+
+    def _move(self, member: Member, from_id: int, into_id: int, score: float) -> None:
+        source = self._stories[from_id]
+        source.members.remove(member)
+        source.profile = stories.StoryProfile(from_id)
+        for other in source.members:
+            stories.add_to_story(source.profile, other.profile)
+        if not source.members:
+            del self._stories[from_id]
+            self._merged[from_id] = into_id
+        member.score = score
+        self.join(into_id, member)
 
     def stories(self) -> list[ConsolidatedStory]:
         return list(self._stories.values())

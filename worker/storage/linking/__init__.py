@@ -72,7 +72,7 @@ from worker.storage.linking.story_candidates import (
     follow_entity_merges,
     load_story_profiles,
 )
-from worker.storage.linking.story_consolidation import consolidate_stories
+from worker.storage.linking.story_consolidation import consolidate_stories, lock_stories
 from worker.storage.linking.story_rows import assign_story, join_story, merge_stories, story_lock_keys, unmerge_story
 from worker.storage.locks import lock_keys
 from worker.storage.models import Article, Entity, Quote
@@ -123,6 +123,7 @@ __all__ = [
     "link_lock_keys",
     "load_knowledge_base",
     "load_story_profiles",
+    "lock_stories",
     "merge_entities",
     "merge_stories",
     "point_at_entities",

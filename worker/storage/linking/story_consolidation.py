@@ -35,9 +35,14 @@ from worker.storage.models import (
 )
 
 
+def lock_stories(session: Session) -> None:
+    """Until commit: no other consolidation, and no link's story step (they take it shared)."""
+    lock_keys(session, "story", [CONSOLIDATION_LOCK])
+
+
 def consolidate_stories(session: Session) -> StoryConsolidation:
     started = datetime.now(UTC)
-    lock_keys(session, "story", [CONSOLIDATION_LOCK])
+    lock_stories(session)
     corpus, current = load_corpus(session)
     result = consolidate(corpus)
     before = set(current.values())
