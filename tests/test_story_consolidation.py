@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -183,14 +183,36 @@ def test_a_story_that_loses_its_place_points_to_the_one_that_took_its_articles(d
 
 
 def test_a_run_is_due_after_growth_or_when_the_pipeline_is_quiet(db_session: Session) -> None:
-    linking.consolidate_stories(db_session)
+    last = linking.consolidate_stories(db_session)
     assert not linking.consolidation_due(db_session, growth=0.25, interval=0)  # nothing new
     tag = uuid.uuid4().hex[:8]
     _article(db_session, f"Report {tag}", [f"t{tag}{i}" for i in range(8)])  # its file is still in progress
     assert not linking.consolidation_due(db_session, growth=0.25, interval=0)
     db_session.execute(update(IngestedFile).where(IngestedFile.status != FileStatus.FAILED).values(status="done"))
+    now = datetime.now(UTC)
+    last.started_at, last.finished_at = now - timedelta(minutes=10), now - timedelta(minutes=10, seconds=-1)
+    db_session.flush()
     assert linking.consolidation_due(db_session, growth=0.25, interval=0)  # quiet, and the last run old enough
-    assert not linking.consolidation_due(db_session, growth=0.25, interval=3600)  # quiet, but it just ran
+    assert not linking.consolidation_due(db_session, growth=0.25, interval=3600)  # quiet, but it ran 10 min ago
+    last.finished_at = now - timedelta(minutes=8)  # it took 2 min: the next waits 20
+    db_session.flush()
+    assert not linking.consolidation_due(db_session, growth=0.25, interval=0)
     for i in range(consolidations.MIN_NEW_ARTICLES):
         _article(db_session, f"Notice {tag} {i}", [f"u{tag}{i}w{j}" for j in range(8)])
     assert linking.consolidation_due(db_session, growth=0.0, interval=3600)  # grown: due even while busy
+
+
+def test_a_window_leaves_the_stories_of_older_articles_as_they_are(db_session: Session) -> None:
+    tag = uuid.uuid4().hex[:8]
+    longer = _article(db_session, f"Report {tag}", [f"v{tag}{i}" for i in range(8)])
+    shorter = _article(db_session, f"Notice {tag}", [f"x{tag}{i}" for i in range(5)])
+    assert longer.story_id and shorter.story_id
+    linking.merge_stories(db_session, shorter.story_id, longer.story_id, "a wrong bridge")
+    newest = _article(db_session, f"Bulletin {tag}", [f"y{tag}{i}" for i in range(6)])
+    run = linking.consolidate_stories(db_session, window=1)
+    db_session.refresh(shorter)
+    assert run.article_count == 1 and run.last_article_id == newest.id
+    assert shorter.story_id == longer.story_id  # outside the window: untouched
+    linking.consolidate_stories(db_session)
+    db_session.refresh(shorter)
+    assert shorter.story_id != longer.story_id

@@ -78,7 +78,7 @@ def cmd_consolidate(args: argparse.Namespace, settings: Settings) -> int:
     from worker.storage.linking import consolidate_stories
 
     with session_scope() as session:
-        run = consolidate_stories(session)
+        run = consolidate_stories(session, settings.story_consolidation_window)
         session.commit()
         print(
             f"{run.article_count} articles: {run.stories_before} stories before, {run.stories_after} after, "

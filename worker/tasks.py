@@ -215,7 +215,7 @@ def consolidate(force: bool = False) -> None:
             growth, interval = settings.story_consolidation_growth, settings.story_consolidation_interval
             if not force and not linking.consolidation_due(session, growth, interval):
                 return
-            run = linking.consolidate_stories(session)
+            run = linking.consolidate_stories(session, settings.story_consolidation_window)
             session.commit()
     finally:
         broker_state.release_consolidation(settings)

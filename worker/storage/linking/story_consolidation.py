@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from worker.pipeline.link import stories
 from worker.pipeline.link.story_consolidation import ConsolidatedStory, CorpusArticle, consolidate
+from worker.storage.linking.queries import among
 from worker.storage.linking.story_rows import CONSOLIDATION_LOCK
 from worker.storage.locks import lock_keys
 from worker.storage.models import (
@@ -40,10 +41,10 @@ def lock_stories(session: Session) -> None:
     lock_keys(session, "story", [CONSOLIDATION_LOCK])
 
 
-def consolidate_stories(session: Session) -> StoryConsolidation:
+def consolidate_stories(session: Session, window: int | None = None) -> StoryConsolidation:
     started = datetime.now(UTC)
     lock_stories(session)
-    corpus, current = load_corpus(session)
+    corpus, current = load_corpus(session, window)
     result = consolidate(corpus)
     before = set(current.values())
     ids = create_stories(session, keep_story_ids(result, current))
@@ -64,17 +65,22 @@ def consolidate_stories(session: Session) -> StoryConsolidation:
     return run
 
 
-def load_corpus(session: Session) -> tuple[list[CorpusArticle], dict[int, int]]:
-    """Every article with a story, with its canonical story-type entities and its near-copies; and
-    the story each is in now."""
+def load_corpus(session: Session, window: int | None = None) -> tuple[list[CorpusArticle], dict[int, int]]:
+    """The articles to consolidate, with their canonical story-type entities and near-copies, and
+    the story each is in now: the newest ``window`` articles with a story and every other article
+    of their stories (older stories are left as they are); all of them when ``window`` is None."""
+    newest = select(Article.id).where(Article.story_id.is_not(None)).order_by(Article.id.desc()).limit(window)
+    oldest = session.execute(select(func.min(newest.subquery().c.id))).scalar_one() or 0
+    touched = select(Article.story_id).where(Article.id >= oldest, Article.story_id.is_not(None)).distinct()
     rows = session.execute(
         select(
             Article.id, Article.title, Article.clean_text, Article.published_date, Article.story_id, IngestedFile.sha256
         )
         .join(IngestedFile, IngestedFile.id == Article.file_id)
-        .where(Article.story_id.is_not(None))
+        .where(Article.story_id.in_(touched))
         .order_by(Article.id)
     ).all()
+    ids = [r.id for r in rows]
     merged = {
         r.id: r.merged_into_id
         for r in session.execute(select(Entity.id, Entity.merged_into_id).where(Entity.merged_into_id.is_not(None)))
@@ -83,12 +89,15 @@ def load_corpus(session: Session) -> tuple[list[CorpusArticle], dict[int, int]]:
     entities: defaultdict[int, Counter[int]] = defaultdict(Counter)
     for article_id, entity_id, mentions in session.execute(
         select(EntityLink.article_id, EntityLink.entity_id, EntityLink.mention_count).where(
-            EntityLink.entity_type.in_(stories.STORY_TYPES)
+            EntityLink.entity_type.in_(stories.STORY_TYPES), EntityLink.article_id == among(ids)
         )
     ):
         entities[article_id][_canonical(merged, entity_id)] += int(mentions or 1)
     copies: defaultdict[int, set[int]] = defaultdict(set)
-    for a, b in session.execute(select(NearDuplicate.article_id, NearDuplicate.duplicate_of_id)):
+    pairs = select(NearDuplicate.article_id, NearDuplicate.duplicate_of_id).where(
+        NearDuplicate.article_id == among(ids)
+    )
+    for a, b in session.execute(pairs):
         copies[a].add(b)
         copies[b].add(a)
     corpus = [
