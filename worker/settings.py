@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     # ten times its own duration) old (see worker.storage.linking.story_consolidation)
     story_consolidation: bool = True
     story_consolidation_growth: float = 1.0
-    story_consolidation_interval: float = 300.0
+    story_consolidation_interval: float = 30.0
     story_consolidation_window: int = 20_000
     consolidate_time_limit: float = 1800.0
 
