@@ -4,8 +4,11 @@ the database (hand-made articles)."""
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -216,3 +219,85 @@ def test_a_window_leaves_the_stories_of_older_articles_as_they_are(db_session: S
     linking.consolidate_stories(db_session)
     db_session.refresh(shorter)
     assert shorter.story_id != longer.story_id
+
+
+def _unlinked(session: Session, title: str, words: list[str]) -> int:
+    raw = f"{title}\n\n" + " ".join(words * 3)
+    reg = register(session, raw.encode(), f"/x/{uuid.uuid4()}")
+    article_id = articles.upsert_article(session, reg.file_id, parse_document(raw.encode(), "x.txt"))
+    articles.replace_extraction(session, article_id, Extraction([], []))
+    return article_id
+
+
+def _link_all(database_url: str, article_ids: list[int], start: Any) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    from worker.storage.db import get_sessionmaker
+
+    start.wait()
+    for article_id in article_ids:
+        with get_sessionmaker(database_url)() as session:
+            linking.link_article(session, article_id)
+            session.commit()
+
+
+def _consolidate_often(database_url: str, runs: int, start: Any) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    from worker.storage.db import get_sessionmaker
+
+    start.wait()
+    for _ in range(runs):
+        with get_sessionmaker(database_url)() as session:
+            linking.consolidate_stories(session)
+            session.commit()
+
+
+def test_links_and_consolidations_at_once_leave_every_article_in_one_counted_live_story(database_url: str) -> None:
+    from worker.storage.db import get_sessionmaker
+
+    tag = uuid.uuid4().hex[:8]
+    with get_sessionmaker()() as session:  # committed: two events, words no other test uses
+        ids = [_unlinked(session, f"Event {tag} {i}", [f"e{i % 2}{tag}{j}" for j in range(8)]) for i in range(10)]
+        session.commit()
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_link_all, args=(database_url, ids[i::2], start)) for i in range(2)]
+    procs.append(ctx.Process(target=_consolidate_often, args=(database_url, 4, start)))
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with get_sessionmaker()() as session:
+        linked = session.execute(select(Article.id, Article.story_id).where(Article.id.in_(ids))).all()
+        assert all(story_id is not None for _, story_id in linked)
+        by_story: dict[int, list[int]] = {}
+        for article_id, story_id in linked:
+            by_story.setdefault(story_id, []).append(article_id)
+        for story_id, members in by_story.items():
+            story = session.get(Story, story_id)
+            assert story is not None and story.merged_into_id is None
+            assert story.article_count == len(members)
+        event = {article_id: n % 2 for n, article_id in enumerate(ids)}
+        assert sorted(sorted({event[a] for a in members}) for members in by_story.values()) == [[0], [1]]
+
+
+def test_a_link_s_story_step_waits_while_a_consolidation_holds_the_stories(database_url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from worker.storage.db import get_sessionmaker
+
+    tag = uuid.uuid4().hex[:8]
+    with get_sessionmaker()() as session:
+        article_id = _unlinked(session, f"Event {tag}", [f"w{tag}{j}" for j in range(8)])
+        session.commit()
+    with get_sessionmaker()() as consolidating, get_sessionmaker()() as linking_session:
+        linking.lock_stories(consolidating)
+        linking_session.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            linking.link_article(linking_session, article_id)
+        linking_session.rollback()
+        consolidating.rollback()
+        linking.link_article(linking_session, article_id)  # the lock is gone: it links
+        linking_session.rollback()
