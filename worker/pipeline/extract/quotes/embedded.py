@@ -8,15 +8,20 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.rules import (
+    AS_VERBS,
     COMPLEMENT_DEPS,
     MAX_ANCESTOR_STEPS,
+    NAMING_VERBS,
+    PARTY_WORDS,
     SUBJECT_DEPS,
     TERM_CUES,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
-from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
+from worker.pipeline.extract.quotes.subjects import may_speak, person_noun, subject_of
 
 VENUE_PREPS = frozenset({"on", "at", "from"})
+# entities that may use a word: not a place, a date or a work
+SPEAKING_TYPES = frozenset({"person", "organization", "group"})
 
 
 def subject_cue(
@@ -105,6 +110,53 @@ def characterized_by(
         # said"; but "“Denver,” he answered"
         return None
     return cue
+
+
+def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]) -> Cue | None:
+    """Someone who names or casts a thing with the quoted words, person or body: "the bar association deemed
+    him “well qualified”", "the committee dubbed them as “...”", "labeled as a “witch hunt” by Democrats".
+    The words are the object complement of a naming verb or the object of its "as", not a title."""
+    verb = _naming_verb(doc, lo, hi)
+    if verb is None or in_quote[verb.i] or _title(doc, lo, hi) or doc[lo - 2].lower_ == "so-called":
+        return None
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is not None:
+        speaker = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    elif _passive(verb):
+        return None  # "a film called “...”", "known as “...”": nobody is said to use the words
+    else:
+        speaker = subject_of(verb)
+    if speaker is None or in_quote[speaker.i]:
+        return None
+    cue = Cue(verb, verb.idx + len(verb), speaker)
+    resolver.resolve(cue, record=False)
+    if cue.speaker is None:
+        return None
+    if cue.speaker_entity is not None:
+        return cue if entities[cue.speaker_entity].type in SPEAKING_TYPES else None
+    # "a strategy that banks on presenting herself as “...”": a strategy names nothing
+    return cue if may_speak(speaker) or speaker.lower_ in PARTY_WORDS else None
+
+
+def _naming_verb(doc: Doc, lo: int, hi: int) -> Token | None:
+    """The verb whose object complement, or the object of whose "as", the quoted words are or modify."""
+    head = next((doc[i] for i in range(lo, hi) if not lo <= doc[i].head.i < hi), doc[lo])
+    while head.dep_ in ("amod", "compound", "nmod") and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head  # "as a “law and order” candidate"
+    if head.dep_ == "oprd" and head.head.lower_ in NAMING_VERBS:
+        return head.head
+    if head.dep_ in ("pobj", "amod") and head.head.lower_ == "as" and head.head.dep_ == "prep":
+        verb = head.head.head
+        verb = verb.head if verb.dep_ == "dobj" else verb
+        return verb if verb.lower_ in AS_VERBS and verb.pos_ == "VERB" else None
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    """A passive verb, or a bare participle ("a group known as ...") with no "has"."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children)
 
 
 def _venue(doc: Doc, lo: int, hi: int) -> bool:
