@@ -13,6 +13,7 @@ from worker.pipeline.extract.quotes.rules import (
     MAX_ANCESTOR_STEPS,
     NAMING_VERBS,
     PARTY_WORDS,
+    PERSON_NOUNS,
     SUBJECT_DEPS,
     TERM_CUES,
 )
@@ -116,12 +117,16 @@ def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolv
     """Someone who names or casts a thing with the quoted words, person or body: "the bar association deemed
     him “well qualified”", "the committee dubbed them as “...”", "labeled as a “witch hunt” by Democrats".
     The words are the object complement of a naming verb or the object of its "as", not a title."""
-    verb = _naming_verb(doc, lo, hi)
-    if verb is None or in_quote[verb.i] or _title(doc, lo, hi) or doc[lo - 2].lower_ == "so-called":
+    framed = _naming_verb(doc, lo, hi)
+    if framed is None or in_quote[framed[0].i] or _title(doc, lo, hi) or doc[lo - 2].lower_ == "so-called":
         return None
-    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    if agent is not None:
-        speaker = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    verb, phrase = framed
+    # the agent of a passive, also where the parse hung "by X" on the phrase ("called “...” by Joshua Hendrick")
+    by = [c for c in verb.children if c.dep_ == "agent"] or [
+        c for c in phrase.children if c.lower_ == "by" and c.i >= hi and _passive(verb)
+    ]
+    if by:
+        speaker = next((c for c in by[0].children if c.dep_ == "pobj"), None)
     elif _passive(verb):
         return None  # "a film called “...”", "known as “...”": nobody is said to use the words
     else:
@@ -135,20 +140,23 @@ def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolv
     if cue.speaker_entity is not None:
         return cue if entities[cue.speaker_entity].type in SPEAKING_TYPES else None
     # "a strategy that banks on presenting herself as “...”": a strategy names nothing
-    return cue if may_speak(speaker) or speaker.lower_ in PARTY_WORDS else None
+    low = speaker.lower_
+    return cue if may_speak(speaker) or low in PARTY_WORDS or low[:-1] in PERSON_NOUNS and low.endswith("s") else None
 
 
-def _naming_verb(doc: Doc, lo: int, hi: int) -> Token | None:
-    """The verb whose object complement, or the object of whose "as", the quoted words are or modify."""
+def _naming_verb(doc: Doc, lo: int, hi: int) -> tuple[Token, Token] | None:
+    """The verb whose object complement, or the object of whose "as", the quoted words are or modify; and
+    the phrase they head."""
     head = next((doc[i] for i in range(lo, hi) if not lo <= doc[i].head.i < hi), doc[lo])
     while head.dep_ in ("amod", "compound", "nmod") and head.head.pos_ in ("NOUN", "PROPN"):
         head = head.head  # "as a “law and order” candidate"
     if head.dep_ == "oprd" and head.head.lower_ in NAMING_VERBS:
-        return head.head
+        return head.head, head
     if head.dep_ in ("pobj", "amod") and head.head.lower_ == "as" and head.head.dep_ == "prep":
         verb = head.head.head
-        verb = verb.head if verb.dep_ == "dobj" else verb
-        return verb if verb.lower_ in AS_VERBS and verb.pos_ == "VERB" else None
+        if verb.dep_ == "dobj" or (verb.dep_ == "pobj" and verb.head.dep_ == "agent"):
+            verb = verb.head.head if verb.dep_ == "pobj" else verb.head  # "seen by organizers as a “...”"
+        return (verb, head) if verb.lower_ in AS_VERBS and verb.pos_ == "VERB" else None
     return None
 
 
