@@ -21,6 +21,8 @@ from worker.pipeline.extract.quotes.speakers import Resolver
 from worker.pipeline.extract.quotes.subjects import may_speak, person_noun, subject_of
 
 VENUE_PREPS = frozenset({"on", "at", "from"})
+# nouns of a demand whose possessor uses the words: "his call for “a total and complete ban”"
+CALL_NOUNS = frozenset({"call", "calls"})
 # entities that may use a word: not a place, a date or a work
 SPEAKING_TYPES = frozenset({"person", "organization", "group"})
 
@@ -117,7 +119,13 @@ def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolv
     """Someone who names or casts a thing with the quoted words, person or body: "the bar association deemed
     him “well qualified”", "the committee dubbed them as “...”", "labeled as a “witch hunt” by Democrats".
     The words are the object complement of a naming verb or the object of its "as", not a title."""
-    framed = _naming_verb(doc, lo, hi)
+    head = _phrase_head(doc, lo, hi)
+    call = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "for" else None
+    if call is not None and call.lower_ in CALL_NOUNS and call.pos_ == "NOUN" and not _title(doc, lo, hi):
+        # "his call for “a total and complete ban”": who calls for it
+        speaker = next((c for c in call.children if c.dep_ == "poss"), None)
+        return _speaking(Cue(call, call.idx + len(call), speaker), in_quote, resolver, entities)
+    framed = _naming_verb(head)
     if framed is None or in_quote[framed[0].i] or _title(doc, lo, hi) or doc[lo - 2].lower_ == "so-called":
         return None
     verb, phrase = framed
@@ -131,9 +139,14 @@ def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolv
         return None  # "a film called “...”", "known as “...”": nobody is said to use the words
     else:
         speaker = subject_of(verb)
+    return _speaking(Cue(verb, verb.idx + len(verb), speaker), in_quote, resolver, entities)
+
+
+def _speaking(cue: Cue, in_quote: list[bool], resolver: Resolver, entities: list[Entity]) -> Cue | None:
+    """The cue when its subject resolves to a person, a body or a description of one."""
+    speaker = cue.subject
     if speaker is None or in_quote[speaker.i]:
         return None
-    cue = Cue(verb, verb.idx + len(verb), speaker)
     resolver.resolve(cue, record=False)
     if cue.speaker is None:
         return None
@@ -144,12 +157,16 @@ def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolv
     return cue if may_speak(speaker) or low in PARTY_WORDS or low[:-1] in PERSON_NOUNS and low.endswith("s") else None
 
 
-def _naming_verb(doc: Doc, lo: int, hi: int) -> tuple[Token, Token] | None:
-    """The verb whose object complement, or the object of whose "as", the quoted words are or modify; and
-    the phrase they head."""
+def _phrase_head(doc: Doc, lo: int, hi: int) -> Token:
+    """The head of the noun phrase the quoted words are or modify ("as a “law and order” candidate")."""
     head = next((doc[i] for i in range(lo, hi) if not lo <= doc[i].head.i < hi), doc[lo])
     while head.dep_ in ("amod", "compound", "nmod") and head.head.pos_ in ("NOUN", "PROPN"):
-        head = head.head  # "as a “law and order” candidate"
+        head = head.head
+    return head
+
+
+def _naming_verb(head: Token) -> tuple[Token, Token] | None:
+    """The verb whose object complement, or the object of whose "as", the phrase ``head`` is; and the phrase."""
     if head.dep_ == "oprd" and head.head.lower_ in NAMING_VERBS:
         return head.head, head
     if head.dep_ in ("pobj", "amod") and head.head.lower_ == "as" and head.head.dep_ == "prep":
