@@ -115,10 +115,13 @@ def characterized_by(
     return cue
 
 
-def framed_by(doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]) -> Cue | None:
+def framed_by(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]
+) -> Cue | None:
     """Someone who names or casts a thing with the quoted words, person or body: "the bar association deemed
     him “well qualified”", "the committee dubbed them as “...”", "labeled as a “witch hunt” by Democrats".
-    The words are the object complement of a naming verb or the object of its "as", not a title."""
+    The words are the object complement of a naming verb, the object of its "as", or what a person's call is
+    for ("his call for “a full audit”"); never a title."""
     head = _phrase_head(doc, lo, hi)
     call = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "for" else None
     if call is not None and call.lower_ in CALL_NOUNS and call.pos_ == "NOUN" and not _title(doc, lo, hi):
@@ -154,7 +157,8 @@ def _speaking(cue: Cue, in_quote: list[bool], resolver: Resolver, entities: list
         return cue if entities[cue.speaker_entity].type in SPEAKING_TYPES else None
     # "a strategy that banks on presenting herself as “...”": a strategy names nothing
     low = speaker.lower_
-    return cue if may_speak(speaker) or low in PARTY_WORDS or low[:-1] in PERSON_NOUNS and low.endswith("s") else None
+    plural_person = low.endswith("s") and low[:-1] in PERSON_NOUNS
+    return cue if may_speak(speaker) or low in PARTY_WORDS or plural_person else None
 
 
 def _phrase_head(doc: Doc, lo: int, hi: int) -> Token:
