@@ -34,6 +34,9 @@ from worker.pipeline.extract.quotes.rules import (
 )
 from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
 
+# the parts of speech a group quantifier subject takes: "Some chanted", "most said", "One of his aides said"
+QUANTIFIER_POS = frozenset({"PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"})
+
 
 class Resolver:
     """Speakers to entities, in text order."""
@@ -107,7 +110,7 @@ class Resolver:
                 n = self._description(cue, subj, lo, hi)
             if n is not None:
                 self.set(cue, n)
-            elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
+            elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
             elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
