@@ -19,7 +19,7 @@ from worker.pipeline.extract.quotes.attach import (
     signed,
 )
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
-from worker.pipeline.extract.quotes.embedded import characterized_by, subject_cue
+from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by, subject_cue
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.nearby import nearby_name
@@ -200,7 +200,9 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             else:
                 cue = signed(doc, text, seg, hi, resolver) or cue
         if kind == "term":
-            said = characterized_by(doc, lo, hi, in_quote, resolver, entities)
+            said = characterized_by(doc, lo, hi, in_quote, resolver, entities) or framed_by(
+                doc, lo, hi, in_quote, resolver, entities
+            )
             if said is not None:
                 # "Weaver dismissed that suggestion as a sign of a campaign in “disarray”": a person's word
                 quotes.append(make_quote(text, seg.start, seg.end, "partial", said))
