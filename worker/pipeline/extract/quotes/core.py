@@ -48,6 +48,11 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
         if not inside:
             out.append(q)
             continue
+        # a quoted sentence closing a report that holds a fragment is part of it too ("saying it “grossly
+        # violated” the principle and that “China deplores and opposes that.”"), not a second quote
+        closing = [d for d in quotes if d.kind == "direct" and q.start < d.start and d.end <= q.end + 1]
+        inside += [d for d in closing if d not in inside]
+        inside.sort(key=lambda f: f.start)
         absorbed.update(id(f) for f in inside)
         end = max(q.end, inside[-1].end)
         if end == inside[-1].end and text[end : end + 1] in ("”", '"'):
