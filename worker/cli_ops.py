@@ -116,6 +116,14 @@ def format_status(report: Any) -> str:
     else:
         queues = (f"{k} {v} waiting/{report.in_flight[k]} running" for k, v in report.queues.items())
         lines.append("queues:  " + "  ".join(queues))
+    stories, last = report.stories, report.stories.get("last_consolidation")
+    if stories:
+        done = (
+            f"last consolidated {last['finished_at']} ({last['articles']} articles, {last['articles_moved']} moved)"
+            if last
+            else "not consolidated yet"
+        )
+        lines.append(f"stories: {stories['live']}, {done}")
     lines.append(f"recent failures ({len(report.failures)}):" if report.failures else "recent failures: none")
     for f in report.failures:
         lines.append(f"  {f['file_id']:>6}  {f['stage'] or '?':<8} {f['path']}")
