@@ -64,6 +64,7 @@ DAY_AGAINST = 0.7  # both name days, none near each other
 DAY_FOR = 1.6  # every story article naming days names one near the article's
 WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
 WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
+WEEKDAY_SPREAD = 4  # an article naming more weekdays tells of a week (a roundup), not of its event's day
 LEAD_MARGIN = 2.0  # a lead person weighs at least this many times the next person
 OTHER_LEAD = 0.7  # the article's and the story's lead people differ and neither names the other's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
@@ -282,13 +283,15 @@ def day_evidence(article: ArticleProfile, story: StoryProfile) -> float:
 def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     """Both name weekdays and a side is undated: WEEKDAY_AGAINST when the story's articles name
     none of the article's, up to WEEKDAY_FOR as more of them name one; else no evidence (1). With
-    dates on both sides the dates say more (follow-ups name later weekdays)."""
+    dates on both sides the dates say more (follow-ups name later weekdays). An article naming
+    most of the week (over WEEKDAY_SPREAD days) shares one with any story: no evidence for."""
     if not article.weekdays or not story.weekday_articles:
         return 1.0
     if article.day is not None and story.first_date is not None:
         return 1.0
     support = max(story.weekdays[w] for w in article.weekdays) / story.weekday_articles
-    return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
+    evidence = WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
+    return min(evidence, 1.0) if len(article.weekdays) > WEEKDAY_SPREAD else evidence
 
 
 def lead_person(entities: dict[int, float], people: frozenset[int]) -> int | None:
