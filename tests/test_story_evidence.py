@@ -31,6 +31,9 @@ def test_tolls_are_the_counts_of_killed_or_hurt_the_first_sentence_stating_any_s
     assert story_figures.named_tolls(text) == {"5"}
     assert story_figures.named_tolls("Storm over Varn\nTen people are dead and 40 hurt.") == {"10", "40"}
     assert story_figures.named_tolls("Fire at the depot\nNo one was hurt, the brigade said.") == frozenset()
+    assert story_figures.named_tolls("Gas blast hurts 7 in Orrin\nThe toll later rose to 9.") == {"7"}
+    assert story_figures.named_tolls("Orrin blast\nOfficials said the death toll stood at nine.") == {"9"}
+    assert story_figures.named_tolls("Orrin\nHe vowed to kill three rivals.") == frozenset()  # a threat, no toll
 
 
 def test_an_article_stating_none_of_a_story_s_tolls_counts_against_it() -> None:

@@ -39,9 +39,12 @@ _COUNT_WORDS = {w: n for n, w in enumerate((_NUMBERS + " eighteen nineteen twent
 _COUNT = r"(\d+|" + "|".join(_COUNT_WORDS) + ")"  # not "one": "no one was hurt" states no toll
 _WHO = r"(?:(?:people|persons|others|civilians|students|children|soldiers|police(?:men)?|workers|passengers"
 _WHO += r"|of\s+them|were|are|have\s+been|had\s+been|was)\s+){0,2}"
+_ABOUT = r"(?:(?:at\s+least|about|some|nearly|more\s+than)\s+)?"
+_HARMING = r"(?:kill(?:s|ed|ing)|injur(?:es|ed|ing)|wound(?:s|ed|ing)|hurt(?:s|ing)?)"
 _TOLL = re.compile(
-    rf"\b{_COUNT}\s+{_WHO}(?:killed|dead|died|injured|hurt|wounded)\b"
-    rf"|\b(?:killing|injuring|wounding|killed|injured|wounded)\s+(?:(?:at\s+least|about|some|nearly|more\s+than)\s+)?{_COUNT}\b",
+    rf"\b{_COUNT}\s+{_WHO}(?:killed|dead|died|injured|hurt|wounded)\b"  # "five wounded", "10 people were killed"
+    rf"|\b{_HARMING}\s+{_ABOUT}{_COUNT}\b"  # "killing at least 10"
+    rf"|\btoll\s+(?:\w+\s+){{0,2}}?(?:to|at|of)\s+{_ABOUT}{_COUNT}\b",  # "the death toll rose to 10"
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
@@ -79,7 +82,7 @@ def _measures(text: str) -> frozenset[str]:
 
 
 def _tolls(text: str) -> frozenset[str]:
-    counts = (m.group(1) or m.group(2) for m in _TOLL.finditer(text))
+    counts = (next(c for c in m.groups() if c) for m in _TOLL.finditer(text))
     return frozenset(c if c.isdigit() else str(_COUNT_WORDS[c.casefold()]) for c in counts if c != "0")
 
 
