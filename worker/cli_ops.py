@@ -1,4 +1,5 @@
-"""The operator's commands: ``wirewatch retry``, ``wirewatch status``, ``wirewatch dsn``."""
+"""The operator's commands: ``wirewatch retry``, ``wirewatch status``, ``wirewatch dsn``,
+``wirewatch consolidate``."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def add_commands(sub: Any) -> None:
     dsn.add_argument("--redis", action="store_true")
     dsn.set_defaults(func=cmd_dsn)
 
+    consolidate = sub.add_parser(
+        "consolidate", help="rebuild every story now, in an order no arrival decides (the watcher also schedules it)"
+    )
+    consolidate.set_defaults(func=cmd_consolidate)
+
 
 def _need(settings: Settings, *names: str) -> None:
     missing = [n.upper() for n in names if not getattr(settings, n)]
@@ -63,6 +69,21 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
             back = f"; moved back to {r.restored_to}" if r.restored_to else ""
             print(f"{r.file_id}: queued again as {r.status}{back}")
     print(f"{sum(r.status is not None for r in results)} file(s) queued again")
+    return 0
+
+
+def cmd_consolidate(args: argparse.Namespace, settings: Settings) -> int:
+    _need(settings, "database_url")
+    from worker.storage.db import session_scope
+    from worker.storage.linking import consolidate_stories
+
+    with session_scope() as session:
+        run = consolidate_stories(session, settings.story_consolidation_window)
+        session.commit()
+        print(
+            f"{run.article_count} articles: {run.stories_before} stories before, {run.stories_after} after, "
+            f"{run.articles_moved} articles moved"
+        )
     return 0
 
 
