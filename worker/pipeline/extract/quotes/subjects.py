@@ -118,7 +118,8 @@ def _reporter_of_participle(verb: Token) -> Token | None:
     if verb.i + 2 >= len(doc) or doc[verb.i + 1].text not in (",", ":") or not doc[verb.i + 2].is_quote:
         return None
     clause = verb.head
-    while clause.dep_ in ("conj", "advcl") and clause.head.i < clause.i:
+    # (also out of a verb the reported clause governs: "X said Clinton will have to choose ..., saying, “...”")
+    while clause.dep_ in ("conj", "advcl", "xcomp") and clause.head.i < clause.i:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head.lower_ not in SPEECH_VERBS or clause.head.i > verb.i:
         return None
