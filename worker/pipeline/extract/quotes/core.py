@@ -104,12 +104,13 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             sent_of[i] = k
 
     resolver = Resolver(doc, entities, in_quote, authors)
+    surnames = frozenset(e.name.split()[-1] for e in entities if e.type == "person" and len(e.name.split()) > 1)
     cues = [c for c in find_cues(doc) if not in_quote[c.token.i]]
     for c in cues:
         if c.subject is not None and "\n" in text[min(c.subject.idx, c.token.idx) : max(c.subject.idx, c.token.idx)]:
             c.subject = subject_in_paragraph(c.subject, c.token, text)
         if c.subject is None or in_quote[c.subject.i]:
-            c.subject = nearby_name(doc, c.token, in_quote)
+            c.subject = nearby_name(doc, c.token, in_quote, surnames)
     for c in cues:
         resolver.resolve(c, record=not c.nominal)
     cues_by_sent: dict[int, list[Cue]] = {}

@@ -91,7 +91,8 @@ class Resolver:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
             n = self._description(cue, subj, lo, hi) if described(subj) else self._entity_in(subj, lo, hi)
-            if n is None and subj.tag_ == "MD":  # "Will wrote": the person of that surname
+            if n is None and (subj.tag_ == "MD" or subj.pos_ in ("ADV", "ADJ")) and subj.is_title:
+                # "Will wrote", "..., Early described": the person of that surname
                 n = next(
                     (k for k, e in enumerate(self.entities) if e.type == "person" and e.name.split()[-1] == subj.text),
                     None,
