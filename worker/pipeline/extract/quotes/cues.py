@@ -17,7 +17,7 @@ from worker.pipeline.extract.quotes.rules import (
     READERS,
     SPEECH_VERBS,
 )
-from worker.pipeline.extract.quotes.subjects import may_speak, subject_of
+from worker.pipeline.extract.quotes.subjects import may_speak, nominal, subject_of
 
 
 @dataclass
@@ -137,7 +137,12 @@ def _person_after(doc: Doc, verb: Token) -> Token | None:
 def _subject_after_quote(doc: Doc, noun: Token) -> bool:
     """The noun phrase opens right after a quote's closing mark, which a comma, "!" or "?" ends."""
     i = noun.left_edge.i
-    return noun.pos_ in ("NOUN", "PROPN") and i >= 2 and doc[i - 1].is_quote and doc[i - 2].text in (",", "!", "?")
+    return (
+        (noun.pos_ == "PROPN" or nominal(noun))
+        and i >= 2
+        and doc[i - 1].is_quote
+        and doc[i - 2].text in (",", "!", "?")
+    )
 
 
 def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:

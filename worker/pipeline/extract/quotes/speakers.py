@@ -32,7 +32,7 @@ from worker.pipeline.extract.quotes.rules import (
     PRONOUNS,
     READERS,
 )
-from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
+from worker.pipeline.extract.quotes.subjects import nominal, person_noun, subject_of
 
 
 class Resolver:
@@ -110,7 +110,7 @@ class Resolver:
                 self.set(cue, n)
             elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
-            elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
+            elif subj.pos_ == "PROPN" or (nominal(subj) and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
                 cue.is_person = (

@@ -140,3 +140,11 @@ def person_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and (
         low in PERSON_NOUNS or (low.endswith(("ist", "ian", "man", "woman", "person")) and low not in ("human",))
     )
+
+
+def nominal(token: Token) -> bool:
+    """A noun, or an adjective or adverb the tagger took for one that heads a phrase with a determiner: "the
+    38-year-old", "this Obama look-alike"."""
+    if token.pos_ == "NOUN":
+        return True
+    return token.pos_ in ("ADJ", "ADV") and any(c.dep_ == "det" and c.i < token.i for c in token.children)
