@@ -49,6 +49,8 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif (
             low in SPEECH_VERBS or (low in POINT_FORMS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "out")
         ) and token.pos_ in ("VERB", "AUX"):
+            if _writers_aside(token):
+                continue
             if token.dep_ == "acl" and _subject_after_quote(doc, token.head):
                 # "“...!” the presumptive GOP nominee, Donald Trump, tweeted Sunday": the parse made the
                 # verb a participle of its own subject
@@ -99,6 +101,16 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _writers_aside(verb: Token) -> bool:
+    """ "The mayor said, and I quote, “...”": the writer vouching for the words is no cue of its own."""
+    return (
+        verb.lower_ == "quote"
+        and verb.dep_ in ("conj", "parataxis")
+        and verb.head.lower_ in SPEECH_VERBS
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in verb.children)
+    )
 
 
 def _bare_attribution(doc: Doc, verb: Token) -> bool:

@@ -64,6 +64,9 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "xcomp" and node.head.dep_ == "acomp" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "Trump was quick to add", "she was careful to note"
             continue
+        if node.dep_ == "dobj" and node.tag_ == "VBG" and any(c.dep_ == "auxpass" for c in node.head.children):
+            node = node.head  # "the cleric, who ..., is shown lecturing: “...”": the parse made it the passive's object
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
