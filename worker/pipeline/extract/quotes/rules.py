@@ -37,10 +37,11 @@ SPEECH_VERBS = (
         rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
         clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
         implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
-        tease wail exhort proclaim
+        tease wail exhort proclaim sing
         """
     )
     | IRREGULAR
+    | {"sang", "sung"}
 )
 # cues that follow a report verb first and take no object: "..., said Geert Wilders, founder of ..."
 INVERTED_CUES = frozenset("said says added adds".split())
