@@ -176,6 +176,28 @@ def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cu
     return cue if cue.speaker is not None else None
 
 
+def signed_inside(doc: Doc, text: str, seg: Segment, resolver: Resolver) -> Cue | None:
+    """A pull quote signed on its own line inside its marks: "“... tax cuts.\nDean Baker, Center for Economic and
+    Policy Research.”" (the quoted text stops at the line's end; the closing mark follows the signature)."""
+    if text[seg.end : seg.end + 1] != "\n" or text[seg.end + 1 : seg.end + 2] == "\n":
+        return None
+    start = seg.end + 1
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end].rstrip()
+    signer = line.split(",")[0]
+    if line[-1:] not in ('"', "”") or "," not in line or not 2 <= len(signer.split()) <= 4 or not signer.istitle():
+        return None
+    lo_t, hi_t = resolver.tokens(start, start + len(signer))
+    names = [i for i in range(lo_t, hi_t) if doc[i].pos_ == "PROPN"]
+    if not names:
+        return None
+    cue = Cue(doc[lo_t], doc[lo_t].idx + len(doc[lo_t]), doc[names[-1]])
+    resolver.resolve(cue)
+    if cue.speaker_entity is None:  # a name the entity pass missed: the words of the line, not the parse's
+        cue.speaker, cue.speaker_start, cue.speaker_end, cue.is_person = signer, start, start + len(signer), True
+    return cue
+
+
 def same_or_next_paragraph(text: str, a: int, b: int) -> bool:
     return text.count("\n\n", a, b) <= 1
 

@@ -17,6 +17,7 @@ from worker.pipeline.extract.quotes.attach import (
     introduced,
     same_or_next_paragraph,
     signed,
+    signed_inside,
 )
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
 from worker.pipeline.extract.quotes.embedded import characterized_by, subject_cue
@@ -192,7 +193,10 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             # paragraph before into the sentence hid: the subject of the verb that governs it first
             lead = text[text.rfind("\n", 0, seg.start) + 1 : seg.start].rstrip(" “\"'")
             inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() else None
-            if intro is not None:
+            signature = signed_inside(doc, text, seg, resolver)
+            if signature is not None:
+                cue = signature
+            elif intro is not None:
                 cue = intro
             elif inline is not None:
                 cue = inline
