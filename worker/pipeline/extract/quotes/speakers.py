@@ -158,7 +158,9 @@ class Resolver:
             author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
             if author is not None and not self.in_quote[author.i]:
                 return author
-            node = tok.head if tok.dep_ in ("pobj", "compound") else tok  # "sent out an email appeal"
+            node = tok
+            while node.dep_ == "compound" and node.head.i > node.i:
+                node = node.head  # "sent out an email appeal", "an email fundraising appeal"
             node = node.head if node.dep_ == "pobj" else node
             if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
                 subj = subject_of(node.head)
