@@ -197,6 +197,8 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
         return subj
     if subj is None or not may_speak(subj):
         subj = _participle_of_clause(doc, verb) or subj
+    else:
+        subj = _participle_of_relative(doc, verb) or subj
     before = doc[verb.i - 1] if verb.i > 0 else None
     if subj is None and before is not None and _compound_name(before, verb):
         return before  # "“Go back to Univision,” Trump barked": the parse took the verb for a noun
@@ -235,6 +237,26 @@ def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
         return None
     subj = subject_of(node)
     if subj is None or subj.i >= i or not (may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
+        return None
+    return subj
+
+
+def _participle_of_relative(doc: Doc, verb: Token) -> Token | None:
+    """ "... the casino, where about 50 protesters had gathered on Wednesday, chanting “...”": a speech participle
+    right after a relative clause that no comma opened is said by that clause's own subject, whatever verb the
+    parse hung the participle on."""
+    i = verb.i
+    if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
+        return None
+    node = doc[i - 2]
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            break
+        node = node.head
+    if node.dep_ != "relcl" or node.i >= i or node.left_edge.i < 1 or doc[node.left_edge.i - 1].text == ",":
+        return None
+    subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or not (may_speak(subj) or can_speak(subj)):
         return None
     return subj
 
