@@ -37,7 +37,7 @@ SPEECH_VERBS = (
         rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
         clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
         implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
-        tease wail exhort proclaim sing
+        tease wail exhort proclaim sing cry
         """
     )
     | IRREGULAR
