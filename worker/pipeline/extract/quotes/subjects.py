@@ -64,6 +64,8 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "xcomp" and node.head.dep_ == "acomp" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "Trump was quick to add", "she was careful to note"
             continue
+        if node.dep_ == "acl" and node.tag_ == "VBD" and node.head.i == node.i - 1 and person_noun(node.head):
+            return node.head  # "when Rubio said ..., a man yelled “...”": a past tense the parse hung on its subject
         if node.dep_ == "dobj" and node.tag_ == "VBG" and any(c.dep_ == "auxpass" for c in node.head.children):
             node = node.head  # "the cleric, who ..., is shown lecturing: “...”": the parse made it the passive's object
             continue
