@@ -78,6 +78,9 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif _bare_attribution(doc, token):
             # “...?” Hannity pressed. / Bystrom agreed. “...”: a person and a verb alone next to a quote
             cues.append(Cue(token, token.idx + len(token), subject_of(token)))
+        elif _verb_read_as_noun(doc, token):
+            # "“...,” the Saudis state in the white paper": the tagger took the verb for a noun the name modifies
+            cues.append(Cue(token, token.idx + len(token), doc[token.i - 1]))
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -101,6 +104,20 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _verb_read_as_noun(doc: Doc, token: Token) -> bool:
+    """A speech verb tagged as a noun right after a quote's closing mark and a name: "“...,” the Danes state"."""
+    if token.pos_ != "NOUN" or token.lower_ not in SPEECH_VERBS or token.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    name = doc[token.i - 1] if token.i > 0 else None
+    return (
+        name is not None
+        and name.pos_ == "PROPN"
+        and name.dep_ == "compound"
+        and name.head.i == token.i
+        and _subject_after_quote(doc, token)
+    )
 
 
 def _writers_aside(verb: Token) -> bool:
