@@ -10,6 +10,7 @@ from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     DOUBLE_APOSTROPHE,
     MAX_ANCESTOR_STEPS,
+    QUOTE_NOUNS,
     SUBJECT_DEPS,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
@@ -196,6 +197,27 @@ def signed_inside(doc: Doc, text: str, seg: Segment, resolver: Resolver) -> Cue 
     if cue.speaker_entity is None:  # a name the entity pass missed: the words of the line, not the parse's
         cue.speaker, cue.speaker_start, cue.speaker_end, cue.is_person = signer, start, start + len(signer), True
     return cue
+
+
+def named_after(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cue | None:
+    """ "“...” That quote from Commissioner Thomas Krebs appeared in ...": the sentence right after the quote names
+    whose words they were."""
+    j = hi
+    while j < len(doc) and doc[j].is_quote:
+        j += 1
+    if j + 3 >= len(doc) or "\n" in text[seg.end : doc[j].idx]:
+        return None
+    det, noun, prep = doc[j], doc[j + 1], doc[j + 2]
+    if det.lower_ not in ("that", "this", "the") or noun.lower_ not in QUOTE_NOUNS or prep.lower_ not in ("from", "by"):
+        return None
+    k = j + 3
+    while k < len(doc) and doc[k].pos_ == "PROPN" and k - j < 12:
+        k += 1
+    if k == j + 3:
+        return None
+    cue = Cue(noun, noun.idx + len(noun), doc[k - 1])
+    resolver.resolve(cue, record=False)
+    return cue if cue.speaker is not None else None
 
 
 def same_or_next_paragraph(text: str, a: int, b: int) -> bool:

@@ -15,6 +15,7 @@ from worker.pipeline.extract.quotes.attach import (
     cue_before,
     governing_cue,
     introduced,
+    named_after,
     same_or_next_paragraph,
     signed,
     signed_inside,
@@ -193,7 +194,7 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             # paragraph before into the sentence hid: the subject of the verb that governs it first
             lead = text[text.rfind("\n", 0, seg.start) + 1 : seg.start].rstrip(" “\"'")
             inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() else None
-            signature = signed_inside(doc, text, seg, resolver)
+            signature = signed_inside(doc, text, seg, resolver) or named_after(doc, text, seg, hi, resolver)
             if signature is not None:
                 cue = signature
             elif intro is not None:

@@ -65,6 +65,8 @@ DOCUMENT_NOUNS = frozenset(
     "tweet interview memo notice piece story article editorial op-ed column study poll survey book paper "
     "email video ad".split()
 )
+# "“...” That quote from X appeared ...": nouns that name the quoted words in the sentence after them
+QUOTE_NOUNS = frozenset("quote quotation remark line words comment quip statement".split())
 # nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
 NOMINAL_CUES = frozenset(
     "accusation accusations claim claims assertion remark remarks comment comments suggestion pledge promise "
