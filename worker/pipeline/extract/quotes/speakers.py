@@ -106,6 +106,9 @@ class Resolver:
                     return
             if n is None and not indefinite(subj):  # "a reporter", "one Sanders supporter": someone new
                 n = self._description(cue, subj, lo, hi)
+                if n is None and person_noun(subj) and self.history:
+                    # "a reporter asked Trump ... “...,” the businessman replied": the person asked
+                    n = self.asked(self.history[-1], cue, noun_gender(subj))
             if n is not None:
                 self.set(cue, n)
             elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
@@ -239,7 +242,7 @@ class Resolver:
         cue.is_person, cue.gender = by.is_person, by.gender
         return True
 
-    def asked(self, last: Cue | None, cue: Cue, want: str) -> int | None:
+    def asked(self, last: Cue | None, cue: Cue, want: str | None) -> int | None:
         """ "A reporter asked Sanders ... He replied": the person asked answers."""
         if (
             last is None
@@ -249,7 +252,7 @@ class Resolver:
             return None
         for child in last.token.children:
             n = self.ent_of[child.i] if child.dep_ == "dobj" else -1
-            if n >= 0 and self.entities[n].type == "person" and self.gender.get(n) in (None, want):
+            if n >= 0 and self.entities[n].type == "person" and want in (None, self.gender.get(n, want)):
                 return n
         return None
 
