@@ -15,6 +15,10 @@ a time, in a fixed pseudo-random arrival order). It prints:
   mentions found in the title). The share matched to a linked entity is "linked"; B-cubed of the
   canonical entity against the cross-document chain is computed over the matched mentions of such chains.
 
+The story figures are printed twice: as the online step left them in the arrival order, and after
+the story consolidation (``worker.storage.linking.story_consolidation``) that the service runs once
+the pipeline is quiet (``--no-consolidate``: only the first).
+
 Gold offsets point into the text file; the parse stage makes the clean text (headline and date
 line out, whitespace normalized), so each paragraph of the file is located in the clean text by
 string search and offsets are shifted by paragraph. ``--holdout`` prints the figures of some
@@ -173,6 +177,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (printed) for inspection")
     parser.add_argument("--errors", type=int, default=0, help="print this many person linking errors")
     parser.add_argument("--report", metavar="DATABASE_URL", help="only report on a database kept by --keep")
+    parser.add_argument(
+        "--no-consolidate", action="store_true", help="report the stories as the arrival order left them"
+    )
     args = parser.parse_args()
     if args.report:
         report_kept(args)
@@ -202,6 +209,9 @@ def main() -> None:
     try:
         file_ids = run_pipeline(args.data_dir, names)
         elapsed = time.perf_counter() - started
+        if not args.no_consolidate:
+            online_stories(docs, file_ids, holdout)
+            consolidate()
         report(args, docs, file_ids, holdout, elapsed)
     finally:
         from worker.storage.db import get_engine
@@ -211,6 +221,30 @@ def main() -> None:
             print(f"database kept: {database_url}")
         else:
             drop_database(database_url)
+
+
+def online_stories(docs: list[dict[str, str]], file_ids: dict[str, int], holdout: set[str]) -> None:
+    """The stories as the online step left them, in this arrival order (before the consolidation)."""
+    articles, _ = load_results(file_ids)
+    for label, keep in (("all", None), ("held-out", holdout), ("other", holdout)):
+        if label != "all" and not holdout:
+            continue
+        files = [
+            d["file"]
+            for d in docs
+            if d["file"] in articles and (keep is None or (d["topic"] in keep) == (label == "held-out"))
+        ]
+        p, r, f = bcubed((d["gold_story"], articles[d["file"]]["story"]) for d in docs if d["file"] in files)
+        print(f"[{label}] online stories (arrival order): B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")
+
+
+def consolidate() -> None:
+    """The story consolidation the watcher schedules once the pipeline is quiet, run now."""
+    from worker import tasks
+
+    started = time.perf_counter()
+    tasks.consolidate(force=True)
+    print(f"story consolidation: {time.perf_counter() - started:.1f}s")
 
 
 def report_kept(args: argparse.Namespace) -> None:

@@ -23,11 +23,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval.link_eval import bcubed
 from worker.pipeline.link import stories
+from worker.pipeline.link.story_consolidation import consolidate
+from worker.storage.linking.story_consolidation import load_corpus
 
 
 def load(database_url: str) -> tuple[list[dict], dict[int, list[tuple[int, int]]], set[int]]:
@@ -120,6 +123,15 @@ def canonical(arts: list[dict]) -> list[dict]:
     return sorted(arts, key=key)
 
 
+def consolidated(database_url: str) -> dict[int, int]:
+    """The stories ``worker.storage.linking.story_consolidation`` computes (nothing is written)."""
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with Session(engine) as session:
+        corpus, _ = load_corpus(session)
+    engine.dispose()
+    return {a: n for n, story in enumerate(consolidate(corpus)) for a in story.article_ids}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("database_url")
@@ -127,6 +139,9 @@ def main() -> None:
     parser.add_argument("--holdout", default="")
     parser.add_argument("--seed", type=int, help="replay in link_eval.py's order for this seed")
     parser.add_argument("--canonical", action="store_true", help="replay dated first, longest first (no arrival order)")
+    parser.add_argument(
+        "--consolidate", action="store_true", help="what the worker's story consolidation would make of the database"
+    )
     args = parser.parse_args()
     with (args.data_dir / "docs.tsv").open(encoding="utf-8") as fh:
         docs = {d["file"]: d for d in csv.DictReader(fh, delimiter="\t")}
@@ -135,7 +150,7 @@ def main() -> None:
         arts = in_order(arts, list(docs), args.seed)
     if args.canonical:
         arts = canonical(arts)
-    story_of = replay(arts, links, people)
+    story_of = consolidated(args.database_url) if args.consolidate else replay(arts, links, people)
     holdout = {t for t in args.holdout.split(",") if t}
     rows = [(docs[Path(a["path"]).name], story_of[a["id"]]) for a in arts]
     for label, keep in (("all", None), ("held-out", holdout), ("tuning", holdout)):

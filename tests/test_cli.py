@@ -1,13 +1,18 @@
-"""`wirewatch extract PATH --json`: parse + extract on one file, no database."""
+"""`wirewatch extract PATH --json`: parse + extract on one file, no database; `wirewatch consolidate`."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import create_engine, func, select
+
 from tests.conftest import SEED_FILES
+from worker.settings import sqlalchemy_url
+from worker.storage.models import StoryConsolidation
 
 WIREWATCH = str(Path(sys.executable).parent / "wirewatch")
 
@@ -41,3 +46,16 @@ def test_extract_reports_bad_input_as_json_error(tmp_path: Path) -> None:
     result = _extract(empty)
     assert result.returncode == 1
     assert "empty" in json.loads(result.stdout)["error"]
+
+
+def test_consolidate_rebuilds_the_stories_and_records_the_run() -> None:
+    engine = create_engine(sqlalchemy_url(os.environ["DATABASE_URL"]))
+    count = select(func.count()).select_from(StoryConsolidation)
+    with engine.connect() as conn:
+        before = conn.execute(count).scalar_one()
+    done = subprocess.run([WIREWATCH, "consolidate"], capture_output=True, text=True, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    assert "stories before" in done.stdout and "articles moved" in done.stdout
+    with engine.connect() as conn:
+        assert conn.execute(count).scalar_one() == before + 1
+    engine.dispose()

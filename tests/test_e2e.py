@@ -106,6 +106,10 @@ def test_seeds_flow_from_folder_to_rows(stack: dict[str, Any]) -> None:
     assert counts.quotes >= 20 and counts.mentions >= 100
     assert counts.unlinked == 0
     assert_journey_logged(services, found[0].id)
+    # the pipeline is quiet: the watcher queues a story consolidation, a worker runs it
+    consolidated = "SELECT article_count FROM story_consolidations WHERE article_count >= 5 AND finished_at IS NOT NULL"
+    wait_for(lambda: rows(engine, consolidated), 120, "a story consolidation over the seeds")
+    assert '"stories consolidated"' in services.log_tail("worker", 10_000_000)
 
 
 def assert_journey_logged(services: Stack, file_id: int) -> None:

@@ -187,9 +187,11 @@ def test_status_json_reports_counts_queues_and_failures(tmp_path: Path) -> None:
     assert set(report["in_flight"]) == {"parse", "extract", "link"}
     [failure] = [f for f in report["failures"] if f["file_id"] == file_id]
     assert failure["stage"] == "extract" and failure["error"] == "internal error: status test"
+    assert set(report["stories"]) == {"live", "last_consolidation"} and report["stories"]["live"] >= 0
 
     human = subprocess.run(executable(["wirewatch", "status"]), capture_output=True, text=True, env=os.environ)
     assert human.returncode == 0 and "recent failures" in human.stdout and "internal error: status test" in human.stdout
+    assert "stories: " in human.stdout
 
 
 def test_metrics_are_read_from_postgres_and_redis(tmp_path: Path) -> None:

@@ -101,3 +101,28 @@ def _task_of(payload: Any) -> tuple[str, int] | None:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def consolidation_key(settings: Settings) -> str:
+    return f"{settings.queue_prefix}.consolidation-queued"
+
+
+def claim_consolidation(r: redis.Redis, settings: Settings) -> bool:
+    """True for the one scheduler that may queue a consolidation now: the key lives until the run
+    ends, or, for a run that was lost, until its hard time limit has passed."""
+    ttl = int(settings.time_limit("consolidate") + settings.hard_time_limit_grace) + 60
+    return bool(r.set(consolidation_key(settings), "1", nx=True, ex=ttl))
+
+
+def release_consolidation(settings: Settings) -> None:
+    """Let the next consolidation be queued. Best effort: during a broker outage the key expires."""
+    if not settings.redis_url:
+        return  # run in-process (``wirewatch consolidate``, the evaluation): nobody queued it
+    try:
+        r = client(settings)
+        try:
+            r.delete(consolidation_key(settings))
+        finally:
+            r.close()
+    except redis.RedisError:
+        pass

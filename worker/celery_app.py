@@ -26,7 +26,8 @@ settings = get_settings()
 app = Celery("wirewatch", broker=broker_url(settings.redis_url or "redis://127.0.0.1:6379/0"), include=["worker.tasks"])
 app.conf.update(
     task_queues=[Queue(settings.queue(stage)) for stage in STAGES],
-    task_routes={f"wirewatch.{stage}": {"queue": settings.queue(stage)} for stage in STAGES},
+    task_routes={f"wirewatch.{stage}": {"queue": settings.queue(stage)} for stage in STAGES}
+    | {"wirewatch.consolidate": {"queue": settings.queue("link")}},
     task_acks_late=True,  # a task killed mid-way is delivered again
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
@@ -47,7 +48,7 @@ app.conf.update(
             "soft_time_limit": settings.time_limit(stage),
             "time_limit": settings.time_limit(stage) + settings.hard_time_limit_grace,
         }
-        for stage in STAGES
+        for stage in (*STAGES, "consolidate")
     },
     worker_max_tasks_per_child=settings.worker_max_tasks_per_child,
     worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # Celery counts kB

@@ -1,4 +1,5 @@
-"""The operator's commands: ``wirewatch retry``, ``wirewatch status``, ``wirewatch dsn``."""
+"""The operator's commands: ``wirewatch retry``, ``wirewatch status``, ``wirewatch dsn``,
+``wirewatch consolidate``."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def add_commands(sub: Any) -> None:
     dsn.add_argument("--redis", action="store_true")
     dsn.set_defaults(func=cmd_dsn)
 
+    consolidate = sub.add_parser(
+        "consolidate", help="rebuild every story now, in an order no arrival decides (the watcher also schedules it)"
+    )
+    consolidate.set_defaults(func=cmd_consolidate)
+
 
 def _need(settings: Settings, *names: str) -> None:
     missing = [n.upper() for n in names if not getattr(settings, n)]
@@ -66,6 +72,21 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_consolidate(args: argparse.Namespace, settings: Settings) -> int:
+    _need(settings, "database_url")
+    from worker.storage.db import session_scope
+    from worker.storage.linking import consolidate_stories
+
+    with session_scope() as session:
+        run = consolidate_stories(session, settings.story_consolidation_window)
+        session.commit()
+        print(
+            f"{run.article_count} articles: {run.stories_before} stories before, {run.stories_after} after, "
+            f"{run.articles_moved} articles moved"
+        )
+    return 0
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     _need(settings, "database_url")
     from worker import ops
@@ -95,6 +116,14 @@ def format_status(report: Any) -> str:
     else:
         queues = (f"{k} {v} waiting/{report.in_flight[k]} running" for k, v in report.queues.items())
         lines.append("queues:  " + "  ".join(queues))
+    stories, last = report.stories, report.stories.get("last_consolidation")
+    if stories:
+        done = (
+            f"last consolidated {last['finished_at']} ({last['articles']} articles, {last['articles_moved']} moved)"
+            if last
+            else "not consolidated yet"
+        )
+        lines.append(f"stories: {stories['live']}, {done}")
     lines.append(f"recent failures ({len(report.failures)}):" if report.failures else "recent failures: none")
     for f in report.failures:
         lines.append(f"  {f['file_id']:>6}  {f['stage'] or '?':<8} {f['path']}")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from worker.celery_app import STAGES, TASK_FOR_STATUS, app
 from worker.settings import Settings, client_url
-from worker.storage.models import Article, FileContent, FileStatus, IngestedFile
+from worker.storage.models import Article, FileContent, FileStatus, IngestedFile, Story, StoryConsolidation
 
 # the status a file restarts from, by the stage that failed it (register and parse: from the start)
 RESTART_STATUS = {"extract": FileStatus.PARSED, "link": FileStatus.EXTRACTED}
@@ -144,6 +144,7 @@ class Status:
     backlog: dict[str, Any]
     failures: list[dict[str, Any]] = field(default_factory=list)
     broker_error: str | None = None
+    stories: dict[str, Any] = field(default_factory=dict)  # live stories and the last consolidation
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -214,6 +215,23 @@ def backlog(counts: dict[str, int], progress_file: Path) -> dict[str, Any]:
     return out
 
 
+def story_state(session: Session) -> dict[str, Any]:
+    live = session.execute(select(func.count()).where(Story.merged_into_id.is_(None), Story.article_count > 0))
+    last = session.execute(
+        select(StoryConsolidation).order_by(StoryConsolidation.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    consolidation = None
+    if last is not None:
+        consolidation = {
+            "finished_at": last.finished_at.isoformat() if last.finished_at else None,
+            "articles": last.article_count,
+            "articles_moved": last.articles_moved,
+            "stories_before": last.stories_before,
+            "stories_after": last.stories_after,
+        }
+    return {"live": live.scalar_one(), "last_consolidation": consolidation}
+
+
 def status_report(session: Session, settings: Settings, failures: int = 10) -> Status:
     counts = file_counts(session)
     broker_error = None
@@ -229,6 +247,7 @@ def status_report(session: Session, settings: Settings, failures: int = 10) -> S
         backlog=backlog(counts, settings.data_dir / "watcher.progress.json"),
         failures=recent_failures(session, failures),
         broker_error=broker_error,
+        stories=story_state(session),
     )
 
 

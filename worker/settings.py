@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     worker_max_tasks_per_child: int = 2000
     worker_max_memory_mb: int = 1500
 
+    # story consolidation: the story step run again over the newest articles (and their stories'
+    # others) in an order no arrival decides, when the corpus has grown by this share since the
+    # last run, or when the pipeline is quiet and the last run is at least this many seconds (and
+    # ten times its own duration) old (see worker.storage.linking.story_consolidation)
+    story_consolidation: bool = True
+    story_consolidation_growth: float = 1.0
+    story_consolidation_interval: float = 30.0
+    story_consolidation_window: int = 20_000
+    consolidate_time_limit: float = 1800.0
+
     # NLP
     spacy_model: str = "en_core_web_sm"
     extract_batch_size: int = 8

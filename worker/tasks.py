@@ -13,6 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_process_init
 from sqlalchemy.orm import Session
 
+from worker import broker_state
 from worker.celery_app import RETRY_BACKOFF_MAX, TRANSIENT, app
 from worker.logs import configure_logging, get_logger
 from worker.pipeline.extract import extract_doc, load_nlp
@@ -191,6 +192,41 @@ def link(file_id: int, killed: bool = False) -> None:
         quotes_clustered=result.quotes_clustered,
         near_duplicates=result.near_duplicates,
         story_id=result.story_id,
+    )
+
+
+@app.task(
+    name="wirewatch.consolidate",
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=None,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def consolidate(force: bool = False) -> None:
+    """Rebuild every story in the canonical order (see worker.storage.linking.story_consolidation),
+    unless it is no longer due: the watcher asks when it is, and may have asked twice."""
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            linking.lock_stories(session)  # a second run queued meanwhile waits, then finds nothing due
+            growth, interval = settings.story_consolidation_growth, settings.story_consolidation_interval
+            if not force and not linking.consolidation_due(session, growth, interval):
+                return
+            run = linking.consolidate_stories(session, settings.story_consolidation_window)
+            session.commit()
+    finally:
+        broker_state.release_consolidation(settings)
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    log.info(
+        "stories consolidated",
+        articles=run.article_count,
+        stories_before=run.stories_before,
+        stories_after=run.stories_after,
+        articles_moved=run.articles_moved,
+        seconds=seconds,
     )
 
 

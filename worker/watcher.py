@@ -24,6 +24,7 @@ from worker.progress import ScanProgress
 from worker.quarantine import db_path, quarantine, sha256_of
 from worker.settings import Settings
 from worker.storage import files
+from worker.storage.consolidations import consolidation_due
 from worker.storage.db import session_scope
 from worker.storage.models import FileStatus
 
@@ -78,6 +79,7 @@ class Watcher:
         self._last_beat = 0.0
         self._next_scan = 0.0
         self._next_requeue = 0.0
+        self._next_consolidation = 0.0
         self._failures = 0  # consecutive failed steps (database or broker down), for the backoff
         # paths this process registered or found registered, with the (size, mtime_ns) it saw:
         # a folder scan skips them while unchanged instead of asking the database again for every
@@ -110,6 +112,10 @@ class Watcher:
             self._next_scan = now + self._guarded("folder scan", self.scan_folder, self.settings.scan_interval)
         if now >= self._next_requeue:
             self._next_requeue = now + self._guarded("re-queueing lost work", self.requeue_lost, self.requeue_every)
+        if now >= self._next_consolidation:
+            self._next_consolidation = now + self._guarded(
+                "scheduling story consolidation", self.schedule_consolidation, self.requeue_every
+            )
         if self.settle():
             self._next_scan = min(self._next_scan, now + self._backoff())
         self._heartbeat()
@@ -253,6 +259,28 @@ class Watcher:
         finally:
             r.close()
 
+    def schedule_consolidation(self) -> None:
+        """Queue a story consolidation when one is due (see worker.storage.linking.story_consolidation);
+        the broker key makes one queued run at a time, whatever the number of watchers."""
+        settings = self.settings
+        if not settings.story_consolidation:
+            return
+        with session_scope() as session:
+            growth, interval = settings.story_consolidation_growth, settings.story_consolidation_interval
+            if not consolidation_due(session, growth, interval):
+                return
+        r = broker_state.client(settings)
+        try:
+            if broker_state.claim_consolidation(r, settings):
+                try:
+                    app.send_task("wirewatch.consolidate")
+                except Exception:
+                    broker_state.release_consolidation(settings)
+                    raise
+                log.info("queued story consolidation")
+        finally:
+            r.close()
+
     def ingest(self, path: Path) -> None:
         st = path.lstat()
         with session_scope() as session:  # one transaction: the check and the registration
@@ -329,7 +357,6 @@ class Watcher:
         content = path.read_bytes()
         empty = "empty file" if not content.strip() else None
         return Candidate(path, len(content), st.st_mtime_ns, content, hashlib.sha256(content).hexdigest(), empty)
-
 
 
 def _lost(in_flight: broker_state.InFlight, file_id: int, status: str, grace: float) -> bool:

@@ -352,6 +352,22 @@ class StoryMerge(Base):
     undone_at: Mapped[datetime | None]
 
 
+class StoryConsolidation(Base):
+    """One run of the story step over the whole corpus in an order no arrival decides (see
+    ``worker.pipeline.link.story_consolidation``): when, over how many articles, what it changed."""
+
+    __tablename__ = "story_consolidations"
+
+    id: Mapped[int] = _id()
+    article_count: Mapped[int]  # articles with a story it saw: the next run is due when the corpus outgrows it
+    last_article_id: Mapped[int] = mapped_column(BigInteger)  # the newest of them: later ones are new since
+    stories_before: Mapped[int]
+    stories_after: Mapped[int]
+    articles_moved: Mapped[int]  # articles whose story is another than before
+    started_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None]
+
+
 class StoryEntity(Base):
     """A story's telling entities, with the last date they were reported: the story index."""
 

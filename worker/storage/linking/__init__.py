@@ -11,7 +11,8 @@ so a redelivered task changes nothing. Helpers flush; the task commits.
   names to corpus entities; ``knowledge_base`` seeds entities before any article;
 - ``quote_clusters``: each quote to the cluster of the same statement;
 - ``near_duplicates``: syndicated copies, through LSH buckets;
-- ``story_candidates`` -> ``story_rows``: the article to a story, story merges and splits.
+- ``story_candidates`` -> ``story_rows``: the article to a story, story merges and splits;
+- ``story_consolidation``: now and then, every story rebuilt in an order no arrival decides.
 ``queries`` holds the SQL helpers they share. Every public name is importable from here."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from worker.pipeline.link import dedup, quotes
 from worker.pipeline.link.entities import ArticleEntity, lookup_keys
 from worker.pipeline.link.names import is_full_name
+from worker.storage.consolidations import consolidation_due
 from worker.storage.linking.entities import link_entities
 from worker.storage.linking.entity_candidates import (
     CONTEXT_ARTICLES,
@@ -70,6 +72,7 @@ from worker.storage.linking.story_candidates import (
     follow_entity_merges,
     load_story_profiles,
 )
+from worker.storage.linking.story_consolidation import consolidate_stories, lock_stories
 from worker.storage.linking.story_rows import assign_story, join_story, merge_stories, story_lock_keys, unmerge_story
 from worker.storage.locks import lock_keys
 from worker.storage.models import Article, Entity, Quote
@@ -102,6 +105,8 @@ __all__ = [
     "canonical_story",
     "choose_clusters",
     "cluster_quotes",
+    "consolidate_stories",
+    "consolidation_due",
     "count_aliases",
     "count_article",
     "count_terms",
@@ -118,6 +123,7 @@ __all__ = [
     "link_lock_keys",
     "load_knowledge_base",
     "load_story_profiles",
+    "lock_stories",
     "merge_entities",
     "merge_stories",
     "point_at_entities",

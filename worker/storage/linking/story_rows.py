@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from worker.pipeline.link import stories
 from worker.storage.linking.story_candidates import article_profile, candidate_stories, canonical_story
 from worker.storage.locks import lock_keys
-from worker.storage.models import Article, Story, StoryEntity, StoryMerge, StoryTerm
+from worker.storage.models import Article, Story, StoryConsolidation, StoryEntity, StoryMerge, StoryTerm
+
+CONSOLIDATION_LOCK = "consolidation"  # taken exclusively by story_consolidation
 
 
 def story_lock_keys(profile: stories.ArticleProfile) -> list[str]:
@@ -30,7 +32,8 @@ def assign_story(session: Session, article: Article, copies: list[tuple[int, flo
     if article.story_id is not None:
         return canonical_story(session, article.story_id)
     profile = article_profile(session, article)
-    lock_keys(session, "story", story_lock_keys(profile))
+    # shared: links run their story steps side by side, but never while a consolidation rewrites them
+    lock_keys(session, "story", story_lock_keys(profile), shared=[CONSOLIDATION_LOCK])
     copied = [s.story_id for (other, _) in copies if (s := session.get(Article, other)) and s.story_id]
     if copied:
         choice = stories.Choice(canonical_story(session, copied[0]), 1.0, [])
@@ -114,6 +117,8 @@ def unmerge_story(session: Session, merge_id: int) -> None:
     merge = session.get(StoryMerge, merge_id)
     if merge is None or merge.undone_at is not None:
         raise ValueError(f"no active story merge {merge_id}")
+    if merge.reason == "consolidation" or _consolidated_since(session, merge):
+        raise ValueError(f"story merge {merge_id} was rebuilt by a consolidation since: the next one decides again")
     source, target = session.get(Story, merge.from_story_id), session.get(Story, merge.into_story_id)
     assert source is not None and target is not None
     session.execute(
@@ -132,6 +137,11 @@ def unmerge_story(session: Session, merge_id: int) -> None:
         story.first_date, story.last_date, story.article_count = first, last, count
     merge.undone_at = datetime.now(UTC)
     session.flush()
+
+
+def _consolidated_since(session: Session, merge: StoryMerge) -> bool:
+    since = select(StoryConsolidation.id).where(StoryConsolidation.started_at >= merge.created_at)
+    return session.execute(since.limit(1)).first() is not None
 
 
 def _add_story_rows(session: Session, from_id: int, into_id: int, sign: float) -> None:

@@ -21,7 +21,7 @@ from worker.pipeline.extract.quotes.attach import (
     signed_inside,
 )
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
-from worker.pipeline.extract.quotes.embedded import characterized_by, subject_cue
+from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by, subject_cue
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.nearby import nearby_name
@@ -50,6 +50,11 @@ def one_per_report(text: str, quotes: list[Quote]) -> list[Quote]:
         if not inside:
             out.append(q)
             continue
+        # a quoted sentence closing a report that holds a fragment is part of it too ("saying it “grossly
+        # violated” the principle and that “China deplores and opposes that.”"), not a second quote
+        closing = [d for d in quotes if d.kind == "direct" and q.start < d.start and d.end <= q.end + 1]
+        inside += [d for d in closing if d not in inside]
+        inside.sort(key=lambda f: f.start)
         absorbed.update(id(f) for f in inside)
         end = max(q.end, inside[-1].end)
         if end == inside[-1].end and text[end : end + 1] in ("”", '"'):
@@ -206,7 +211,9 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             else:
                 cue = signed(doc, text, seg, hi, resolver) or cue
         if kind == "term":
-            said = characterized_by(doc, lo, hi, in_quote, resolver, entities)
+            said = characterized_by(doc, lo, hi, in_quote, resolver, entities) or framed_by(
+                doc, lo, hi, in_quote, resolver, entities
+            )
             if said is not None:
                 # "Weaver dismissed that suggestion as a sign of a campaign in “disarray”": a person's word
                 quotes.append(make_quote(text, seg.start, seg.end, "partial", said))

@@ -334,6 +334,8 @@ def speaker_span(head: Token) -> tuple[int, int]:
             t.pos_ == "VERB" and t.lower_ in SPEECH_VERBS for t in child.subtree
         ):
             continue  # "a statement saying, “...”": the report is not part of who made it
+        if child.lower_ == "as" and any(t.is_quote for t in child.subtree):
+            continue  # "seen by organizers as a “lifeboat”": the role is not who gives it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
     return left, right + 1

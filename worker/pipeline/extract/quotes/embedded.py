@@ -8,15 +8,23 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.rules import (
+    AS_VERBS,
     COMPLEMENT_DEPS,
     MAX_ANCESTOR_STEPS,
+    NAMING_VERBS,
+    PARTY_WORDS,
+    PERSON_NOUNS,
     SUBJECT_DEPS,
     TERM_CUES,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
-from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
+from worker.pipeline.extract.quotes.subjects import may_speak, person_noun, subject_of
 
 VENUE_PREPS = frozenset({"on", "at", "from"})
+# nouns of a demand whose possessor uses the words: "his call for “a total and complete ban”"
+CALL_NOUNS = frozenset({"call", "calls"})
+# entities that may use a word: not a place, a date or a work
+SPEAKING_TYPES = frozenset({"person", "organization", "group"})
 
 
 def subject_cue(
@@ -111,6 +119,79 @@ def characterized_by(
         # said"; but "“Denver,” he answered"
         return None
     return cue
+
+
+def framed_by(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]
+) -> Cue | None:
+    """Someone who names or casts a thing with the quoted words, person or body: "the bar association deemed
+    him “well qualified”", "the committee dubbed them as “...”", "labeled as a “witch hunt” by Democrats".
+    The words are the object complement of a naming verb, the object of its "as", or what a person's call is
+    for ("his call for “a full audit”"); never a title."""
+    head = _phrase_head(doc, lo, hi)
+    call = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "for" else None
+    if call is not None and call.lower_ in CALL_NOUNS and call.pos_ == "NOUN" and not _title(doc, lo, hi):
+        # "his call for “a total and complete ban”": who calls for it
+        speaker = next((c for c in call.children if c.dep_ == "poss"), None)
+        return _speaking(Cue(call, call.idx + len(call), speaker), in_quote, resolver, entities)
+    framed = _naming_verb(head)
+    if framed is None or in_quote[framed[0].i] or _title(doc, lo, hi) or doc[lo - 2].lower_ == "so-called":
+        return None
+    verb, phrase = framed
+    # the agent of a passive, also where the parse hung "by X" on the phrase ("called “...” by Joshua Hendrick")
+    by = [c for c in verb.children if c.dep_ == "agent"] or [
+        c for c in phrase.children if c.lower_ == "by" and c.i >= hi and _passive(verb)
+    ]
+    if by:
+        speaker = next((c for c in by[0].children if c.dep_ == "pobj"), None)
+    elif _passive(verb):
+        return None  # "a film called “...”", "known as “...”": nobody is said to use the words
+    else:
+        speaker = subject_of(verb)
+    return _speaking(Cue(verb, verb.idx + len(verb), speaker), in_quote, resolver, entities)
+
+
+def _speaking(cue: Cue, in_quote: list[bool], resolver: Resolver, entities: list[Entity]) -> Cue | None:
+    """The cue when its subject resolves to a person, a body or a description of one."""
+    speaker = cue.subject
+    if speaker is None or in_quote[speaker.i]:
+        return None
+    resolver.resolve(cue, record=False)
+    if cue.speaker is None:
+        return None
+    if cue.speaker_entity is not None:
+        return cue if entities[cue.speaker_entity].type in SPEAKING_TYPES else None
+    # "a strategy that banks on presenting herself as “...”": a strategy names nothing
+    low = speaker.lower_
+    plural_person = low.endswith("s") and low[:-1] in PERSON_NOUNS
+    return cue if may_speak(speaker) or low in PARTY_WORDS or plural_person else None
+
+
+def _phrase_head(doc: Doc, lo: int, hi: int) -> Token:
+    """The head of the noun phrase the quoted words are or modify ("as a “law and order” candidate")."""
+    head = next((doc[i] for i in range(lo, hi) if not lo <= doc[i].head.i < hi), doc[lo])
+    while head.dep_ in ("amod", "compound", "nmod") and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head
+    return head
+
+
+def _naming_verb(head: Token) -> tuple[Token, Token] | None:
+    """The verb whose object complement, or the object of whose "as", the phrase ``head`` is; and the phrase."""
+    if head.dep_ == "oprd" and head.head.lower_ in NAMING_VERBS:
+        return head.head, head
+    if head.dep_ in ("pobj", "amod") and head.head.lower_ == "as" and head.head.dep_ == "prep":
+        verb = head.head.head
+        if verb.dep_ == "dobj" or (verb.dep_ == "pobj" and verb.head.dep_ == "agent"):
+            verb = verb.head.head if verb.dep_ == "pobj" else verb.head  # "seen by organizers as a “...”"
+        return (verb, head) if verb.lower_ in AS_VERBS and verb.pos_ == "VERB" else None
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    """A passive verb, or a bare participle ("a group known as ...") with no "has"."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children)
 
 
 def _venue(doc: Doc, lo: int, hi: int) -> bool:

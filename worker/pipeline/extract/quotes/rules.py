@@ -89,7 +89,8 @@ PERSON_NOUNS = frozenset(
     "activist scientist journalist columnist commentator host anchor correspondent mother father wife husband son "
     "daughter sister brother friend neighbor neighbour man woman girl boy immigrant refugee owner operator "
     "consultant adviser aide staffer insider guy lady gentleman kid child teen teenager citizen individual victim "
-    "witness survivor relative colleague fan customer employee critic expert soldier fighter militant".split()
+    "witness survivor relative colleague fan customer employee critic expert soldier fighter militant mogul tycoon "
+    "billionaire millionaire".split()
 )
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {
@@ -167,6 +168,16 @@ COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
 INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "parataxis", "acl", "relcl"})
 # words before a quoted phrase that make it a term: the so-called “X”, a book titled “X”
 TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "named", "word", "term", "phrase"})
+# verbs that give a thing a name of someone's choosing: "X called the plan “a disaster”", "deemed him “well qualified”"
+NAMING_VERBS = _forms("call dub deem label brand term pronounce")
+# verbs that cast a thing in a role with "as": "X dismissed it as “disarray”", "seen by organizers as a “lifeboat”"
+AS_VERBS = _forms(
+    """
+    describe characterize characterise label brand dismiss view see portray cast refer sum depict paint present
+    denounce deride tout hail frame regard define mock ridicule condemn decry blast slam criticize criticise attack
+    praise tag offer know pitch style peg treat
+    """
+) | frozenset({"saw", "seen", "known", "cast", "painted"})
 OPEN_MARKS = "“"
 CLOSE_MARKS = "”"
 STRAIGHT = '"'

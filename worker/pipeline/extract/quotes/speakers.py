@@ -34,6 +34,9 @@ from worker.pipeline.extract.quotes.rules import (
 )
 from worker.pipeline.extract.quotes.subjects import nominal, person_noun, subject_of
 
+# the parts of speech a group quantifier subject takes: "Some chanted", "most said", "One of his aides said"
+QUANTIFIER_POS = frozenset({"PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"})
+
 
 class Resolver:
     """Speakers to entities, in text order."""
@@ -80,7 +83,7 @@ class Resolver:
             return
         subj = closing_name(self.doc, self.ent_of, self.entities, subj, cue.token) or subj
         low = subj.lower_
-        if low in PRONOUNS:
+        if low in PRONOUNS and not _one_of(subj):
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
             resolve_pronoun(self, cue, low)
         else:
@@ -111,7 +114,7 @@ class Resolver:
                     n = self.asked(self.history[-1], cue, noun_gender(subj))
             if n is not None:
                 self.set(cue, n)
-            elif subj.lower_ in GROUP_QUANTIFIERS and subj.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"):
+            elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
             elif subj.pos_ == "PROPN" or (nominal(subj) and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
@@ -321,3 +324,8 @@ class Resolver:
 def _name_like(tok: Token) -> bool:
     """A proper noun, or a capitalized word inside its sentence the tagger took for a common noun ("D’Souza")."""
     return tok.pos_ == "PROPN" or (tok.is_title and tok.i > tok.sent.start and tok.lower_ not in PERSON_NOUNS)
+
+
+def _one_of(subj: Token) -> bool:
+    """ "One of Grayson's former supporters": one of a group, not a pronoun."""
+    return subj.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children)

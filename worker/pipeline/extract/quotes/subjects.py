@@ -152,4 +152,9 @@ def nominal(token: Token) -> bool:
     38-year-old", "this Obama look-alike"."""
     if token.pos_ == "NOUN":
         return True
-    return token.pos_ in ("ADJ", "ADV") and any(c.dep_ == "det" and c.i < token.i for c in token.children)
+    # not an adjective whose noun comes later: "both the Democratic and the Republican platforms"
+    return (
+        token.pos_ in ("ADJ", "ADV")
+        and not any(c.dep_ in ("conj", "cc") for c in token.children)
+        and any(c.dep_ == "det" and c.i < token.i for c in token.children)
+    )
