@@ -96,12 +96,17 @@ def pair_marks(text: str) -> list[Segment]:
             # mark is missing; accepted when the quote starts a clause
             if before == "" or before[-1] in ":,.?!—–":
                 s, e = strip_span(text, open_at + width, pend)
+                source = _SOURCE_TAG.search(text, s, e)
+                e = source.start() + 1 if source is not None else e  # "... states.” [Gallup.]" without its mark
                 nxt = text[pend:].lstrip()[:2]
                 if e > s and (nxt.startswith(("“", '"', DOUBLE_APOSTROPHE)) or text[e - 1] in ".?!,…"):
                     segments.append(Segment(s, e, reopened and open_at == _first_mark(text, pstart)))
                     left_open = True
     return segments
 
+
+# a digest's source in brackets closing the paragraph, after the quote's last sentence: "... [Gallup.]"
+_SOURCE_TAG = re.compile(r"[.?!…]\s*\[[^\[\]\n]{1,40}\]$")
 
 # a markup tag left in the text (an embedded post: <tweet author="@x" datetime="...">): its
 # attribute values are no quotes
