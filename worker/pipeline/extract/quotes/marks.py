@@ -98,6 +98,11 @@ def pair_marks(text: str) -> list[Segment]:
                 s, e = strip_span(text, open_at + width, pend)
                 source = _SOURCE_TAG.search(text, s, e)
                 e = source.start() + 1 if source is not None else e  # "... states.” [Gallup.]" without its mark
+                cue = _CUE_INSIDE.search(text, s, e) if before == "" else None
+                if cue is not None:
+                    # "“... to keep, said Kessel, whose ...": the quote ends at its attribution
+                    segments.append(Segment(s, cue.start() + 1, reopened and open_at == _first_mark(text, pstart)))
+                    continue
                 nxt = text[pend:].lstrip()[:2]
                 if e > s and (nxt.startswith(("“", '"', DOUBLE_APOSTROPHE)) or text[e - 1] in ".?!,…"):
                     segments.append(Segment(s, e, reopened and open_at == _first_mark(text, pstart)))
@@ -107,6 +112,9 @@ def pair_marks(text: str) -> list[Segment]:
 
 # a digest's source in brackets closing the paragraph, after the quote's last sentence: "... [Gallup.]"
 _SOURCE_TAG = re.compile(r"[.?!…]\s*\[[^\[\]\n]{1,40}\]$")
+
+# the attribution of a quote whose closing mark is missing: "“... what papers to keep, said Kessel, whose ..."
+_CUE_INSIDE = re.compile(r",\s(?:said|says|added|adds)\s[A-Z][a-z]+\b[^“”\"]*$")
 
 # a markup tag left in the text (an embedded post: <tweet author="@x" datetime="...">): its
 # attribute values are no quotes
