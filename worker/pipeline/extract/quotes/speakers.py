@@ -20,6 +20,7 @@ from worker.pipeline.extract.quotes.antecedents import (
     main_subject,
     noun_gender,
     person_like,
+    who_clause,
 )
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, speaker_span
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
@@ -56,9 +57,13 @@ class Resolver:
             for lo, hi in spans:
                 for i in range(lo, hi):
                     self.ent_of[i] = n
-            antecedent = ent.type == "person" and person_like(doc, spans, len(ent.name.split()))
+            # a name the small model typed a place or product that a "who" clause describes ("Rihanna, who was
+            # honored ..."): a person for the pronoun step
+            described = ent.type in ("place", "product") and any(who_clause(doc, hi) for _, hi in spans)
+            person = ent.type == "person" or described
+            antecedent = described or (person and person_like(doc, spans, len(ent.name.split())))
             for m, (lo, _) in zip(ent.mentions, spans, strict=True):
-                if ent.type == "person":
+                if person:
                     if antecedent and lo < len(doc) and not in_quote[lo] and not self._modifier(m.end):
                         self.person_at.append((lo, n))
                     g = g or honorific_gender(m.attributes.get("honorific", ""))
