@@ -76,9 +76,12 @@ def pair_marks(text: str) -> list[Segment]:
             opening = mark.opening if mark.opening is not None else open_at is None
             if opening:
                 if open_at is not None:
-                    # two openings: keep the first part when it reads as a finished quote
+                    # two openings: keep the first part when it reads as a finished quote, unless the first is
+                    # a stray straight mark before a curly one that no straight mark closes ('"Trump tried ...,
+                    # interjecting, “Only Rosie.”')
                     s, e = strip_span(text, open_at + width, mark.pos)
-                    if e > s and text[e - 1] in ".,?!":
+                    stray = text[open_at] == '"' and text[mark.pos] == "“" and '"' not in text[mark.pos : pend]
+                    if e > s and text[e - 1] in ".,?!" and not stray:
                         segments.append(Segment(s, e))
                 if first and left_open and text[pstart : mark.pos].strip() == "":
                     reopened = True
