@@ -10,6 +10,7 @@ from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     DOUBLE_APOSTROPHE,
     MAX_ANCESTOR_STEPS,
+    PERSON_NOUNS,
     QUOTE_NOUNS,
     SUBJECT_DEPS,
 )
@@ -97,7 +98,8 @@ def introduced(
         return None
     cue = Cue(root, root.idx + len(root), subj)
     resolver.resolve(cue, record=False)
-    if cue.speaker is None or (subj.pos_ == "NOUN" and cue.speaker_entity is None):
+    people = subj.tag_ == "NNS" and subj.lower_[:-1] in PERSON_NOUNS  # "Obama's first five questioners ranged ...:"
+    if cue.speaker is None or (subj.pos_ == "NOUN" and cue.speaker_entity is None and not people):
         return None  # "The message was clear:" names nobody
     resolver.history.append(cue)
     return cue
