@@ -207,6 +207,7 @@ class Resolver:
         nxt = head.i + 2
         if (
             head.pos_ == "NOUN"
+            and head.lower_ not in READERS  # "According to the statement, Kelly met ..."
             and nxt < len(self.doc)
             and self.doc[head.i + 1].text == ","
             and self.ent_of[nxt] >= 0
