@@ -20,7 +20,7 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool], surnames: frozenset
     named = (
         _name_after_quote(doc, verb, in_quote)
         or _name_before_aside(doc, verb, in_quote)
-        or _name_right_before(doc, verb)
+        or name_right_before(doc, verb)
     )
     if named is not None:
         return named
@@ -62,7 +62,7 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool], surnames: frozenset
     return found
 
 
-def _name_right_before(doc: Doc, verb: Token) -> Token | None:
+def name_right_before(doc: Doc, verb: Token) -> Token | None:
     """ "At a rally in Ohio, 62-year-old Brenda Johnson also railed against ...": a person's name right before the
     sentence's main verb (past its adverbs), which the parse hung on the phrase before; not a name further left."""
     i = verb.i - 1

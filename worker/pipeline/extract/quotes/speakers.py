@@ -24,6 +24,7 @@ from worker.pipeline.extract.quotes.antecedents import (
 )
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, speaker_span
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
+from worker.pipeline.extract.quotes.nearby import name_right_before
 from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
@@ -174,7 +175,9 @@ class Resolver:
                 node = node.head  # "sent out an email appeal", "an email fundraising appeal"
             node = node.head if node.dep_ == "pobj" else node
             if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
-                subj = subject_of(node.head)
+                # (the name right before it, where the parse hung it on a fronted phrase: "At a rally in Concord,
+                # N.H., 14-year-old Aubrey Pelletier hoisted a sign that read ...")
+                subj = subject_of(node.head) or name_right_before(self.doc, node.head)
                 if subj is not None and subj.i != tok.i and not self.in_quote[subj.i] and subj.lower_ not in READERS:
                     return subj
             if i != noun.i:
