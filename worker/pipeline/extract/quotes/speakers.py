@@ -107,7 +107,7 @@ class Resolver:
                     None,
                 )
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
-                issued = self.issued_by(subj, cue.token)
+                issued = self.issued_by(subj, cue.token, own=True)
                 # "the statement said": the speaker is who issued it
                 if issued is not None and self.speak_for(cue, issued):
                     if record:
@@ -152,7 +152,7 @@ class Resolver:
         """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
         return [prev for prev in self.history if prev.token.i < cue.token.i]
 
-    def issued_by(self, noun: Token, cue: Token) -> Token | None:
+    def issued_by(self, noun: Token, cue: Token, own: bool = False) -> Token | None:
         """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
         it is the object of ("Fox News said in a statement", "Henry added the caption"), here or at an
         earlier mention of the same noun within two paragraphs."""
@@ -163,8 +163,10 @@ class Resolver:
             if tok.lower_ not in forms or self.in_quote[i]:
                 continue
             poss = next((c for c in tok.children if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME")), None)
-            if poss is not None and poss.pos_ in ("PROPN", "NOUN") and not self.in_quote[poss.i]:
-                return poss
+            if poss is None or self.in_quote[poss.i]:
+                pass
+            elif poss.pos_ in ("PROPN", "NOUN") or (own and poss.lower_ in ("his", "her") and i == noun.i):
+                return poss  # "his self-published book ... includes one on “...”": "his" as "he", of the cue's subject
             # "a story by the website Politico says", "Thursday's memo from the panel"
             by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
             author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
