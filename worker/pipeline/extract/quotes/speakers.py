@@ -282,6 +282,8 @@ class Resolver:
                 continue
             if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
                 continue
+            if tok.pos_ == "AUX" and (k == 0 or "\n" in doc[k - 1].text or doc[k - 1].text in (".", "?", "!")):
+                continue  # a question: "Was Szlachta satisfied with the answer?"
             return False
         return True
 
