@@ -238,10 +238,9 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     return subj
 
 
-def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
-    """ "Flea shared the news last week, writing “...”", "when Sanders protesters interrupted her speech,
-    shouting “...”": a speech participle after a comma, which the parse gave no subject that can speak, is
-    said by the subject of the clause right before the comma."""
+def _clause_before_comma(doc: Doc, verb: Token) -> Token | None:
+    """For a speech participle between a comma and an opening mark (", writing “"), the verb the word
+    before the comma hangs on (at most six heads up)."""
     i = verb.i
     if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
         return None
@@ -250,7 +249,16 @@ def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
         if node.pos_ in ("VERB", "AUX") or node.head is node:
             break
         node = node.head
-    if node.pos_ not in ("VERB", "AUX") or node.i >= i:
+    return node
+
+
+def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
+    """ "Flea shared the news last week, writing “...”", "when Sanders protesters interrupted her speech,
+    shouting “...”": a speech participle after a comma, which the parse gave no subject that can speak, is
+    said by the subject of the clause right before the comma."""
+    i = verb.i
+    node = _clause_before_comma(doc, verb)
+    if node is None or node.pos_ not in ("VERB", "AUX") or node.i >= i:
         return None
     subj = subject_of(node)
     if subj is None or subj.i >= i or not (may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
@@ -263,14 +271,10 @@ def _participle_of_relative(doc: Doc, verb: Token) -> Token | None:
     right after a relative clause that no comma opened is said by that clause's own subject, whatever verb the
     parse hung the participle on."""
     i = verb.i
-    if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
+    node = _clause_before_comma(doc, verb)
+    if node is None or node.dep_ != "relcl" or node.i >= i or node.left_edge.i < 1:
         return None
-    node = doc[i - 2]
-    for _ in range(6):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
-            break
-        node = node.head
-    if node.dep_ != "relcl" or node.i >= i or node.left_edge.i < 1 or doc[node.left_edge.i - 1].text == ",":
+    if doc[node.left_edge.i - 1].text == ",":
         return None
     subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or not (may_speak(subj) or can_speak(subj)):

@@ -9,7 +9,7 @@ gives no speaker."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -130,7 +130,12 @@ class Resolver:
 
     def outer(self, cue: Cue, want: str) -> Cue | None:
         """The compatible attribution that reports ``cue`` ("He said ... and noted that Sanders has acknowledged
-        ...": the next "he said" is the reporter's, not Sanders')."""
+        ...": the next "he said" is the reporter's, not Sanders'); of known gender: "A campaign aide clarified
+        that Clinton misspoke ... she" is Clinton."""
+        return self.reporting(cue, lambda c: c.speaker is not None and c.is_person and c.gender == want)
+
+    def reporting(self, cue: Cue, fits: Callable[[Cue], bool]) -> Cue | None:
+        """The nearest attribution up to six heads above ``cue`` (whose reported clause holds it) that ``fits``."""
         by_token = {c.token.i: c for c in self.history}
         node = cue.token
         for _ in range(6):
@@ -138,8 +143,8 @@ class Resolver:
                 return None
             node = node.head
             outer = by_token.get(node.i)
-            if outer is not None and outer.speaker is not None and outer.is_person and outer.gender == want:
-                return outer  # of known gender: "A campaign aide clarified that Clinton misspoke ... she" is Clinton
+            if outer is not None and fits(outer):
+                return outer
         return None
 
     def earlier(self, cue: Cue) -> list[Cue]:
