@@ -64,6 +64,8 @@ DOCUMENT_NOUNS = frozenset(
     "tweet interview memo notice piece story article editorial op-ed column study poll survey book paper "
     "email video ad".split()
 )
+# participles of a document's reader, not its issuer: "a letter from the Legion obtained by The Associated Press"
+HANDLED_BY = frozenset("obtained reviewed seen viewed received acquired".split())
 # nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
 NOMINAL_CUES = frozenset(
     "accusation accusations claim claims assertion remark remarks comment comments suggestion pledge promise "

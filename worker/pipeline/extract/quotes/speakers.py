@@ -27,6 +27,7 @@ from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     GROUP_QUANTIFIERS,
+    HANDLED_BY,
     ORG_WORDS,
     PERSON_NOUNS,
     PRONOUNS,
@@ -204,8 +205,12 @@ class Resolver:
             return self.ent_of[nxt]  # "the presumptive GOP nominee, Donald Trump, tweeted"
         if head.pos_ != "PROPN" and head.lower_ not in DOCUMENT_NOUNS:
             return None  # "the U.S. president", "the Chinese leader": a description, not "U.S."
-        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer
-        to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"] if head.pos_ != "PROPN" else []
+        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer, nor who
+        # handled the document ("a letter from the Legion obtained by The Associated Press")
+        to: list[Token] = []
+        if head.pos_ != "PROPN":
+            to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"]
+            to += [t for t in self.doc[head.i : hi] if t.dep_ == "acl" and t.lower_ in HANDLED_BY]
         hits = [
             n
             for i in range(lo, hi)
