@@ -80,6 +80,10 @@ def find_cues(doc: Doc) -> list[Cue]:
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
                 cues.append(Cue(token, token.idx + len(token), poss, nominal=True))
+                be = token.head
+                if token.dep_ == "nsubj" and be.lemma_ == "be" and any(_that_clause(c, be) for c in be.children):
+                    # "Ortiz's answer was that the plan “will never pass”": the copula reports the clause
+                    cues.append(Cue(be, be.idx + len(be), poss))
         elif (
             low in ("issued", "issues", "released", "releases")
             and token.pos_ == "VERB"
@@ -99,6 +103,15 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _that_clause(clause: Token, verb: Token) -> bool:
+    """ "... was that the plan ...": a clause opened by "that" after the verb."""
+    return (
+        clause.dep_ == "ccomp"
+        and clause.i > verb.i
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    )
 
 
 def _bare_attribution(doc: Doc, verb: Token) -> bool:
