@@ -62,7 +62,7 @@ REPORTING_VERBS = (
 DOCUMENT_NOUNS = frozenset(
     "statement statements readout report reports release communique communiqué transcript filing letter post "
     "tweet interview memo notice piece story article editorial op-ed column study poll survey book paper "
-    "email video ad".split()
+    "email video ad resolution lawsuit suit indictment ruling".split()
 )
 # participles of a document's reader, not its issuer: "a letter from the Legion obtained by The Associated Press"
 HANDLED_BY = frozenset("obtained reviewed seen viewed received acquired".split())

@@ -211,6 +211,8 @@ class Resolver:
         if head.pos_ != "PROPN":
             to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"]
             to += [t for t in self.doc[head.i : hi] if t.dep_ == "acl" and t.lower_ in HANDLED_BY]
+            # "a lawsuit filed by Yulia Tymoshenko, a former prime minister of Ukraine": the name, not its appositive
+            to += [t for t in self.doc[head.i + 1 : hi] if t.dep_ == "appos" and self.ent_of[t.head.i] >= 0]
         hits = [
             n
             for i in range(lo, hi)
