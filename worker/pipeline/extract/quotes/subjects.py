@@ -64,6 +64,10 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "xcomp" and node.head.dep_ == "acomp" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "Trump was quick to add", "she was careful to note"
             continue
+        purpose = _purpose_of(node)
+        if purpose is not None:
+            node = purpose  # "The judge pointed to a previous case to say that ...": the infinitive is the judge's
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
@@ -80,6 +84,23 @@ def subject_of(verb: Token) -> Token | None:
             # "arguing" to the reported clause; the participle is the main clause's
             node = node.head
     return None
+
+
+def _purpose_of(verb: Token) -> Token | None:
+    """The verb whose object an infinitive of saying was hung on ("pointed to a case to say", "used the
+    interview to argue"): the parse made the infinitive a relative clause of the object noun."""
+    noun = verb.head
+    if verb.dep_ not in ("relcl", "acl") or verb.lower_ not in SPEECH_VERBS or noun.pos_ != "NOUN":
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "by" for c in noun.children):
+        return None  # "any attempt by party leaders to declare ...": theirs
+    governor = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+    subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
+    if noun.dep_ not in ("pobj", "dobj") or governor.pos_ != "VERB" or subject is None or not may_speak(subject):
+        return None
+    return governor
 
 
 def _relative(verb: Token) -> Token | None:
