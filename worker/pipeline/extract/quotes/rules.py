@@ -153,6 +153,8 @@ PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "
 # a part of a group as a subject, who speaks for itself: "Some chanted", "most said", "another tweeted",
 # "those surveyed said"
 GROUP_QUANTIFIERS = frozenset("some most many several others another few both all those".split())
+# someone the text leaves unnamed, who speaks as such: "Someone called it a “quiet revolution”"
+UNNAMED = frozenset({"someone", "somebody"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # modals that are also names: "Will wrote", "May said" (a capitalized modal with no subject is the person)
 NAME_MODALS = frozenset({"Will", "May"})

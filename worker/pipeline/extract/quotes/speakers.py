@@ -32,6 +32,7 @@ from worker.pipeline.extract.quotes.rules import (
     PERSON_NOUNS,
     PRONOUNS,
     READERS,
+    UNNAMED,
 )
 from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
 
@@ -113,6 +114,10 @@ class Resolver:
                 self.set(cue, n)
             elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
+            elif subj.lower_ in UNNAMED and (subj.head == cue.token or cue.token.lower_ == "according"):
+                # the cue's own subject, not one it inherits through a broken parse ("someone shouted, “X,” Beck
+                # joked": "joked" hung on "shouted")
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # no antecedent of "he"
             elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
