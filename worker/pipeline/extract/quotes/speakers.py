@@ -114,6 +114,10 @@ class Resolver:
                 self.set(cue, n)
             elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
+            elif subj.pos_ == "NUM" and any(c.dep_ == "quantmod" and c.lower_ in ("in", "of") for c in subj.children):
+                # a share of those polled: "About four in 10 said"
+                cue.speaker_start = subj.left_edge.idx
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()
             elif subj.lower_ in UNNAMED and (subj.head == cue.token or cue.token.lower_ == "according"):
                 # the cue's own subject, not one it inherits through a broken parse ("someone shouted, “X,” Beck
                 # joked": "joked" hung on "shouted")
