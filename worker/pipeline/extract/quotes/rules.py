@@ -153,6 +153,9 @@ PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "
 # a part of a group as a subject, who speaks for itself: "Some chanted", "most said", "another tweeted",
 # "those surveyed said"
 GROUP_QUANTIFIERS = frozenset("some most many several others another few both all those".split())
+# passive speech verbs whose "by" agent is the one speaking ("after being warned by Moscow that ..."); not
+# "as reported by", "echoed by", "mentioned by", whose agent passes on someone else's words
+AGENT_SPEAKS = frozenset("asked warned described urged".split())
 # someone the text leaves unnamed, who speaks as such: "Someone called it a “quiet revolution”"
 UNNAMED = frozenset({"someone", "somebody"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})

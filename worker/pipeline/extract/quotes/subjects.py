@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from worker.pipeline.extract.quotes.rules import (
+    AGENT_SPEAKS,
     COMPLEMENT_DEPS,
     INHERIT_DEPS,
     NAME_MODALS,
@@ -24,6 +25,10 @@ def subject_of(verb: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ == "aux" and child.tag_ == "MD" and child.text in NAME_MODALS and child.i < verb.i:
                 return child  # "Will wrote", "May said": a name read as the modal (a question has a subject)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if by is not None and verb.lower_ in AGENT_SPEAKS and by.lower_ not in READERS:
+        return by  # "Asked by Thrush if Clinton “gets” race", "as described by Comey": the passive's agent
     node = verb
     for _ in range(4):
         # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
