@@ -63,14 +63,15 @@ def test_a_bridging_article_merges_two_stories_and_the_merge_can_be_undone(db_se
 
 def test_a_story_s_figures_are_stored_apart_from_its_words(db_session: Session) -> None:
     tag = uuid.uuid4().hex[:8]
-    article = _article(db_session, _text(tag, "A 5.6 magnitude quake hurt 12 people in Quellmoor."))
+    article = _article(db_session, _text(tag, "A 5.6 magnitude quake injured 12 people in Quellmoor."))
     linking.link_article(db_session, article.id)
     assert article.story_id is not None
     (story,) = linking.load_story_profiles(db_session, [article.story_id])
     assert story.figure_articles == 1
     figures = {story_figures.figure_marker("5.6"): 1, story_figures.figure_marker("12"): 1}
     measures = {story_figures.measure_marker("5.6"): 1, story_figures.ANY_MEASURE: 1}  # its stated magnitude
-    assert story.figures == figures | measures
+    tolls = {story_figures.toll_marker("12"): 1, story_figures.ANY_TOLL: 1}  # its stated toll
+    assert story.figures == figures | measures | tolls
     assert story.terms and all(t >= 0 for t in story.terms)  # the word vector holds no figure marker
 
 

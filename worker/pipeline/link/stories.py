@@ -16,8 +16,8 @@ Monday"), when either side is undated: reports of one event name its weekday. An
 about one person, against a story clearly about another where neither names the other's, is evidence
 against (two running backs of one team put on injured reserve). So are figures (see story_figures): an
 article naming numbers none of the story's articles names is evidence against, and so, on top, is an
-article stating measures (a magnitude, a sum) none of the story's articles states. The article joins the best story
-scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
+article stating measures (a magnitude, a sum) or tolls (five hurt) none of the story's articles states.
+The article joins the best story scoring at least JOIN_THRESHOLD, else it starts one; another story it also matches at
 BRIDGE_THRESHOLD or more was the same event seen before the bridge arrived, and is merged into it
 (reversibly), unless both stories already hold SETTLED_STORY articles: two stories that grew that
 far apart are two events. Candidates come from indexes (story entities, story words), never a scan.
@@ -39,11 +39,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from worker.pipeline.link.story_dates import event_year, named_days, named_weekdays
 from worker.pipeline.link.story_figures import (
     add_figures,
-    figure_evidence,
     figure_rows,
-    measure_evidence,
     named_figures,
     named_measures,
+    named_tolls,
+    number_evidence,
     split_figures,
 )
 
@@ -64,6 +64,7 @@ DAY_AGAINST = 0.7  # both name days, none near each other
 DAY_FOR = 1.6  # every story article naming days names one near the article's
 WEEKDAY_AGAINST = 0.7  # both name weekdays, the story's articles none of the article's
 WEEKDAY_FOR = 1.5  # every story article naming weekdays names one of the article's
+WEEKDAY_SPREAD = 4  # an article naming more weekdays tells of a week (a roundup), not of its event's day
 LEAD_MARGIN = 2.0  # a lead person weighs at least this many times the next person
 OTHER_LEAD = 0.7  # the article's and the story's lead people differ and neither names the other's
 STORY_TYPES = frozenset({"person", "organization", "place", "event", "group"})
@@ -90,6 +91,7 @@ class ArticleProfile:
     people: frozenset[int] = frozenset()  # which of its entities are people
     figures: frozenset[int] = frozenset()  # markers of the figures it names (see story_figures)
     measures: frozenset[str] = frozenset()  # the measures it states first (see story_figures)
+    tolls: frozenset[str] = frozenset()  # the counts of people killed or hurt it states first
 
 
 @dataclass
@@ -190,7 +192,7 @@ def split_markers(
 def marker_rows(article: ArticleProfile) -> dict[int, float]:
     """The marker terms joining adds to a story: the article's year, and the days, weekdays and figures it names."""
     rows = {year_marker(article.year): 1.0} if article.year is not None else {}
-    rows.update(figure_rows(article.figures, article.measures))
+    rows.update(figure_rows(article.figures, article.measures, article.tolls))
     for marker, named in ((day_marker, article.days), (weekday_marker, article.weekdays)):
         if named:
             rows[marker(0)] = 1.0
@@ -282,13 +284,15 @@ def day_evidence(article: ArticleProfile, story: StoryProfile) -> float:
 def weekday_evidence(article: ArticleProfile, story: StoryProfile) -> float:
     """Both name weekdays and a side is undated: WEEKDAY_AGAINST when the story's articles name
     none of the article's, up to WEEKDAY_FOR as more of them name one; else no evidence (1). With
-    dates on both sides the dates say more (follow-ups name later weekdays)."""
+    dates on both sides the dates say more (follow-ups name later weekdays). An article naming
+    most of the week (over WEEKDAY_SPREAD days) shares one with any story: no evidence for."""
     if not article.weekdays or not story.weekday_articles:
         return 1.0
     if article.day is not None and story.first_date is not None:
         return 1.0
     support = max(story.weekdays[w] for w in article.weekdays) / story.weekday_articles
-    return WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
+    evidence = WEEKDAY_AGAINST + (WEEKDAY_FOR - WEEKDAY_AGAINST) * min(1.0, support)
+    return min(evidence, 1.0) if len(article.weekdays) > WEEKDAY_SPREAD else evidence
 
 
 def lead_person(entities: dict[int, float], people: frozenset[int]) -> int | None:
@@ -321,8 +325,7 @@ def similarity(article: ArticleProfile, story: StoryProfile) -> float:
     if not article.entities:  # nothing named: the words alone
         content = words
     dates = time_evidence(article, story) * day_evidence(article, story) * weekday_evidence(article, story)
-    figures = figure_evidence(article.figures, story.figures, story.figure_articles)
-    figures *= measure_evidence(article.measures, story.figures)
+    figures = number_evidence(article.figures, article.measures, article.tolls, story.figures, story.figure_articles)
     return content * dates * lead_evidence(article, story) * figures
 
 
@@ -350,8 +353,8 @@ def article_profile_of(
     """The article's profile from its text (title and body), publication day and vectors."""
     people = people & entities.keys()
     days, weekdays, figures = named_days(text, day), named_weekdays(text), named_figures(text)
-    year, measures = event_year(text, day), named_measures(text)
-    return ArticleProfile(entities, terms, day, year, days, weekdays, people, figures, measures)
+    year, measures, tolls = event_year(text, day), named_measures(text), named_tolls(text)
+    return ArticleProfile(entities, terms, day, year, days, weekdays, people, figures, measures, tolls)
 
 
 def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
@@ -370,7 +373,7 @@ def add_to_story(story: StoryProfile, article: ArticleProfile) -> None:
     story.weekdays.update(article.weekdays)
     story.weekday_articles += bool(article.weekdays)
     story.people |= article.people
-    add_figures(story.figures, article.figures, article.measures)
+    add_figures(story.figures, article.figures, article.measures, article.tolls)
     story.figure_articles += bool(article.figures)
     story.articles += 1
 

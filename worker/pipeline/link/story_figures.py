@@ -12,7 +12,8 @@ Measures are the figures that state an event's size: decimals ("a 5.6 magnitude 
 millions or more ("$160 million", "€2m"), compared by value; not shares ("83.3 percent": a poll's).
 A report states its own event's first; further down it may name other events' (an earlier quake's
 magnitude, the last heist's haul), so the measures of its first sentence naming any stand for the
-article."""
+article. So do tolls, the counts of people killed or hurt its first sentence stating any states
+("five wounded", "killing at least 10 people"): two quakes on one island, five hurt against ten dead."""
 
 from __future__ import annotations
 
@@ -20,17 +21,31 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 FIGURE_AGAINST = 0.7  # both name figures, the story's articles none of the article's
 FIGURE_FOR = 1.0  # shared figures are common (counts, times): no boost, only the absence counts
 SUM_SPREAD = 1  # sums this many powers of two apart agree (one sum in two currencies, or estimated twice)
 MEASURE_AGAINST = 0.7  # both name measures, the story's articles none of the article's
+TOLL_AGAINST = 0.8  # both state tolls, none agree (milder than measures: estimates of the hurt vary, 70 or 100)
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)")
 _YEAR = re.compile(r"(?:19[5-9]\d|20\d\d)")
 _SCALE = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _MEASURE = re.compile(
     r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?:[\s-]*(" + "|".join(_SCALE) + r")\b)?(?!\s*(?:%|per\s?cent))", re.I
+)
+_NUMBERS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
+_COUNT_WORDS = {w: n for n, w in enumerate((_NUMBERS + " eighteen nineteen twenty").split(), 2)}
+_COUNT = r"(\d+|" + "|".join(_COUNT_WORDS) + ")"  # not "one": "no one was hurt" states no toll
+_WHO = r"(?:(?:people|persons|others|civilians|students|children|soldiers|police(?:men)?|workers|passengers"
+_WHO += r"|of\s+them|were|are|have\s+been|had\s+been|was)\s+){0,2}"
+_ABOUT = r"(?:(?:at\s+least|about|some|nearly|more\s+than)\s+)?"
+_HARMING = r"(?:kill(?:s|ed|ing)|injur(?:es|ed|ing)|wound(?:s|ed|ing)|hurt(?:s|ing)?)"
+_TOLL = re.compile(
+    rf"\b{_COUNT}\s+{_WHO}(?:killed|dead|died|injured|hurt|wounded)\b"  # "five wounded", "10 people were killed"
+    rf"|\b{_HARMING}\s+{_ABOUT}{_COUNT}\b"  # "killing at least 10"
+    rf"|\btoll\s+(?:\w+\s+){{0,2}}?(?:to|at|of)\s+{_ABOUT}{_COUNT}\b",  # "the death toll rose to 10"
+    re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
@@ -66,15 +81,30 @@ def _measures(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _tolls(text: str) -> frozenset[str]:
+    counts = (next(c for c in m.groups() if c) for m in _TOLL.finditer(text))
+    return frozenset(c if c.isdigit() else str(_COUNT_WORDS[c.casefold()]) for c in counts if c != "0")
+
+
+def _first_stating(text: str, read: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """What ``read`` finds in the first sentence (the headline is one) where it finds anything."""
+    for line in text.splitlines():
+        for sentence in _SENTENCE_END.split(line):
+            if found := read(sentence):
+                return found
+    return frozenset()
+
+
 def named_measures(text: str) -> frozenset[str]:
     """The measures of the first sentence (the headline is one) that names any: decimals ("5.6"),
     and numbers of millions or more ("$160 million", "€2m") as their power of two ("$1.5 billion"
     = "1,500 million"; "2,000,000" is written as a count, not a sum); percentages are left out."""
-    for line in text.splitlines():
-        for sentence in _SENTENCE_END.split(line):
-            if found := _measures(sentence):
-                return found
-    return frozenset()
+    return _first_stating(text, _measures)
+
+
+def named_tolls(text: str) -> frozenset[str]:
+    """The tolls (people killed or hurt, as digits) of the first sentence that states any."""
+    return _first_stating(text, _tolls)
 
 
 def measure_marker(measure: str) -> int:
@@ -90,17 +120,30 @@ def _matching(measure: str) -> list[int]:
     return [measure_marker(f"sum {p}") for p in range(power - SUM_SPREAD, power + SUM_SPREAD + 1)]
 
 
-def figure_rows(figures: frozenset[int], measures: frozenset[str] = frozenset()) -> dict[int, float]:
-    """The marker terms an article's figures and measures add to its story."""
+def toll_marker(toll: str) -> int:
+    return figure_marker("@toll " + toll)
+
+
+ANY_TOLL = toll_marker("")  # the story's articles stating any toll
+
+
+def figure_rows(
+    figures: frozenset[int], measures: frozenset[str] = frozenset(), tolls: frozenset[str] = frozenset()
+) -> dict[int, float]:
+    """The marker terms an article's figures, measures and tolls add to its story."""
     rows = {ANY_FIGURE: 1.0, **dict.fromkeys(figures, 1.0)} if figures else {}
-    return rows | ({ANY_MEASURE: 1.0, **{measure_marker(m): 1.0 for m in measures}} if measures else {})
+    rows |= {ANY_MEASURE: 1.0, **{measure_marker(m): 1.0 for m in measures}} if measures else {}
+    return rows | ({ANY_TOLL: 1.0, **{toll_marker(t): 1.0 for t in tolls}} if tolls else {})
 
 
-def add_figures(story_figures: Counter[int], figures: frozenset[int], measures: frozenset[str]) -> None:
-    """What an article's figures and measures add to a story's counts, in memory (figures' "any"
-    count is kept apart by the caller, measures' is a marker among them as in storage)."""
-    story_figures.update(figures | {measure_marker(m) for m in measures})
+def add_figures(
+    story_figures: Counter[int], figures: frozenset[int], measures: frozenset[str], tolls: frozenset[str] = frozenset()
+) -> None:
+    """What an article's figures, measures and tolls add to a story's counts, in memory (figures'
+    "any" count is kept apart by the caller, measures' and tolls' are markers among them as in storage)."""
+    story_figures.update(figures | {measure_marker(m) for m in measures} | {toll_marker(t) for t in tolls})
     story_figures[ANY_MEASURE] += bool(measures)
+    story_figures[ANY_TOLL] += bool(tolls)
 
 
 def split_figures(terms: dict[int, float]) -> tuple[dict[int, float], Counter[int], int]:
@@ -129,3 +172,20 @@ def measure_evidence(measures: Iterable[str], story_figures: Counter[int]) -> fl
     if not measures or not story_figures[ANY_MEASURE]:
         return 1.0
     return 1.0 if any(story_figures[m] for measure in measures for m in _matching(measure)) else MEASURE_AGAINST
+
+
+def toll_evidence(tolls: Iterable[str], story_figures: Counter[int]) -> float:
+    """Both state tolls: TOLL_AGAINST when none of the story's articles states one of the article's
+    (five wounded against ten dead), else 1."""
+    tolls = list(tolls)
+    if not tolls or not story_figures[ANY_TOLL]:
+        return 1.0
+    return 1.0 if any(story_figures[toll_marker(t)] for t in tolls) else TOLL_AGAINST
+
+
+def number_evidence(
+    figures: Iterable[int], measures: Iterable[str], tolls: Iterable[str], story_figures: Counter[int], articles: int
+) -> float:
+    """The figure, measure and toll evidence together (``articles``: the story's articles naming figures)."""
+    figure = figure_evidence(figures, story_figures, articles)
+    return figure * measure_evidence(measures, story_figures) * toll_evidence(tolls, story_figures)

@@ -10,6 +10,7 @@ from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     DOUBLE_APOSTROPHE,
     MAX_ANCESTOR_STEPS,
+    QUOTE_NOUNS,
     SUBJECT_DEPS,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
@@ -174,6 +175,49 @@ def signed(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cu
         name = doc[names[0] : names[-1] + 1]
         cue.speaker, cue.speaker_entity = name.text.lstrip("-–—"), None
         cue.speaker_start, cue.speaker_end, cue.is_person = name.end_char - len(cue.speaker), name.end_char, True
+    return cue if cue.speaker is not None else None
+
+
+def signed_inside(doc: Doc, text: str, seg: Segment, resolver: Resolver) -> Cue | None:
+    """A pull quote signed on its own line inside its marks: "“... tax cuts.\nDean Baker, Center for Economic and
+    Policy Research.”" (the quoted text stops at the line's end; the closing mark follows the signature)."""
+    if text[seg.end : seg.end + 1] != "\n" or text[seg.end + 1 : seg.end + 2] == "\n":
+        return None
+    start = seg.end + 1
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end].rstrip()
+    signer = line.split(",")[0]
+    if line[-1:] not in ('"', "”") or "," not in line or not 2 <= len(signer.split()) <= 4 or not signer.istitle():
+        return None
+    lo_t, hi_t = resolver.tokens(start, start + len(signer))
+    names = [i for i in range(lo_t, hi_t) if doc[i].pos_ == "PROPN"]
+    if not names:
+        return None
+    cue = Cue(doc[lo_t], doc[lo_t].idx + len(doc[lo_t]), doc[names[-1]])
+    resolver.resolve(cue)
+    if cue.speaker_entity is None:  # a name the entity pass missed: the words of the line, not the parse's
+        cue.speaker, cue.speaker_start, cue.speaker_end, cue.is_person = signer, start, start + len(signer), True
+    return cue
+
+
+def named_after(doc: Doc, text: str, seg: Segment, hi: int, resolver: Resolver) -> Cue | None:
+    """ "“...” That quote from Commissioner Thomas Krebs appeared in ...": the sentence right after the quote names
+    whose words they were."""
+    j = hi
+    while j < len(doc) and doc[j].is_quote:
+        j += 1
+    if j + 3 >= len(doc) or "\n" in text[seg.end : doc[j].idx]:
+        return None
+    det, noun, prep = doc[j], doc[j + 1], doc[j + 2]
+    if det.lower_ not in ("that", "this", "the") or noun.lower_ not in QUOTE_NOUNS or prep.lower_ not in ("from", "by"):
+        return None
+    k = j + 3
+    while k < len(doc) and doc[k].pos_ == "PROPN" and k - j < 12:
+        k += 1
+    if k == j + 3:
+        return None
+    cue = Cue(noun, noun.idx + len(noun), doc[k - 1])
+    resolver.resolve(cue, record=False)
     return cue if cue.speaker is not None else None
 
 

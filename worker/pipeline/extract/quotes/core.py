@@ -15,8 +15,10 @@ from worker.pipeline.extract.quotes.attach import (
     cue_before,
     governing_cue,
     introduced,
+    named_after,
     same_or_next_paragraph,
     signed,
+    signed_inside,
 )
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
 from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by, subject_cue
@@ -109,12 +111,13 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             sent_of[i] = k
 
     resolver = Resolver(doc, entities, in_quote, authors)
+    surnames = frozenset(e.name.split()[-1] for e in entities if e.type == "person" and len(e.name.split()) > 1)
     cues = [c for c in find_cues(doc) if not in_quote[c.token.i]]
     for c in cues:
         if c.subject is not None and "\n" in text[min(c.subject.idx, c.token.idx) : max(c.subject.idx, c.token.idx)]:
             c.subject = subject_in_paragraph(c.subject, c.token, text)
         if c.subject is None or in_quote[c.subject.i]:
-            c.subject = nearby_name(doc, c.token, in_quote)
+            c.subject = nearby_name(doc, c.token, in_quote, surnames)
     for c in cues:
         resolver.resolve(c, record=not c.nominal)
     cues_by_sent: dict[int, list[Cue]] = {}
@@ -197,7 +200,10 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             # comma ("Clinton shared her anxiety with an audience, “I do not know ...”")
             lead = text[text.rfind("\n", 0, seg.start) + 1 : seg.start].rstrip(" “\"'")
             inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() or lead[-1:] == "," else None
-            if intro is not None:
+            signature = signed_inside(doc, text, seg, resolver) or named_after(doc, text, seg, hi, resolver)
+            if signature is not None:
+                cue = signature
+            elif intro is not None:
                 cue = intro
             elif inline is not None:
                 cue = inline

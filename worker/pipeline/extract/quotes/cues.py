@@ -17,7 +17,7 @@ from worker.pipeline.extract.quotes.rules import (
     READERS,
     SPEECH_VERBS,
 )
-from worker.pipeline.extract.quotes.subjects import may_speak, subject_of
+from worker.pipeline.extract.quotes.subjects import may_speak, nominal, subject_of
 
 
 @dataclass
@@ -49,6 +49,8 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif (
             low in SPEECH_VERBS or (low in POINT_FORMS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "out")
         ) and token.pos_ in ("VERB", "AUX"):
+            if _writers_aside(token):
+                continue
             if token.dep_ == "acl" and _subject_after_quote(doc, token.head):
                 # "“...!” the presumptive GOP nominee, Donald Trump, tweeted Sunday": the parse made the
                 # verb a participle of its own subject
@@ -76,6 +78,9 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif _bare_attribution(doc, token):
             # “...?” Hannity pressed. / Bystrom agreed. “...”: a person and a verb alone next to a quote
             cues.append(Cue(token, token.idx + len(token), subject_of(token)))
+        elif _verb_read_as_noun(doc, token):
+            # "“...,” the Saudis state in the white paper": the tagger took the verb for a noun the name modifies
+            cues.append(Cue(token, token.idx + len(token), doc[token.i - 1]))
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -111,6 +116,30 @@ def _that_clause(clause: Token, verb: Token) -> bool:
         clause.dep_ == "ccomp"
         and clause.i > verb.i
         and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    )
+
+
+def _verb_read_as_noun(doc: Doc, token: Token) -> bool:
+    """A speech verb tagged as a noun right after a quote's closing mark and a name: "“...,” the Danes state"."""
+    if token.pos_ != "NOUN" or token.lower_ not in SPEECH_VERBS or token.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    name = doc[token.i - 1] if token.i > 0 else None
+    return (
+        name is not None
+        and name.pos_ == "PROPN"
+        and name.dep_ == "compound"
+        and name.head.i == token.i
+        and _subject_after_quote(doc, token)
+    )
+
+
+def _writers_aside(verb: Token) -> bool:
+    """ "The mayor said, and I quote, “...”": the writer vouching for the words is no cue of its own."""
+    return (
+        verb.lower_ == "quote"
+        and verb.dep_ in ("conj", "parataxis")
+        and verb.head.lower_ in SPEECH_VERBS
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in verb.children)
     )
 
 
@@ -150,7 +179,12 @@ def _person_after(doc: Doc, verb: Token) -> Token | None:
 def _subject_after_quote(doc: Doc, noun: Token) -> bool:
     """The noun phrase opens right after a quote's closing mark, which a comma, "!" or "?" ends."""
     i = noun.left_edge.i
-    return noun.pos_ in ("NOUN", "PROPN") and i >= 2 and doc[i - 1].is_quote and doc[i - 2].text in (",", "!", "?")
+    return (
+        (noun.pos_ == "PROPN" or nominal(noun))
+        and i >= 2
+        and doc[i - 1].is_quote
+        and doc[i - 2].text in (",", "!", "?")
+    )
 
 
 def subject_in_paragraph(subject: Token, verb: Token, text: str) -> Token | None:
@@ -193,6 +227,8 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
         return subj
     if subj is None or not may_speak(subj):
         subj = _participle_of_clause(doc, verb) or subj
+    else:
+        subj = _participle_of_relative(doc, verb) or subj
     before = doc[verb.i - 1] if verb.i > 0 else None
     if subj is None and before is not None and _compound_name(before, verb):
         return before  # "“Go back to Univision,” Trump barked": the parse took the verb for a noun
@@ -231,6 +267,26 @@ def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
         return None
     subj = subject_of(node)
     if subj is None or subj.i >= i or not (may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
+        return None
+    return subj
+
+
+def _participle_of_relative(doc: Doc, verb: Token) -> Token | None:
+    """ "... the casino, where about 50 protesters had gathered on Wednesday, chanting “...”": a speech participle
+    right after a relative clause that no comma opened is said by that clause's own subject, whatever verb the
+    parse hung the participle on."""
+    i = verb.i
+    if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
+        return None
+    node = doc[i - 2]
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            break
+        node = node.head
+    if node.dep_ != "relcl" or node.i >= i or node.left_edge.i < 1 or doc[node.left_edge.i - 1].text == ",":
+        return None
+    subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or not (may_speak(subj) or can_speak(subj)):
         return None
     return subj
 

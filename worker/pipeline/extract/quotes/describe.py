@@ -147,8 +147,9 @@ class Describer:
                 best = key
         if topic is not None and best is not None and not best[0] and best[3] != topic:
             # someone stated to be a senator long ago is not "the senator" of a passage about another person
+            # (or the match disagrees on "former": "the former president" is not the sitting one)
             last_topic = self._fits(topic, head, mods)
-            if last_topic is not None and last_topic > best[2]:
+            if last_topic is not None and (last_topic > best[2] or not best[1]):
                 return topic
         return best[3] if best else None
 
@@ -156,11 +157,13 @@ class Describer:
         """Where person ``n`` (whom the passage is about) was last mentioned, if "the senator", "the Wisconsin
         Republican" may be them though no mention said so: no mention states another office, party or state."""
         low = head.lower_
+        # "the former president": one who held the office, which the sitting president matched did not
+        office = low in OFFICES or (low == "president" and "former" in mods)
         seen = [(start, w) for start, w in self.said.get(n, []) if start < head.idx]
-        if not seen or not (low in OFFICES or low in PARTY_WORDS or low in DEMONYMS):
+        if not seen or not (office or low in PARTY_WORDS or low in DEMONYMS):
             return None
         words = set().union(*(w for _, w in seen)) | self._nouns_nearby(n, head.idx)
-        if low in OFFICES and OTHER_ROLES & words and low not in words:
+        if office and OTHER_ROLES & words and low not in words:
             return None
         if (low == "republican" and words & {"democrat", "democratic"}) or (
             low in ("democrat", "democratic") and "republican" in words

@@ -77,6 +77,12 @@ def _subject_cue_from(
         named = subject_of(governing)
         if named is not None and named.pos_ in ("PROPN", "PRON"):
             node, subj = governing, named
+    if subj is None:
+        # a verb with no subject after a clause the parse made its complement: "Clinton supports “...,” opposes “...”"
+        prior = next((c for c in node.children if c.dep_ == "ccomp" and c.i < node.i), None)
+        earlier = subject_of(prior) if prior is not None else None
+        if prior is not None and earlier is not None and earlier.pos_ in ("PROPN", "PRON"):
+            node, subj = prior, earlier
     if subj is None or in_quote[subj.i] or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     cue = Cue(node, node.idx + len(node), subj)

@@ -8,10 +8,14 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.quotes.cues import can_speak
 
 
-def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
-    """A name next to a cue the parse gave no subject: "“...,” Ramos, 58, told AFP", "said Ramos"."""
-    if verb.lower_ == "according" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+def nearby_name(doc: Doc, verb: Token, in_quote: list[bool], surnames: frozenset[str] = frozenset()) -> Token | None:
+    """A name next to a cue the parse gave no subject: "“...,” Ramos, 58, told AFP", "said Ramos"; a person's
+    ``surnames`` the tagger read as another word right before the verb ("..., Early described it as")."""
+    if verb.lower_ == "according":
         return None
+    surname = _surname_before(doc, verb, surnames)  # (the tagger may read its verb as a participle too)
+    if surname is not None or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return surname
     sent = verb.sent
     named = _name_after_quote(doc, verb, in_quote) or _name_before_aside(doc, verb, in_quote)
     if named is not None:
@@ -52,6 +56,17 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:
     while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
         found = found.head
     return found
+
+
+def _surname_before(doc: Doc, verb: Token, surnames: frozenset[str]) -> Token | None:
+    """ "Told of the poll, Early described it as “...”": a person's surname right before the verb, inside its
+    sentence (so not capitalized for opening it), that the tagger read as an adverb or an adjective."""
+    if verb.i < 2:
+        return None
+    tok, prev = doc[verb.i - 1], doc[verb.i - 2]
+    if tok.text not in surnames or tok.pos_ not in ("ADV", "ADJ") or not tok.is_title:
+        return None
+    return None if prev.is_quote or prev.text in (".", "!", "?") or "\n" in prev.text else tok
 
 
 def _name_before_aside(doc: Doc, verb: Token, in_quote: list[bool]) -> Token | None:

@@ -90,6 +90,8 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
         cue.speaker, cue.is_person = r.author, True  # the writer of a first-person piece
     elif low in ORG_PRONOUNS:
         for prev in reversed(r.earlier(cue)[-2:]):
+            # the body that reported the last attribution ("The Post reported that Klein said ... It added")
+            prev = _body_reporting(r, prev) or prev
             if prev.speaker_entity is not None and not prev.is_person:
                 r.set(cue, prev.speaker_entity)
                 return
@@ -98,6 +100,20 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
             _document_pronoun(r, cue)
         else:
             _plural_antecedent(r, cue)
+
+
+def _body_reporting(r: Resolver, cue: Cue) -> Cue | None:
+    """The attribution of a body (not a person) whose reported clause holds ``cue``."""
+    by_token = {c.token.i: c for c in r.history}
+    node = cue.token
+    for _ in range(6):
+        if node.head is node:
+            return None
+        node = node.head
+        outer = by_token.get(node.i)
+        if outer is not None and outer.speaker_entity is not None and not outer.is_person:
+            return outer
+    return None
 
 
 def _plural_antecedent(r: Resolver, cue: Cue) -> None:

@@ -37,10 +37,11 @@ SPEECH_VERBS = (
         rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
         clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
         implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
-        tease wail exhort proclaim cry
+        tease wail exhort proclaim sing cry
         """
     )
     | IRREGULAR
+    | {"sang", "sung"}
 )
 # cues that follow a report verb first and take no object: "..., said Geert Wilders, founder of ..."
 INVERTED_CUES = frozenset("said says added adds".split())
@@ -66,6 +67,8 @@ DOCUMENT_NOUNS = frozenset(
 )
 # participles of a document's reader, not its issuer: "a letter from the Legion obtained by The Associated Press"
 HANDLED_BY = frozenset("obtained reviewed seen viewed received acquired".split())
+# "“...” That quote from X appeared ...": nouns that name the quoted words in the sentence after them
+QUOTE_NOUNS = frozenset("quote quotation remark line words comment quip statement".split())
 # nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
 NOMINAL_CUES = frozenset(
     "accusation accusations claim claims assertion remark remarks comment comments suggestion pledge promise "

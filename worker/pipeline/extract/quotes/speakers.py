@@ -34,7 +34,7 @@ from worker.pipeline.extract.quotes.rules import (
     READERS,
     UNNAMED,
 )
-from worker.pipeline.extract.quotes.subjects import person_noun, subject_of
+from worker.pipeline.extract.quotes.subjects import nominal, person_noun, subject_of
 
 # the parts of speech a group quantifier subject takes: "Some chanted", "most said", "One of his aides said"
 QUANTIFIER_POS = frozenset({"PRON", "DET", "ADJ", "ADV", "NOUN", "NUM"})
@@ -96,7 +96,8 @@ class Resolver:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
             n = self._description(cue, subj, lo, hi) if described(subj) else self._entity_in(subj, lo, hi)
-            if n is None and subj.tag_ == "MD":  # "Will wrote": the person of that surname
+            if n is None and (subj.tag_ == "MD" or subj.pos_ in ("ADV", "ADJ")) and subj.is_title:
+                # "Will wrote", "..., Early described": the person of that surname
                 n = next(
                     (k for k, e in enumerate(self.entities) if e.type == "person" and e.name.split()[-1] == subj.text),
                     None,
@@ -110,6 +111,9 @@ class Resolver:
                     return
             if n is None and not indefinite(subj):  # "a reporter", "one Sanders supporter": someone new
                 n = self._description(cue, subj, lo, hi)
+                if n is None and person_noun(subj) and self.history:
+                    # "a reporter asked Trump ... “...,” the businessman replied": the person asked
+                    n = self.asked(self.history[-1], cue, noun_gender(subj))
             if n is not None:
                 self.set(cue, n)
             elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
@@ -122,7 +126,7 @@ class Resolver:
                 # the cue's own subject, not one it inherits through a broken parse ("someone shouted, “X,” Beck
                 # joked": "joked" hung on "shouted")
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # no antecedent of "he"
-            elif subj.pos_ == "PROPN" or (subj.pos_ == "NOUN" and can_speak(subj)):
+            elif subj.pos_ == "PROPN" or (nominal(subj) and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
                 cue.is_person = (
@@ -170,7 +174,9 @@ class Resolver:
             author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
             if author is not None and not self.in_quote[author.i]:
                 return author
-            node = tok.head if tok.dep_ in ("pobj", "compound") else tok  # "sent out an email appeal"
+            node = tok
+            while node.dep_ == "compound" and node.head.i > node.i:
+                node = node.head  # "sent out an email appeal", "an email fundraising appeal"
             node = node.head if node.dep_ == "pobj" else node
             if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
                 subj = subject_of(node.head)
@@ -255,7 +261,7 @@ class Resolver:
         cue.is_person, cue.gender = by.is_person, by.gender
         return True
 
-    def asked(self, last: Cue | None, cue: Cue, want: str) -> int | None:
+    def asked(self, last: Cue | None, cue: Cue, want: str | None) -> int | None:
         """ "A reporter asked Sanders ... He replied": the person asked answers."""
         if (
             last is None
@@ -265,7 +271,7 @@ class Resolver:
             return None
         for child in last.token.children:
             n = self.ent_of[child.i] if child.dep_ == "dobj" else -1
-            if n >= 0 and self.entities[n].type == "person" and self.gender.get(n) in (None, want):
+            if n >= 0 and self.entities[n].type == "person" and want in (None, self.gender.get(n, want)):
                 return n
         return None
 

@@ -69,6 +69,11 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "xcomp" and node.head.dep_ == "acomp" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head  # "Trump was quick to add", "she was careful to note"
             continue
+        if node.dep_ == "acl" and node.tag_ == "VBD" and node.head.i == node.i - 1 and person_noun(node.head):
+            return node.head  # "when Rubio said ..., a man yelled “...”": a past tense the parse hung on its subject
+        if node.dep_ == "dobj" and node.tag_ == "VBG" and any(c.dep_ == "auxpass" for c in node.head.children):
+            node = node.head  # "the cleric, who ..., is shown lecturing: “...”": the parse made it the passive's object
+            continue
         purpose = _purpose_of(node)
         if purpose is not None:
             node = purpose  # "The judge pointed to a previous case to say that ...": the infinitive is the judge's
@@ -144,7 +149,8 @@ def _reporter_of_participle(verb: Token) -> Token | None:
     if verb.i + 2 >= len(doc) or doc[verb.i + 1].text not in (",", ":") or not doc[verb.i + 2].is_quote:
         return None
     clause = verb.head
-    while clause.dep_ in ("conj", "advcl") and clause.head.i < clause.i:
+    # (also out of a verb the reported clause governs: "X said Clinton will have to choose ..., saying, “...”")
+    while clause.dep_ in ("conj", "advcl", "xcomp") and clause.head.i < clause.i:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head.lower_ not in SPEECH_VERBS or clause.head.i > verb.i:
         return None
@@ -164,4 +170,17 @@ def person_noun(token: Token) -> bool:
     low = token.lower_
     return token.pos_ == "NOUN" and (
         low in PERSON_NOUNS or (low.endswith(("ist", "ian", "man", "woman", "person")) and low not in ("human",))
+    )
+
+
+def nominal(token: Token) -> bool:
+    """A noun, or an adjective or adverb the tagger took for one that heads a phrase with a determiner: "the
+    38-year-old", "this Obama look-alike"."""
+    if token.pos_ == "NOUN":
+        return True
+    # not an adjective whose noun comes later: "both the Democratic and the Republican platforms"
+    return (
+        token.pos_ in ("ADJ", "ADV")
+        and not any(c.dep_ in ("conj", "cc") for c in token.children)
+        and any(c.dep_ == "det" and c.i < token.i for c in token.children)
     )
