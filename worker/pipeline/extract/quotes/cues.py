@@ -351,4 +351,23 @@ def speaker_span(head: Token) -> tuple[int, int]:
             continue  # "seen by organizers as a “lifeboat”": the role is not who gives it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
+    if head.pos_ == "NOUN":
+        right = _group_end(head, right)  # "many marchers and spectators chanting": the whole group
     return left, right + 1
+
+
+def _group_end(head: Token, right: int) -> int:
+    """Where a list of common nouns that ``head`` opens ends ("friends, donors and advisers", "the front-runner and
+    former secretary of state"), if "and"/"or" closes it."""
+    doc, node, end = head.doc, head, right
+    while True:
+        nxt = next((c for c in node.children if c.dep_ == "conj" and c.pos_ == "NOUN" and c.i > end), None)
+        if nxt is None or nxt.left_edge.i != end + 2 or doc[end + 1].lower_ not in (",", "and", "or"):
+            break
+        node, end = nxt, nxt.i
+    if end == right or doc[node.left_edge.i - 1].lower_ not in ("and", "or"):
+        return right
+    for prep in node.rights:
+        if prep.dep_ == "prep" and not any(t.pos_ == "VERB" or t.is_quote for t in prep.subtree):
+            end = max(end, prep.right_edge.i)
+    return end
