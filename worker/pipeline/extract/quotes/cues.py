@@ -85,6 +85,10 @@ def find_cues(doc: Doc) -> list[Cue]:
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
                 cues.append(Cue(token, token.idx + len(token), poss, nominal=True))
+                be = token.head
+                if token.dep_ == "nsubj" and be.lemma_ == "be" and any(_that_clause(c, be) for c in be.children):
+                    # "Ortiz's answer was that the plan “will never pass”": the copula reports the clause
+                    cues.append(Cue(be, be.idx + len(be), poss))
         elif (
             low in ("issued", "issues", "released", "releases")
             and token.pos_ == "VERB"
@@ -104,6 +108,15 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _that_clause(clause: Token, verb: Token) -> bool:
+    """ "... was that the plan ...": a clause opened by "that" after the verb."""
+    return (
+        clause.dep_ == "ccomp"
+        and clause.i > verb.i
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    )
 
 
 def _verb_read_as_noun(doc: Doc, token: Token) -> bool:
@@ -342,4 +355,23 @@ def speaker_span(head: Token) -> tuple[int, int]:
             continue  # "seen by organizers as a “lifeboat”": the role is not who gives it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
+    if head.pos_ == "NOUN":
+        right = _group_end(head, right)  # "many marchers and spectators chanting": the whole group
     return left, right + 1
+
+
+def _group_end(head: Token, right: int) -> int:
+    """Where a list of common nouns that ``head`` opens ends ("friends, donors and advisers", "the front-runner and
+    former secretary of state"), if "and"/"or" closes it."""
+    doc, node, end = head.doc, head, right
+    while True:
+        nxt = next((c for c in node.children if c.dep_ == "conj" and c.pos_ == "NOUN" and c.i > end), None)
+        if nxt is None or nxt.left_edge.i != end + 2 or doc[end + 1].lower_ not in (",", "and", "or"):
+            break
+        node, end = nxt, nxt.i
+    if end == right or doc[node.left_edge.i - 1].lower_ not in ("and", "or"):
+        return right
+    for prep in node.rights:
+        if prep.dep_ == "prep" and not any(t.pos_ == "VERB" or t.is_quote for t in prep.subtree):
+            end = max(end, prep.right_edge.i)
+    return end

@@ -27,10 +27,12 @@ from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     GROUP_QUANTIFIERS,
+    HANDLED_BY,
     ORG_WORDS,
     PERSON_NOUNS,
     PRONOUNS,
     READERS,
+    UNNAMED,
 )
 from worker.pipeline.extract.quotes.subjects import nominal, person_noun, subject_of
 
@@ -116,6 +118,14 @@ class Resolver:
                 self.set(cue, n)
             elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
+            elif subj.pos_ == "NUM" and any(c.dep_ == "quantmod" and c.lower_ in ("in", "of") for c in subj.children):
+                # a share of those polled: "About four in 10 said"
+                cue.speaker_start = subj.left_edge.idx
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()
+            elif subj.lower_ in UNNAMED and (subj.head == cue.token or cue.token.lower_ == "according"):
+                # the cue's own subject, not one it inherits through a broken parse ("someone shouted, “X,” Beck
+                # joked": "joked" hung on "shouted")
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # no antecedent of "he"
             elif subj.pos_ == "PROPN" or (nominal(subj) and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
@@ -215,8 +225,14 @@ class Resolver:
             return self.ent_of[nxt]  # "the presumptive GOP nominee, Donald Trump, tweeted"
         if head.pos_ != "PROPN" and head.lower_ not in DOCUMENT_NOUNS:
             return None  # "the U.S. president", "the Chinese leader": a description, not "U.S."
-        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer
-        to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"] if head.pos_ != "PROPN" else []
+        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer, nor who
+        # handled the document ("a letter from the Legion obtained by The Associated Press")
+        to: list[Token] = []
+        if head.pos_ != "PROPN":
+            to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"]
+            to += [t for t in self.doc[head.i : hi] if t.dep_ == "acl" and t.lower_ in HANDLED_BY]
+            # "a lawsuit filed by Yulia Tymoshenko, a former prime minister of Ukraine": the name, not its appositive
+            to += [t for t in self.doc[head.i + 1 : hi] if t.dep_ == "appos" and self.ent_of[t.head.i] >= 0]
         hits = [
             n
             for i in range(lo, hi)
