@@ -178,6 +178,7 @@ class StorySummary(ORM):
     first_date: date | None  # None: no article of the story carries a date
     last_date: date | None
     article_count: int
+    merged_into_id: int | None  # set when a bridging article or a consolidation moved its articles there
 
 
 class StoryDetail(StorySummary):

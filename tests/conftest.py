@@ -6,12 +6,14 @@ its own Celery queue names, so runs never see each other's rows or messages. Ser
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -118,3 +120,17 @@ def parsed_text(path: Path) -> str:
     from worker.pipeline.parse.core import parse_document
 
     return parse_document(path.read_bytes(), path.name).text
+
+
+def run_at_once(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]], timeout: float) -> None:
+    """Each ``target(*args, start)`` in a spawned process of its own; all wait for one start event, so
+    they run at the same moment. Every process must exit cleanly within ``timeout`` seconds."""
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=target, args=(*args, start)) for target, args in jobs]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(timeout)
+        assert p.exitcode == 0

@@ -21,7 +21,7 @@ from tests.apidb import add_article
 from tests.services import free_port
 from worker.storage import linking
 from worker.storage.migrate import upgrade_to_head
-from worker.storage.models import Article, NearDuplicate, Quote
+from worker.storage.models import Article, NearDuplicate, Quote, Story
 
 BIG = 2**63
 ID_ROUTES = [
@@ -228,3 +228,16 @@ def test_503_while_postgres_is_stopped_and_200_once_it_is_back(tmp_path: Path) -
     finally:
         app.dependency_overrides.pop(get_session, None)
         server.cleanup()
+
+
+def test_a_merged_story_says_where_its_articles_went(
+    api: TestClient, corpus: dict[str, Any], db_session: Session
+) -> None:
+    live = api.get(f"/articles/{corpus['first']}").json()["story_id"]
+    apart = Story(title="moved away", article_count=0)
+    db_session.add(apart)
+    db_session.flush()
+    linking.merge_stories(db_session, apart.id, live, "test")
+    moved = api.get(f"/stories/{apart.id}").json()
+    assert moved["merged_into_id"] == live and moved["articles"] == []
+    assert api.get(f"/stories/{live}").json()["merged_into_id"] is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import uuid
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import register
+from tests.conftest import register, run_at_once
 from worker.pipeline.extract import Entity, Extraction, Mention, Quote
 from worker.pipeline.parse import parse_document
 from worker.storage import articles, linking
@@ -140,15 +139,7 @@ def test_parallel_workers_link_one_name_to_one_entity(database_url: str) -> None
     with get_sessionmaker()() as session:
         ids = [_article_with(session, _extraction(name, [name, f"Mr. {family}"])) for _ in range(4)]
         session.commit()
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    procs = [ctx.Process(target=_link_in_process, args=(database_url, i, start)) for i in ids]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    run_at_once([(_link_in_process, (database_url, i)) for i in ids], timeout=60)
     with get_sessionmaker()() as session:
         entities = session.execute(select(EntityRow).where(EntityRow.name == name)).scalars().all()
         assert len(entities) == 1 and entities[0].article_count == 4
@@ -184,15 +175,7 @@ def test_four_processes_link_one_story_without_duplicates(database_url: str) -> 
     with get_sessionmaker()() as session:
         ids = [_story_article(session, tag, family if i == 3 else full) for i in range(8)]
         session.commit()
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    procs = [ctx.Process(target=_link_many_in_process, args=(database_url, ids[i::4], start)) for i in range(4)]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    run_at_once([(_link_many_in_process, (database_url, ids[i::4])) for i in range(4)], timeout=120)
     with get_sessionmaker()() as session:
         canonical = session.execute(
             select(EntityRow.name).where(EntityRow.key.contains(tag), EntityRow.merged_into_id.is_(None))

@@ -4,7 +4,6 @@ the database (hand-made articles)."""
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +13,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tests.conftest import register
+from tests.conftest import register, run_at_once
+from tests.test_link import _link_many_in_process
 from worker.pipeline.extract import Extraction
 from worker.pipeline.link import stories
 from worker.pipeline.link.story_consolidation import (
@@ -229,17 +229,6 @@ def _unlinked(session: Session, title: str, words: list[str]) -> int:
     return article_id
 
 
-def _link_all(database_url: str, article_ids: list[int], start: Any) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    from worker.storage.db import get_sessionmaker
-
-    start.wait()
-    for article_id in article_ids:
-        with get_sessionmaker(database_url)() as session:
-            linking.link_article(session, article_id)
-            session.commit()
-
-
 def _consolidate_often(database_url: str, runs: int, start: Any) -> None:
     os.environ["DATABASE_URL"] = database_url
     from worker.storage.db import get_sessionmaker
@@ -258,16 +247,8 @@ def test_links_and_consolidations_at_once_leave_every_article_in_one_counted_liv
     with get_sessionmaker()() as session:  # committed: two events, words no other test uses
         ids = [_unlinked(session, f"Event {tag} {i}", [f"e{i % 2}{tag}{j}" for j in range(8)]) for i in range(10)]
         session.commit()
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    procs = [ctx.Process(target=_link_all, args=(database_url, ids[i::2], start)) for i in range(2)]
-    procs.append(ctx.Process(target=_consolidate_often, args=(database_url, 4, start)))
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    jobs = [(_link_many_in_process, (database_url, ids[i::2])) for i in range(2)]
+    run_at_once([*jobs, (_consolidate_often, (database_url, 4))], timeout=120)
     with get_sessionmaker()() as session:
         linked = session.execute(select(Article.id, Article.story_id).where(Article.id.in_(ids))).all()
         assert all(story_id is not None for _, story_id in linked)

@@ -94,7 +94,8 @@ def introduced(
         outer = _clause_verb(doc, root.head.i, resolver.in_quote)
         if outer is not None and outer.i < root.i:
             root, subj = outer, subject_of(outer)
-    if root is None or subj is None or subj.pos_ not in ("PROPN", "NOUN") or resolver.in_quote[subj.i]:
+    person = subj is not None and subj.lower_ in ("he", "she")  # "He then listed the qualities he wants:"
+    if root is None or subj is None or not (person or subj.pos_ in ("PROPN", "NOUN")) or resolver.in_quote[subj.i]:
         return None
     cue = Cue(root, root.idx + len(root), subj)
     resolver.resolve(cue, record=False)

@@ -196,9 +196,10 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             prev = prev if prev is not None and prev.token.i < lo else None
             intro = introduced(doc, text, seg, lo, cues_by_sent, sent_of, resolver)
             # words of its own paragraph before the quote ("Clinton supports “...”"), which a parse that ran the
-            # paragraph before into the sentence hid: the subject of the verb that governs it first
+            # paragraph before into the sentence hid: the subject of the verb that governs it first; also after a
+            # comma ("Clinton shared her anxiety with an audience, “I do not know ...”")
             lead = text[text.rfind("\n", 0, seg.start) + 1 : seg.start].rstrip(" “\"'")
-            inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() else None
+            inline = subject_cue(doc, lo, hi, in_quote, resolver) if lead[-1:].isalnum() or lead[-1:] == "," else None
             signature = signed_inside(doc, text, seg, resolver) or named_after(doc, text, seg, hi, resolver)
             if signature is not None:
                 cue = signature

@@ -85,6 +85,10 @@ def find_cues(doc: Doc) -> list[Cue]:
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
                 cues.append(Cue(token, token.idx + len(token), poss, nominal=True))
+                be = token.head
+                if token.dep_ == "nsubj" and be.lemma_ == "be" and any(_that_clause(c, be) for c in be.children):
+                    # "Ortiz's answer was that the plan “will never pass”": the copula reports the clause
+                    cues.append(Cue(be, be.idx + len(be), poss))
         elif (
             low in ("issued", "issues", "released", "releases")
             and token.pos_ == "VERB"
@@ -104,6 +108,15 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _that_clause(clause: Token, verb: Token) -> bool:
+    """ "... was that the plan ...": a clause opened by "that" after the verb."""
+    return (
+        clause.dep_ == "ccomp"
+        and clause.i > verb.i
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    )
 
 
 def _verb_read_as_noun(doc: Doc, token: Token) -> bool:
@@ -238,10 +251,9 @@ def cue_subject(doc: Doc, verb: Token) -> Token | None:
     return subj
 
 
-def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
-    """ "Flea shared the news last week, writing “...”", "when Sanders protesters interrupted her speech,
-    shouting “...”": a speech participle after a comma, which the parse gave no subject that can speak, is
-    said by the subject of the clause right before the comma."""
+def _clause_before_comma(doc: Doc, verb: Token) -> Token | None:
+    """For a speech participle between a comma and an opening mark (", writing “"), the verb the word
+    before the comma hangs on (at most six heads up)."""
     i = verb.i
     if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
         return None
@@ -250,7 +262,16 @@ def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
         if node.pos_ in ("VERB", "AUX") or node.head is node:
             break
         node = node.head
-    if node.pos_ not in ("VERB", "AUX") or node.i >= i:
+    return node
+
+
+def _participle_of_clause(doc: Doc, verb: Token) -> Token | None:
+    """ "Flea shared the news last week, writing “...”", "when Sanders protesters interrupted her speech,
+    shouting “...”": a speech participle after a comma, which the parse gave no subject that can speak, is
+    said by the subject of the clause right before the comma."""
+    i = verb.i
+    node = _clause_before_comma(doc, verb)
+    if node is None or node.pos_ not in ("VERB", "AUX") or node.i >= i:
         return None
     subj = subject_of(node)
     if subj is None or subj.i >= i or not (may_speak(subj) or (subj.pos_ == "NOUN" and can_speak(subj))):
@@ -263,14 +284,10 @@ def _participle_of_relative(doc: Doc, verb: Token) -> Token | None:
     right after a relative clause that no comma opened is said by that clause's own subject, whatever verb the
     parse hung the participle on."""
     i = verb.i
-    if verb.tag_ != "VBG" or i < 2 or doc[i - 1].text != "," or not (i + 1 < len(doc) and doc[i + 1].is_quote):
+    node = _clause_before_comma(doc, verb)
+    if node is None or node.dep_ != "relcl" or node.i >= i or node.left_edge.i < 1:
         return None
-    node = doc[i - 2]
-    for _ in range(6):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
-            break
-        node = node.head
-    if node.dep_ != "relcl" or node.i >= i or node.left_edge.i < 1 or doc[node.left_edge.i - 1].text == ",":
+    if doc[node.left_edge.i - 1].text == ",":
         return None
     subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or not (may_speak(subj) or can_speak(subj)):
@@ -338,4 +355,23 @@ def speaker_span(head: Token) -> tuple[int, int]:
             continue  # "seen by organizers as a “lifeboat”": the role is not who gives it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
+    if head.pos_ == "NOUN":
+        right = _group_end(head, right)  # "many marchers and spectators chanting": the whole group
     return left, right + 1
+
+
+def _group_end(head: Token, right: int) -> int:
+    """Where a list of common nouns that ``head`` opens ends ("friends, donors and advisers", "the front-runner and
+    former secretary of state"), if "and"/"or" closes it."""
+    doc, node, end = head.doc, head, right
+    while True:
+        nxt = next((c for c in node.children if c.dep_ == "conj" and c.pos_ == "NOUN" and c.i > end), None)
+        if nxt is None or nxt.left_edge.i != end + 2 or doc[end + 1].lower_ not in (",", "and", "or"):
+            break
+        node, end = nxt, nxt.i
+    if end == right or doc[node.left_edge.i - 1].lower_ not in ("and", "or"):
+        return right
+    for prep in node.rights:
+        if prep.dep_ == "prep" and not any(t.pos_ == "VERB" or t.is_quote for t in prep.subtree):
+            end = max(end, prep.right_edge.i)
+    return end

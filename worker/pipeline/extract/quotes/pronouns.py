@@ -104,16 +104,7 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
 
 def _body_reporting(r: Resolver, cue: Cue) -> Cue | None:
     """The attribution of a body (not a person) whose reported clause holds ``cue``."""
-    by_token = {c.token.i: c for c in r.history}
-    node = cue.token
-    for _ in range(6):
-        if node.head is node:
-            return None
-        node = node.head
-        outer = by_token.get(node.i)
-        if outer is not None and outer.speaker_entity is not None and not outer.is_person:
-            return outer
-    return None
+    return r.reporting(cue, lambda c: c.speaker_entity is not None and not c.is_person)
 
 
 def _plural_antecedent(r: Resolver, cue: Cue) -> None:

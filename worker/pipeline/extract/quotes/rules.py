@@ -63,8 +63,10 @@ REPORTING_VERBS = (
 DOCUMENT_NOUNS = frozenset(
     "statement statements readout report reports release communique communiqué transcript filing letter post "
     "tweet interview memo notice piece story article editorial op-ed column study poll survey book paper "
-    "email video ad".split()
+    "email video ad resolution lawsuit suit indictment ruling".split()
 )
+# participles of a document's reader, not its issuer: "a letter from the Legion obtained by The Associated Press"
+HANDLED_BY = frozenset("obtained reviewed seen viewed received acquired".split())
 # "“...” That quote from X appeared ...": nouns that name the quoted words in the sentence after them
 QUOTE_NOUNS = frozenset("quote quotation remark line words comment quip statement".split())
 # nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
@@ -154,6 +156,11 @@ PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | ORG_PRONOUNS | {"i", "we", "you", "
 # a part of a group as a subject, who speaks for itself: "Some chanted", "most said", "another tweeted",
 # "those surveyed said"
 GROUP_QUANTIFIERS = frozenset("some most many several others another few both all those".split())
+# passive speech verbs whose "by" agent is the one speaking ("after being warned by Moscow that ..."); not
+# "as reported by", "echoed by", "mentioned by", whose agent passes on someone else's words
+AGENT_SPEAKS = frozenset("asked warned described urged".split())
+# someone the text leaves unnamed, who speaks as such: "Someone called it a “quiet revolution”"
+UNNAMED = frozenset({"someone", "somebody"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # modals that are also names: "Will wrote", "May said" (a capitalized modal with no subject is the person)
 NAME_MODALS = frozenset({"Will", "May"})

@@ -9,7 +9,7 @@ gives no speaker."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -29,10 +29,12 @@ from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     GROUP_QUANTIFIERS,
+    HANDLED_BY,
     ORG_WORDS,
     PERSON_NOUNS,
     PRONOUNS,
     READERS,
+    UNNAMED,
 )
 from worker.pipeline.extract.quotes.subjects import nominal, person_noun, subject_of
 
@@ -122,6 +124,14 @@ class Resolver:
                 self.set(cue, n)
             elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
+            elif subj.pos_ == "NUM" and any(c.dep_ == "quantmod" and c.lower_ in ("in", "of") for c in subj.children):
+                # a share of those polled: "About four in 10 said"
+                cue.speaker_start = subj.left_edge.idx
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()
+            elif subj.lower_ in UNNAMED and (subj.head == cue.token or cue.token.lower_ == "according"):
+                # the cue's own subject, not one it inherits through a broken parse ("someone shouted, “X,” Beck
+                # joked": "joked" hung on "shouted")
+                cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # no antecedent of "he"
             elif subj.pos_ == "PROPN" or (nominal(subj) and can_speak(subj)):
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end]
                 # a name the entity pass dropped ("D’Souza replied"): a person unless it reads as a place or body
@@ -136,7 +146,12 @@ class Resolver:
 
     def outer(self, cue: Cue, want: str) -> Cue | None:
         """The compatible attribution that reports ``cue`` ("He said ... and noted that Sanders has acknowledged
-        ...": the next "he said" is the reporter's, not Sanders')."""
+        ...": the next "he said" is the reporter's, not Sanders'); of known gender: "A campaign aide clarified
+        that Clinton misspoke ... she" is Clinton."""
+        return self.reporting(cue, lambda c: c.speaker is not None and c.is_person and c.gender == want)
+
+    def reporting(self, cue: Cue, fits: Callable[[Cue], bool]) -> Cue | None:
+        """The nearest attribution up to six heads above ``cue`` (whose reported clause holds it) that ``fits``."""
         by_token = {c.token.i: c for c in self.history}
         node = cue.token
         for _ in range(6):
@@ -144,8 +159,8 @@ class Resolver:
                 return None
             node = node.head
             outer = by_token.get(node.i)
-            if outer is not None and outer.speaker is not None and outer.is_person and outer.gender == want:
-                return outer  # of known gender: "A campaign aide clarified that Clinton misspoke ... she" is Clinton
+            if outer is not None and fits(outer):
+                return outer
         return None
 
     def earlier(self, cue: Cue) -> list[Cue]:
@@ -221,8 +236,14 @@ class Resolver:
             return self.ent_of[nxt]  # "the presumptive GOP nominee, Donald Trump, tweeted"
         if head.pos_ != "PROPN" and head.lower_ not in DOCUMENT_NOUNS:
             return None  # "the U.S. president", "the Chinese leader": a description, not "U.S."
-        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer
-        to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"] if head.pos_ != "PROPN" else []
+        # "a letter to Attorney General Loretta Lynch asking ...": the addressee is not the issuer, nor who
+        # handled the document ("a letter from the Legion obtained by The Associated Press")
+        to: list[Token] = []
+        if head.pos_ != "PROPN":
+            to = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "to"]
+            to += [t for t in self.doc[head.i : hi] if t.dep_ == "acl" and t.lower_ in HANDLED_BY]
+            # "a lawsuit filed by Yulia Tymoshenko, a former prime minister of Ukraine": the name, not its appositive
+            to += [t for t in self.doc[head.i + 1 : hi] if t.dep_ == "appos" and self.ent_of[t.head.i] >= 0]
         hits = [
             n
             for i in range(lo, hi)

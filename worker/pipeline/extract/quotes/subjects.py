@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from worker.pipeline.extract.quotes.rules import (
+    AGENT_SPEAKS,
     COMPLEMENT_DEPS,
     INHERIT_DEPS,
     NAME_MODALS,
@@ -24,6 +25,10 @@ def subject_of(verb: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ == "aux" and child.tag_ == "MD" and child.text in NAME_MODALS and child.i < verb.i:
                 return child  # "Will wrote", "May said": a name read as the modal (a question has a subject)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if by is not None and verb.lower_ in AGENT_SPEAKS and by.lower_ not in READERS:
+        return by  # "Asked by Thrush if Clinton “gets” race", "as described by Comey": the passive's agent
     node = verb
     for _ in range(4):
         # the subject nearest the verb: a parse that ran a headline or a previous paragraph into the sentence
@@ -69,6 +74,10 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "dobj" and node.tag_ == "VBG" and any(c.dep_ == "auxpass" for c in node.head.children):
             node = node.head  # "the cleric, who ..., is shown lecturing: “...”": the parse made it the passive's object
             continue
+        purpose = _purpose_of(node)
+        if purpose is not None:
+            node = purpose  # "The judge pointed to a previous case to say that ...": the infinitive is the judge's
+            continue
         if node.dep_ not in INHERIT_DEPS or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
             return None
         participle = node.tag_ == "VBG" and node.dep_ == "conj"
@@ -85,6 +94,23 @@ def subject_of(verb: Token) -> Token | None:
             # "arguing" to the reported clause; the participle is the main clause's
             node = node.head
     return None
+
+
+def _purpose_of(verb: Token) -> Token | None:
+    """The verb whose object an infinitive of saying was hung on ("pointed to a case to say", "used the
+    interview to argue"): the parse made the infinitive a relative clause of the object noun."""
+    noun = verb.head
+    if verb.dep_ not in ("relcl", "acl") or verb.lower_ not in SPEECH_VERBS or noun.pos_ != "NOUN":
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "by" for c in noun.children):
+        return None  # "any attempt by party leaders to declare ...": theirs
+    governor = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+    subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
+    if noun.dep_ not in ("pobj", "dobj") or governor.pos_ != "VERB" or subject is None or not may_speak(subject):
+        return None
+    return governor
 
 
 def _relative(verb: Token) -> Token | None:
