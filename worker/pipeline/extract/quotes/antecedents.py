@@ -82,6 +82,16 @@ def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
     return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)
 
 
+def who_clause(doc: Doc, end: int) -> bool:
+    """The name that ends before token ``end`` has a relative clause with "who" ("Rihanna, who was honored ...")."""
+    if not 0 < end <= len(doc):
+        return False
+    return any(
+        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in SUBJECT_DEPS for w in c.children)
+        for c in doc[end - 1].children
+    )
+
+
 def closing_name(doc: Doc, ent_of: list[int], entities: list[Entity], subj: Token, verb: Token) -> Token | None:
     """ "The editor I was talking to, Tim Grieve, interrupted": the person's name set off by commas at the end of
     the subject's relative clause is the subject (the parse hung it inside the clause)."""

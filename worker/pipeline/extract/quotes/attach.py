@@ -10,6 +10,7 @@ from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     DOUBLE_APOSTROPHE,
     MAX_ANCESTOR_STEPS,
+    PERSON_NOUNS,
     QUOTE_NOUNS,
     SUBJECT_DEPS,
 )
@@ -79,6 +80,12 @@ def introduced(
             cue.speaker, cue.speaker_start, cue.speaker_end = name.text, name.start_char, name.end_char
         if cue.speaker is not None:
             return cue
+    source = _from_source(doc, start, colon)
+    if source is not None:
+        cue = Cue(doc[colon], doc[colon].idx + 1, source)
+        resolver.resolve(cue)
+        if cue.speaker is not None:
+            return cue
     # "Trump issued the following statement:": the subject of the introducing sentence, when a name
     root = _clause_verb(doc, colon - 1, resolver.in_quote)
     subj = subject_of(root) if root is not None else None
@@ -92,10 +99,24 @@ def introduced(
         return None
     cue = Cue(root, root.idx + len(root), subj)
     resolver.resolve(cue, record=False)
-    if cue.speaker is None or (subj.pos_ == "NOUN" and cue.speaker_entity is None):
+    people = subj.tag_ == "NNS" and subj.lower_[:-1] in PERSON_NOUNS  # "Obama's first five questioners ranged ...:"
+    if cue.speaker is None or (subj.pos_ == "NOUN" and cue.speaker_entity is None and not people):
         return None  # "The message was clear:" names nobody
     resolver.history.append(cue)
     return cue
+
+
+def _from_source(doc: Doc, start: int, colon: int) -> Token | None:
+    """ "... - More from the report:", "From the study:": a digest's label naming where the quote comes from, at the
+    sentence's start or after a dash."""
+    k = next((i + 1 for i in range(colon - 1, start - 1, -1) if doc[i].text in ("-", "–", "—")), start)
+    if k < colon and doc[k].lower_ == "more":
+        k += 1
+    if k >= colon or doc[k].lower_ != "from" or colon - k > 6:
+        return None
+    if any(doc[i].pos_ in ("VERB", "AUX") or doc[i].text == "," for i in range(k + 1, colon)):
+        return None
+    return next((c for c in doc[k].children if c.dep_ == "pobj" and c.i < colon), None)
 
 
 def _signed_line(doc: Doc, t: int) -> int | None:

@@ -76,9 +76,12 @@ def pair_marks(text: str) -> list[Segment]:
             opening = mark.opening if mark.opening is not None else open_at is None
             if opening:
                 if open_at is not None:
-                    # two openings: keep the first part when it reads as a finished quote
+                    # two openings: keep the first part when it reads as a finished quote, unless the first is
+                    # a stray straight mark before a curly one that no straight mark closes ('"Trump tried ...,
+                    # interjecting, “Only Rosie.”')
                     s, e = strip_span(text, open_at + width, mark.pos)
-                    if e > s and text[e - 1] in ".,?!":
+                    stray = text[open_at] == '"' and text[mark.pos] == "“" and '"' not in text[mark.pos : pend]
+                    if e > s and text[e - 1] in ".,?!" and not stray:
                         segments.append(Segment(s, e))
                 if first and left_open and text[pstart : mark.pos].strip() == "":
                     reopened = True
@@ -96,12 +99,25 @@ def pair_marks(text: str) -> list[Segment]:
             # mark is missing; accepted when the quote starts a clause
             if before == "" or before[-1] in ":,.?!—–":
                 s, e = strip_span(text, open_at + width, pend)
+                source = _SOURCE_TAG.search(text, s, e)
+                e = source.start() + 1 if source is not None else e  # "... states.” [Gallup.]" without its mark
+                cue = _CUE_INSIDE.search(text, s, e) if before == "" else None
+                if cue is not None:
+                    # "“... to keep, said Kessel, whose ...": the quote ends at its attribution
+                    segments.append(Segment(s, cue.start() + 1, reopened and open_at == _first_mark(text, pstart)))
+                    continue
                 nxt = text[pend:].lstrip()[:2]
                 if e > s and (nxt.startswith(("“", '"', DOUBLE_APOSTROPHE)) or text[e - 1] in ".?!,…"):
                     segments.append(Segment(s, e, reopened and open_at == _first_mark(text, pstart)))
                     left_open = True
     return segments
 
+
+# a digest's source in brackets closing the paragraph, after the quote's last sentence: "... [Gallup.]"
+_SOURCE_TAG = re.compile(r"[.?!…]\s*\[[^\[\]\n]{1,40}\]$")
+
+# the attribution of a quote whose closing mark is missing: "“... what papers to keep, said Kessel, whose ..."
+_CUE_INSIDE = re.compile(r",\s(?:said|says|added|adds)\s[A-Z][a-z]+\b[^“”\"]*$")
 
 # a markup tag left in the text (an embedded post: <tweet author="@x" datetime="...">): its
 # attribute values are no quotes

@@ -17,7 +17,11 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool], surnames: frozenset
     if surname is not None or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return surname
     sent = verb.sent
-    named = _name_after_quote(doc, verb, in_quote) or _name_before_aside(doc, verb, in_quote)
+    named = (
+        _name_after_quote(doc, verb, in_quote)
+        or _name_before_aside(doc, verb, in_quote)
+        or name_right_before(doc, verb)
+    )
     if named is not None:
         return named
     found: Token | None = None
@@ -56,6 +60,18 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool], surnames: frozenset
     while found.dep_ in ("compound", "flat") and found.head.pos_ == "PROPN" and 0 < found.head.i - found.i <= 3:
         found = found.head
     return found
+
+
+def name_right_before(doc: Doc, verb: Token) -> Token | None:
+    """ "At a rally in Ohio, 62-year-old Brenda Johnson also railed against ...": a person's name right before the
+    sentence's main verb (past its adverbs), which the parse hung on the phrase before; not a name further left."""
+    i = verb.i - 1
+    while i > 0 and doc[i].pos_ == "ADV":
+        i -= 1
+    name = doc[i]
+    if verb.dep_ != "ROOT" or name.pos_ != "PROPN" or name.ent_type_ != "PERSON" or name.i <= verb.sent.start:
+        return None
+    return name
 
 
 def _surname_before(doc: Doc, verb: Token, surnames: frozenset[str]) -> Token | None:

@@ -92,7 +92,7 @@ PERSON_NOUNS = frozenset(
     "daughter sister brother friend neighbor neighbour man woman girl boy immigrant refugee owner operator "
     "consultant adviser aide staffer insider guy lady gentleman kid child teen teenager citizen individual victim "
     "witness survivor relative colleague fan customer employee critic expert soldier fighter militant mogul tycoon "
-    "billionaire millionaire".split()
+    "billionaire millionaire questioner".split()
 )
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {

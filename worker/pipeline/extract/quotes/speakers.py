@@ -20,9 +20,11 @@ from worker.pipeline.extract.quotes.antecedents import (
     main_subject,
     noun_gender,
     person_like,
+    who_clause,
 )
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, speaker_span
 from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
+from worker.pipeline.extract.quotes.nearby import name_right_before
 from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
@@ -58,9 +60,13 @@ class Resolver:
             for lo, hi in spans:
                 for i in range(lo, hi):
                     self.ent_of[i] = n
-            antecedent = ent.type == "person" and person_like(doc, spans, len(ent.name.split()))
+            # a name the small model typed a place or product that a "who" clause describes ("Rihanna, who was
+            # honored ..."): a person for the pronoun step
+            described = ent.type in ("place", "product") and any(who_clause(doc, hi) for _, hi in spans)
+            person = ent.type == "person" or described
+            antecedent = described or (person and person_like(doc, spans, len(ent.name.split())))
             for m, (lo, _) in zip(ent.mentions, spans, strict=True):
-                if ent.type == "person":
+                if person:
                     if antecedent and lo < len(doc) and not in_quote[lo] and not self._modifier(m.end):
                         self.person_at.append((lo, n))
                     g = g or honorific_gender(m.attributes.get("honorific", ""))
@@ -103,7 +109,7 @@ class Resolver:
                     None,
                 )
             if n is None and subj.pos_ == "NOUN" and subj.lower_ in READERS:
-                issued = self.issued_by(subj, cue.token)
+                issued = self.issued_by(subj, cue.token, own=True)
                 # "the statement said": the speaker is who issued it
                 if issued is not None and self.speak_for(cue, issued):
                     if record:
@@ -161,7 +167,7 @@ class Resolver:
         """The attributions before ``cue``: a quote's weak cue is resolved after all the cues of the text."""
         return [prev for prev in self.history if prev.token.i < cue.token.i]
 
-    def issued_by(self, noun: Token, cue: Token) -> Token | None:
+    def issued_by(self, noun: Token, cue: Token, own: bool = False) -> Token | None:
         """Who issued a document: its possessor ("the campaign's statement"), or the subject of the verb
         it is the object of ("Fox News said in a statement", "Henry added the caption"), here or at an
         earlier mention of the same noun within two paragraphs."""
@@ -172,8 +178,10 @@ class Resolver:
             if tok.lower_ not in forms or self.in_quote[i]:
                 continue
             poss = next((c for c in tok.children if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME")), None)
-            if poss is not None and poss.pos_ in ("PROPN", "NOUN") and not self.in_quote[poss.i]:
-                return poss
+            if poss is None or self.in_quote[poss.i]:
+                pass
+            elif poss.pos_ in ("PROPN", "NOUN") or (own and poss.lower_ in ("his", "her") and i == noun.i):
+                return poss  # "his self-published book ... includes one on “...”": "his" as "he", of the cue's subject
             # "a story by the website Politico says", "Thursday's memo from the panel"
             by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
             author = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
@@ -184,7 +192,9 @@ class Resolver:
                 node = node.head  # "sent out an email appeal", "an email fundraising appeal"
             node = node.head if node.dep_ == "pobj" else node
             if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
-                subj = subject_of(node.head)
+                # (the name right before it, where the parse hung it on a fronted phrase: "At a rally in Concord,
+                # N.H., 14-year-old Aubrey Pelletier hoisted a sign that read ...")
+                subj = subject_of(node.head) or name_right_before(self.doc, node.head)
                 if subj is not None and subj.i != tok.i and not self.in_quote[subj.i] and subj.lower_ not in READERS:
                     return subj
             if i != noun.i:
@@ -217,6 +227,7 @@ class Resolver:
         nxt = head.i + 2
         if (
             head.pos_ == "NOUN"
+            and head.lower_ not in READERS  # "According to the statement, Kelly met ..."
             and nxt < len(self.doc)
             and self.doc[head.i + 1].text == ","
             and self.ent_of[nxt] >= 0
@@ -292,6 +303,8 @@ class Resolver:
                 continue
             if tok.pos_ in ("CCONJ", "DET", "ADJ") or (tok.pos_ == "PROPN" and tok.dep_ == "compound"):
                 continue
+            if tok.pos_ == "AUX" and (k == 0 or "\n" in doc[k - 1].text or doc[k - 1].text in (".", "?", "!")):
+                continue  # a question: "Was Szlachta satisfied with the answer?"
             return False
         return True
 
