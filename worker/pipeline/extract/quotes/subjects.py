@@ -21,6 +21,9 @@ def subject_of(verb: Token) -> Token | None:
     outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
+    described = description_before(verb)
+    if described is not None:
+        return described
     if not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         for child in verb.children:
             if child.dep_ == "aux" and child.tag_ == "MD" and child.text in NAME_MODALS and child.i < verb.i:
@@ -94,6 +97,32 @@ def subject_of(verb: Token) -> Token | None:
             # "arguing" to the reported clause; the participle is the main clause's
             node = node.head
     return None
+
+
+def description_before(verb: Token) -> Token | None:
+    """ "In the letter to the U.S. attorney, Channing Phillips - the Utah Republican asks ...": right before the
+    verb, a description the parse made an appositive of a name in the sentence's opening phrase is the subject."""
+    if verb.pos_ != "VERB":
+        return None
+    k = verb.i - 1
+    while k > verb.sent.start and verb.doc[k].dep_ == "advmod" and verb.doc[k].head == verb:
+        k -= 1  # "the Utah Republican also asks"
+    described = verb.doc[k]
+    if described.dep_ != "appos" or described.head.pos_ != "PROPN" or verb.sent[0].pos_ not in ("ADP", "SCONJ"):
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in described.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    return described if subject in (None, described.head) else None
+
+
+def subject_after(noun: Token) -> bool:
+    """The appositive is in fact the subject of the verb right after it (``description_before``), no role of
+    the name it follows."""
+    k = noun.i + 1
+    while k < len(noun.doc) and noun.doc[k].dep_ == "advmod" and noun.doc[k].head.pos_ == "VERB":
+        k += 1
+    return k < len(noun.doc) and description_before(noun.doc[k]) == noun
 
 
 def _purpose_of(verb: Token) -> Token | None:
