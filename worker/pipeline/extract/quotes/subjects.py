@@ -14,6 +14,7 @@ from worker.pipeline.extract.quotes.rules import (
     READERS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
+    WEEKDAYS,
 )
 
 
@@ -47,6 +48,8 @@ def subject_of(verb: Token) -> Token | None:
                 if child.lower_ in ("who", "which") and verb.lower_ in SPEECH_VERBS and _relative(node) is not None:
                     # "Kingson, who is running for Congress and who worked the crowd, praising “...”"
                     return _relative(node)
+                if child.lower_ in WEEKDAYS:
+                    return _named_in(child)
                 return child
         if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
             return node.head  # "she released a statement saying ...": the statement, then its issuer
@@ -100,7 +103,7 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def description_before(verb: Token) -> Token | None:
-    """ "In the letter to the U.S. attorney, Channing Phillips - the Utah Republican asks ...": right before the
+    """ "In the letter to the inspector general, Harold Benning - the Utah Republican asks ...": right before the
     verb, a description the parse made an appositive of a name in the sentence's opening phrase is the subject."""
     if verb.pos_ != "VERB":
         return None
@@ -123,6 +126,13 @@ def subject_after(noun: Token) -> bool:
     while k < len(noun.doc) and noun.doc[k].dep_ == "advmod" and noun.doc[k].head.pos_ == "VERB":
         k += 1
     return k < len(noun.doc) and description_before(noun.doc[k]) == noun
+
+
+def _named_in(when: Token) -> Token | None:
+    """ "Saturday at the state party's convention Sen. Rachel Stone (D-OR) said": a day is no speaker; the person
+    the parse hung inside it is."""
+    names = [t for t in when.subtree if t.ent_type_ == "PERSON" and t.dep_ in ("appos", "nsubj") and t.i > when.i]
+    return names[-1] if names else None
 
 
 def _purpose_of(verb: Token) -> Token | None:
