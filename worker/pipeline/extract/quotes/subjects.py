@@ -50,6 +50,9 @@ def subject_of(verb: Token) -> Token | None:
                     return _relative(node)
                 if child.lower_ in WEEKDAYS:
                     return _named_in(child)
+                before = child.doc[child.i - 1] if child.i > 0 else child
+                if child.tag_ == "NNS" and child.lower_ in SPEECH_VERBS and before.text in NAME_MODALS:
+                    return before  # "which Will claims affirmed ...": the name read as a modal, its verb as a noun
                 return child
         if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
             return node.head  # "she released a statement saying ...": the statement, then its issuer
