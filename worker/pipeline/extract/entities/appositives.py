@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.entities.rules import APPOS_STOP, NOUN_TAGS
 from worker.pipeline.extract.entities.spans import Span, bare_word
 from worker.pipeline.extract.names import TITLE_HEADS
+from worker.pipeline.extract.quotes.subjects import subject_after
 
 
 def right_context(doc: Doc, span: Span) -> None:
@@ -23,7 +24,7 @@ def right_context(doc: Doc, span: Span) -> None:
     text = None
     for child in root.children:
         if child.dep_ == "appos" and child.i >= e and doc[e].text == "," and _role_noun(child):
-            if child.left_edge.i == e + 1:
+            if child.left_edge.i == e + 1 and not subject_after(child):
                 text = _cut(doc, child.left_edge.i, child.right_edge.i + 1)
             break
     head = root.head

@@ -24,6 +24,7 @@ from worker.pipeline.extract.quotes.rules import (
     STATE_ABBREVIATIONS,
     TITLE_EXPANSIONS,
 )
+from worker.pipeline.extract.quotes.subjects import subject_after
 
 # ", R-Fla.," / " (D-N.Y.)" / " (Fla.)" / ", R-Iowa." (ending the sentence) right after a name
 NOUN_REACH = 4  # paragraphs
@@ -76,7 +77,7 @@ def nouns_stated(doc: Doc, starts: list[int], mention: Mention) -> set[str]:
         k -= 1
     head = doc[hi - 1]
     for child in head.children:
-        if child.dep_ == "appos" and child.tag_ == "NN" and child.i >= hi:
+        if child.dep_ == "appos" and child.tag_ == "NN" and child.i >= hi and not subject_after(child):
             words.add(child.lower_)
     if head.dep_ == "appos" and head.head.tag_ == "NN" and head.head.i < lo:
         words.add(head.head.lower_)

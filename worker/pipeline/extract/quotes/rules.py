@@ -162,6 +162,8 @@ AGENT_SPEAKS = frozenset("asked warned described urged".split())
 # someone the text leaves unnamed, who speaks as such: "Someone called it a “quiet revolution”"
 UNNAMED = frozenset({"someone", "somebody"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# a subject that is a day ("Saturday at the convention Sen. X said") names when, not who
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # modals that are also names: "Will wrote", "May said" (a capitalized modal with no subject is the person)
 NAME_MODALS = frozenset({"Will", "May"})
 # the part of a subject that names it: "the White House press secretary", "Commerce Secretary Howard Lutnick"

@@ -265,6 +265,12 @@ class Resolver:
                 named = [self.ent_of[t.i] for t in prep.subtree if t.dep_ in ("pobj", "appos")]
                 people = [n for n in named if n >= 0 and self.entities[n].type == "person"]
                 return people[-1] if people else None
+        for conj in head.children:
+            # "Vice President for news and talk Dave Kerr called": the parse joined the name to the title's
+            # "for" phrase with its "and"; the name right before the verb is the person the title names
+            n = self.ent_of[conj.i] if conj.dep_ == "conj" and conj.i + 1 == head.head.i else -1
+            if head.pos_ == "PROPN" and n >= 0 and self.entities[n].type == "person":
+                return n
         return None
 
     def speak_for(self, cue: Cue, issuer: Token) -> bool:

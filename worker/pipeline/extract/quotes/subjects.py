@@ -14,6 +14,7 @@ from worker.pipeline.extract.quotes.rules import (
     READERS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
+    WEEKDAYS,
 )
 
 
@@ -21,6 +22,9 @@ def subject_of(verb: Token) -> Token | None:
     outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
+    described = description_before(verb)
+    if described is not None:
+        return described
     if not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         for child in verb.children:
             if child.dep_ == "aux" and child.tag_ == "MD" and child.text in NAME_MODALS and child.i < verb.i:
@@ -44,6 +48,11 @@ def subject_of(verb: Token) -> Token | None:
                 if child.lower_ in ("who", "which") and verb.lower_ in SPEECH_VERBS and _relative(node) is not None:
                     # "Kingson, who is running for Congress and who worked the crowd, praising “...”"
                     return _relative(node)
+                if child.lower_ in WEEKDAYS:
+                    return _named_in(child)
+                before = child.doc[child.i - 1] if child.i > 0 else child
+                if child.tag_ == "NNS" and child.lower_ in SPEECH_VERBS and before.text in NAME_MODALS:
+                    return before  # "which Will claims affirmed ...": the name read as a modal, its verb as a noun
                 return child
         if node.dep_ == "acl" and node.head.pos_ == "NOUN" and node.head.lower_ in READERS:
             return node.head  # "she released a statement saying ...": the statement, then its issuer
@@ -94,6 +103,39 @@ def subject_of(verb: Token) -> Token | None:
             # "arguing" to the reported clause; the participle is the main clause's
             node = node.head
     return None
+
+
+def description_before(verb: Token) -> Token | None:
+    """ "In the letter to the inspector general, Harold Benning - the Utah Republican asks ...": right before the
+    verb, a description the parse made an appositive of a name in the sentence's opening phrase is the subject."""
+    if verb.pos_ != "VERB":
+        return None
+    k = verb.i - 1
+    while k > verb.sent.start and verb.doc[k].dep_ == "advmod" and verb.doc[k].head == verb:
+        k -= 1  # "the Utah Republican also asks"
+    described = verb.doc[k]
+    if described.dep_ != "appos" or described.head.pos_ != "PROPN" or verb.sent[0].pos_ not in ("ADP", "SCONJ"):
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in described.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    return described if subject in (None, described.head) else None
+
+
+def subject_after(noun: Token) -> bool:
+    """The appositive is in fact the subject of the verb right after it (``description_before``), no role of
+    the name it follows."""
+    k = noun.i + 1
+    while k < len(noun.doc) and noun.doc[k].dep_ == "advmod" and noun.doc[k].head.pos_ == "VERB":
+        k += 1
+    return k < len(noun.doc) and description_before(noun.doc[k]) == noun
+
+
+def _named_in(when: Token) -> Token | None:
+    """ "Saturday at the state party's convention Sen. Rachel Stone (D-OR) said": a day is no speaker; the person
+    the parse hung inside it is."""
+    names = [t for t in when.subtree if t.ent_type_ == "PERSON" and t.dep_ in ("appos", "nsubj") and t.i > when.i]
+    return names[-1] if names else None
 
 
 def _purpose_of(verb: Token) -> Token | None:
