@@ -106,3 +106,22 @@ def closing_name(doc: Doc, ent_of: list[int], entities: list[Entity], subj: Toke
     while j > subj.i and ent_of[j - 1] == n:
         j -= 1
     return doc[k] if doc[j - 1].text == "," and doc[k].dep_ != "pobj" else None
+
+
+def name_after_split_title(
+    doc: Doc, ent_of: list[int], entities: list[Entity], subj: Token, verb: Token
+) -> Token | None:
+    """ "..., mused Blaze co-host Stu Burguiere.": a subject after the verb that the parse cut at a title's hyphen
+    ("co" of "co-host") is the person named right after the title."""
+    if subj.i <= verb.i or subj.pos_ != "NOUN" or subj.i + 1 >= len(doc) or doc[subj.i + 1].text != "-":
+        return None
+    for k in range(subj.i + 2, min(subj.i + 5, len(doc))):
+        n = ent_of[k]
+        if n >= 0 and entities[n].type == "person":
+            name = doc[k]
+            while name.dep_ == "compound" and name.head.pos_ == "PROPN" and 0 < name.head.i - name.i <= 2:
+                name = name.head  # "Stu" + a no-break space + "Burguiere"
+            return name
+        if doc[k].is_punct and doc[k].text != "-":
+            return None
+    return None

@@ -10,6 +10,7 @@ from worker.pipeline.extract.quotes.marks import Segment
 from worker.pipeline.extract.quotes.rules import (
     DOUBLE_APOSTROPHE,
     MAX_ANCESTOR_STEPS,
+    NAMING_VERBS,
     PERSON_NOUNS,
     QUOTE_NOUNS,
     SUBJECT_DEPS,
@@ -334,7 +335,7 @@ def governing_cue(
         node = doc[i]
         found: Cue | None = None
         for _ in range(MAX_ANCESTOR_STEPS):
-            if node.i in cue_at and not (lo <= node.i < hi):
+            if node.i in cue_at and not (lo <= node.i < hi) and not _named_object(doc, lo, hi, cue_at[node.i]):
                 cue = cue_at[node.i]
                 if "\n" in text[min(cue.token.idx, seg.start) : max(cue.token.idx, seg.end)]:
                     break
@@ -374,3 +375,18 @@ def governing_cue(
             if best is None or dist < best[0]:
                 best = (dist, cue)
     return best[1] if best else None
+
+
+def _named_object(doc: Doc, lo: int, hi: int, cue: Cue) -> bool:
+    """ "Fitton called Clinton's assertion of a “claim of right” “significant”": an adjective after the object of
+    a naming verb is what the verb's subject calls it, though the parse hung it inside the possessor's words."""
+    head = next((doc[i] for i in range(lo, hi) if not lo <= doc[i].head.i < hi), None)
+    verb = cue.token.head
+    return (
+        cue.nominal
+        and head is not None
+        and head.pos_ == "ADJ"
+        and cue.token.dep_ == "dobj"
+        and verb.lower_ in NAMING_VERBS
+        and any(c.dep_ == "nsubj" for c in verb.children)
+    )

@@ -81,6 +81,10 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif _verb_read_as_noun(doc, token):
             # "“...,” the Saudis state in the white paper": the tagger took the verb for a noun the name modifies
             cues.append(Cue(token, token.idx + len(token), doc[token.i - 1]))
+        elif _infinitive_read_as_noun(token):
+            # "That record prompted the Atlas to state, “...”": who was prompted speaks
+            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
+            cues.append(Cue(token, token.idx + len(token), obj))
         elif low in NOMINAL_CUES and token.pos_ == "NOUN":
             poss = next((c for c in token.children if c.dep_ == "poss"), None)
             if poss is not None and poss.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -108,6 +112,17 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
+
+
+def _infinitive_read_as_noun(token: Token) -> bool:
+    """A speech verb after "to" that the tagger took for a noun, the complement of a verb with an object."""
+    return (
+        token.pos_ == "NOUN"
+        and token.lower_ in SPEECH_VERBS
+        and token.dep_ == "xcomp"
+        and token.head.pos_ == "VERB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    )
 
 
 def _that_clause(clause: Token, verb: Token) -> bool:

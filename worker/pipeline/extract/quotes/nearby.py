@@ -14,6 +14,10 @@ def nearby_name(doc: Doc, verb: Token, in_quote: list[bool], surnames: frozenset
     if verb.lower_ == "according":
         return None
     surname = _surname_before(doc, verb, surnames)  # (the tagger may read its verb as a participle too)
+    if surname is None and verb.tag_ == "VBN" and in_quote[verb.head.i]:
+        # "“...,” Nate Silver, the polling guru who founded ... tweeted": a past tense read as a participle of
+        # the quote's words
+        return _name_after_quote(doc, verb, in_quote)
     if surname is not None or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return surname
     sent = verb.sent

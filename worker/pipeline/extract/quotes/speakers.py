@@ -18,6 +18,7 @@ from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honori
 from worker.pipeline.extract.quotes.antecedents import (
     closing_name,
     main_subject,
+    name_after_split_title,
     noun_gender,
     person_like,
     who_clause,
@@ -89,7 +90,11 @@ class Resolver:
         subj = cue.subject
         if subj is None:
             return
-        subj = closing_name(self.doc, self.ent_of, self.entities, subj, cue.token) or subj
+        subj = (
+            closing_name(self.doc, self.ent_of, self.entities, subj, cue.token)
+            or name_after_split_title(self.doc, self.ent_of, self.entities, subj, cue.token)
+            or subj
+        )
         low = subj.lower_
         if low in PRONOUNS and not _one_of(subj):
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)

@@ -83,6 +83,10 @@ def subject_of(verb: Token) -> Token | None:
         if node.dep_ == "dobj" and node.tag_ == "VBG" and any(c.dep_ == "auxpass" for c in node.head.children):
             node = node.head  # "the cleric, who ..., is shown lecturing: “...”": the parse made it the passive's object
             continue
+        clause = _clause_of_participle(node)
+        if clause is not None:
+            node = clause  # "Clinton ended the debate with a reference to ..., remarking, “...”"
+            continue
         purpose = _purpose_of(node)
         if purpose is not None:
             node = purpose  # "The judge pointed to a previous case to say that ...": the infinitive is the judge's
@@ -153,6 +157,22 @@ def _purpose_of(verb: Token) -> Token | None:
     if noun.dep_ not in ("pobj", "dobj") or governor.pos_ != "VERB" or subject is None or not may_speak(subject):
         return None
     return governor
+
+
+def _clause_of_participle(verb: Token) -> Token | None:
+    """The verb of the clause a speech participle after a comma belongs to, when the parse hung the participle on
+    a thing in that clause (a "reference", a "debate"), not on a person or a document."""
+    noun = verb.head
+    if verb.dep_ != "acl" or verb.tag_ != "VBG" or verb.lower_ not in SPEECH_VERBS or verb.doc[verb.i - 1].text != ",":
+        return None
+    if noun.pos_ != "NOUN" or may_speak(noun) or noun.lower_ in READERS:
+        return None
+    node = noun
+    while node.dep_ in ("pobj", "prep", "dobj") and node.head is not node:
+        node = node.head
+        if node.pos_ == "VERB":
+            return node
+    return None
 
 
 def _relative(verb: Token) -> Token | None:
