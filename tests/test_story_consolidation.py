@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import register, run_at_once
@@ -158,8 +158,11 @@ def test_consolidation_splits_a_wrong_merge_keeps_ids_and_a_second_run_changes_n
     with pytest.raises(ValueError, match="consolidation"):
         linking.unmerge_story(db_session, merge_id)  # the consolidation decided since
 
+    feed = text("SELECT count(*) FROM changes")
+    changes = db_session.execute(feed).scalar_one()
     again = linking.consolidate_stories(db_session)
     assert again.articles_moved == 0
+    assert db_session.execute(feed).scalar_one() == changes  # nothing rewritten that consumers would see
     assert db_session.execute(select(StoryConsolidation.id).where(StoryConsolidation.id == again.id)).scalar_one()
 
 

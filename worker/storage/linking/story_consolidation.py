@@ -150,16 +150,17 @@ def create_stories(session: Session, ids: list[int | None]) -> list[int]:
 
 
 def move_articles(session: Session, result: list[ConsolidatedStory], ids: list[int], current: dict[int, int]) -> int:
-    """Each article to its new story, with the score it joined by; returns how many moved."""
-    moved = 0
-    rows = []
-    for story, story_id in zip(result, ids, strict=True):
-        for member in story.members:
-            moved += current[member.article_id] != story_id
-            rows.append({"id": member.article_id, "story_id": story_id, "story_score": round(member.score, 4)})
+    """Each article whose story changed to its new story, with the score it joined by; returns how
+    many moved. The others are not written, so the change feed lists only what changed."""
+    rows = [
+        {"id": member.article_id, "story_id": story_id, "story_score": round(member.score, 4)}
+        for story, story_id in zip(result, ids, strict=True)
+        for member in story.members
+        if current[member.article_id] != story_id
+    ]
     if rows:
         session.execute(update(Article), rows)
-    return moved
+    return len(rows)
 
 
 def retire_stories(
@@ -203,7 +204,7 @@ def rewrite_story_rows(session: Session, result: list[ConsolidatedStory], ids: l
         term_rows += [(story_id, t, w) for t, w in terms.items()]
         first = story.members[0]
         days = [m.profile.day for m in story.members if m.profile.day is not None]
-        session.execute(
+        session.execute(  # an unchanged row stays out of the change feed (its trigger skips it)
             update(Story)
             .where(Story.id == story_id)
             .values(
