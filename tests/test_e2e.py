@@ -109,11 +109,30 @@ def test_seeds_flow_from_folder_to_rows(stack: dict[str, Any]) -> None:
     # the pipeline is quiet: the watcher queues a story consolidation, a worker runs it
     consolidated = "SELECT article_count FROM story_consolidations WHERE article_count >= 5 AND finished_at IS NOT NULL"
     wait_for(lambda: rows(engine, consolidated), 120, "a story consolidation over the seeds")
-    assert '"stories consolidated"' in services.log_tail("worker", 10_000_000)
+    # the task logs just after its commit, so the row can be seen a moment before the line
+    wait_for(
+        lambda: '"stories consolidated"' in services.log_tail("worker", 10_000_000), 30, "the consolidation log line"
+    )
 
 
 def assert_journey_logged(services: Stack, file_id: int) -> None:
     """Every line of one file's journey carries its file id and sha256; task lines add task and stage."""
+    # each stage logs just after its commit, so the last line may trail the row by a moment
+    stages = {"queued", "parsed", "extracted", "linked"}
+    try:
+        lines = wait_for(lambda: _journey_if(stages, services, file_id), 30, "the file's journey in the logs")
+    except AssertionError:
+        lines = _journey(services, file_id)
+    events = {r["event"] for r in lines}
+    assert stages <= events, events
+    assert len({r["sha256"] for r in lines}) == 1
+    stage_of = {"parsed": "parse", "extracted": "extract", "linked": "link"}
+    for record in lines:
+        if record["event"] in stage_of:
+            assert record["task_id"] and record["stage"] == stage_of[record["event"]]
+
+
+def _journey(services: Stack, file_id: int) -> list[dict[str, Any]]:
     lines = []
     for name in ("watcher", "worker"):
         for line in services.log_tail(name, 10_000_000).splitlines():
@@ -123,13 +142,12 @@ def assert_journey_logged(services: Stack, file_id: int) -> None:
                 continue
             if record.get("file_id") == file_id:
                 lines.append(record)
-    events = {r["event"] for r in lines}
-    assert {"queued", "parsed", "extracted", "linked"} <= events, events
-    assert len({r["sha256"] for r in lines}) == 1
-    stage_of = {"parsed": "parse", "extracted": "extract", "linked": "link"}
-    for record in lines:
-        if record["event"] in stage_of:
-            assert record["task_id"] and record["stage"] == stage_of[record["event"]]
+    return lines
+
+
+def _journey_if(stages: set[str], services: Stack, file_id: int) -> list[dict[str, Any]] | None:
+    lines = _journey(services, file_id)
+    return lines if stages <= {r["event"] for r in lines} else None
 
 
 def test_api_serves_what_was_ingested(stack: dict[str, Any]) -> None:
