@@ -430,3 +430,49 @@ def test_embedded_post_markup_in_plain_text_is_dropped_and_its_text_kept() -> No
     assert "<post" not in art.text and "</post>" not in art.text and "datetime" not in art.text
     assert "The bridge will reopen within a month, the mayor says.." in art.text
     assert removed(art, "markup") == ['<post id="5512" author="@CityDesk" datetime="2019-04-12 ">']
+
+
+def test_stamp_line_above_the_headline_is_the_date_not_the_title() -> None:
+    # a BBC-style page: the "last updated" stamp opens the file and the headline follows it
+    stamp = "3 March 2021 Last updated at 08:42 GMT"
+    raw = (
+        f"{stamp}\n\nFlood barrier gives way in riverside town\n\n"
+        "Residents of a riverside town were moved from their homes overnight after a barrier gave way.\n\n"
+        "The council said repairs would take several weeks.\n"
+    )
+    art = parse_document(raw.encode(), "stamp.txt")
+    check_blocks(art)
+    assert art.title == "Flood barrier gives way in riverside town"
+    assert (art.published, art.sources["published"]) == ("2021-03-03T08:42+00:00", "stamp")
+    assert removed(art, "date-stamp") == [stamp]
+    assert "Last updated" not in art.text and "Flood barrier" not in art.text
+    assert art.paragraphs[0].text.startswith("Residents of a riverside town")
+
+
+def test_stamp_line_under_the_headline_keeps_the_headline_and_its_zone() -> None:
+    # an ABC-style page: headline, then "Updated <weekday> <date>, <time> <Australian zone>"
+    raw = (
+        "Ferry strike halts harbour crossings\n\n"
+        "Updated Fri 12 March 2021, 7:15pm AEDT\n\n"
+        "Commuters queued for buses on Friday after ferry crews walked off the job over rosters.\n\n"
+        "The union said talks would resume next week.\n"
+    )
+    art = parse_document(raw.encode(), "stamp.txt")
+    assert art.title == "Ferry strike halts harbour crossings"
+    assert art.published == "2021-03-12T19:15+11:00"
+    assert removed(art, "date-stamp") == ["Updated Fri 12 March 2021, 7:15pm AEDT"]
+    assert "AEDT" not in art.text and art.subtitle is None
+
+
+def test_posted_and_updated_stamps_give_the_posting_and_no_title() -> None:
+    # the clock times after a slash date are part of the stamp, never a headline or a deck
+    raw = (
+        "Posted 4/2/2019 6:05 AM\n\nUpdated 4/2/2019 2:30 PM\n\n"
+        "Bridge reopens after repairs\n\n"
+        "Traffic returned to the old bridge on Tuesday after eight months of work.\n\n"
+        "Engineers will inspect it again in the spring.\n"
+    )
+    art = parse_document(raw.encode(), "stamp.txt")
+    assert (art.title, art.subtitle) == ("Bridge reopens after repairs", None)
+    assert art.published == "2019-04-02T06:05"
+    assert len(removed(art, "date-stamp")) == 2 and "Updated" not in art.text

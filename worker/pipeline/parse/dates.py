@@ -42,10 +42,15 @@ _MDY = re.compile(
 )
 _DMY = re.compile(r"\b" + _WD + r"?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})\b" + _TIME)
 _SLASH = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d{2})\b")
-_TZ = {
+# zone abbreviations with a fixed offset (the stamp reader takes them all; ISO dates only Z/UTC/GMT/US zones)
+TIME_ZONES = {
     "UTC": "+00:00",
     "GMT": "+00:00",
-    "Z": "+00:00",
+    "BST": "+01:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+    "EET": "+02:00",
+    "EEST": "+03:00",
     "EST": "-05:00",
     "EDT": "-04:00",
     "CST": "-06:00",
@@ -54,6 +59,16 @@ _TZ = {
     "MDT": "-06:00",
     "PST": "-08:00",
     "PDT": "-07:00",
+    "AKST": "-09:00",
+    "AKDT": "-08:00",
+    "AEST": "+10:00",
+    "AEDT": "+11:00",
+    "ACST": "+09:30",
+    "ACDT": "+10:30",
+    "AWST": "+08:00",
+    "NZST": "+12:00",
+    "NZDT": "+13:00",
+    "Z": "+00:00",
 }
 
 
@@ -92,7 +107,7 @@ def _time(m: re.Match[str]) -> str | None:
     out = f"{h:02d}:{mi:02d}" + (f":{int(m['s']):02d}" if m.groupdict().get("s") else "")
     tz = m.groupdict().get("tz")
     if tz:
-        tz = _TZ.get(tz.upper(), tz)
+        tz = TIME_ZONES.get(tz.upper(), tz)
         if re.fullmatch(r"[+-]\d{4}", tz):
             tz = tz[:3] + ":" + tz[3:]
         out += tz

@@ -32,7 +32,8 @@ class RemovedBlock:
     text: str
     reason: str  # e.g. "email-chrome", "photo-caption", "author-bio", "related-link", "footer",
     # "furniture" (a pointer past an ad or a page break: "Story continues below advertisement"),
-    # "markup" (the opening tag of an embedded post left in a plain-text export)
+    # "markup" (the opening tag of an embedded post left in a plain-text export),
+    # "date-stamp" (a line that is only when the story was published or updated: "Updated 9:03am AEST")
 
 
 @dataclass
@@ -54,7 +55,7 @@ class ParsedArticle:
     corrections: list[str] = field(default_factory=list)
     removed: list[RemovedBlock] = field(default_factory=list)
     # field name -> where it came from: "header", "byline", "html-meta", "json", "email", "inferred",
-    # "title-suffix", "bio", "dateline", "text", "credit"
+    # "title-suffix", "bio", "dateline", "text", "credit", "stamp" (a date-stamp line at the top)
     sources: dict[str, str] = field(default_factory=dict)
     forwarded_by: str | None = None  # who forwarded/posted the copy (mailing list sender); never an author
 

@@ -13,6 +13,7 @@ from worker.pipeline.parse import boilerplate as bp
 from worker.pipeline.parse import metadata as md
 from worker.pipeline.parse.dates import FoundDate, find_dates, infer_year, leading_time, parse_date
 from worker.pipeline.parse.model import Block, BlockKind, ParsedArticle, RemovedBlock
+from worker.pipeline.parse.stamps import Stamp, read_stamp
 
 _SENT_END = re.compile(r"[.!?…:;,]['\"’”)\]]*$")
 _SENT_SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z])")
@@ -198,6 +199,8 @@ class TextParser:
         self.art.sources = dict(hints.sources)
         self.art.removed = list(hints.removed)
         self.published_header: str | None = None
+        self.published_source = "header"
+        self.published_is_update = False  # the header date so far is the last update, not the publication
         self.bounds: list[str] = list(hints.upper_bounds)
         self.byline_outlet: str | None = None
         self.bio_outlet: str | None = None
@@ -235,6 +238,12 @@ class TextParser:
             if self._sender(i):
                 self.forwarded_by = self.forwarded_by or t
                 self.remove(u, "email-chrome")
+                i += 1
+                continue
+            st = read_stamp(t)
+            if st:
+                self._stamp(st)
+                self.remove(u, "date-stamp")
                 i += 1
                 continue
             dh = _date_header(t)
@@ -328,6 +337,13 @@ class TextParser:
             if outlet and not self.hints.outlet:
                 self._outlet(outlet, "title-suffix")
         return i
+
+    def _stamp(self, st: Stamp) -> None:
+        """A line that is only a date stamp: the publication date (an update only until the publication shows)."""
+        if st.published and (self.published_header is None or (self.published_is_update and not st.update_only)):
+            self.published_header = st.published
+            self.published_source = "stamp"
+            self.published_is_update = st.update_only
 
     def _line_glued(self, i: int) -> bool:
         # a deck printed right under the title with a single newline (same chunk)
@@ -573,7 +589,7 @@ class TextParser:
             art.published = self.hints.published
             return
         if self.published_header:
-            self.set("published", self.published_header, "header")
+            self.set("published", self.published_header, self.published_source)
             return
         lead = " ".join(u.text for u in live[:2] if u.kind == "paragraph")
         dl = md.find_dateline(lead)
