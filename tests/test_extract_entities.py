@@ -331,6 +331,16 @@ def test_a_generational_suffix_after_a_comma_stays_in_the_name(nlp: Language) ->
     assert [(e.name, e.type) for e in entities if e.type == "person"] == [("Arcade Joseph Comeaux, Jr", "person")]
 
 
+def test_an_untagged_full_name_before_its_appositive_joins_its_later_surname(nlp: Language) -> None:
+    # the small model sometimes tags only the later bare surname ("Naureen Jahangir, a supporter ..." untagged):
+    # the first mention is then the given name and the surname, not the surname alone or nothing
+    doc = nlp("Tahmina Qureshi, a nurse from Fresno, is among the undecided voters. Qureshi said she would stay home.")
+    later = next(t.i for t in doc if t.text == "Qureshi" and t.i > 1)
+    doc.ents = [Span(doc, later, later + 1, label="PERSON")]
+    people = persons(extract_entities(doc))
+    assert texts(people["Tahmina Qureshi"]) == ["Tahmina Qureshi", "Qureshi"]
+
+
 def test_empty_and_entity_free_docs(nlp: Language) -> None:
     assert extract_entities(nlp("")) == []
     assert extract_entities(nlp("it was raining and nobody came.")) == []
@@ -674,3 +684,23 @@ def test_a_definite_or_glued_description_is_no_mention(nlp: Language) -> None:
     body = "Ketsoyan did not say what the star of Van Wilder was treated for. Felt wrote A G-Man's Life, said Dean."
     entities = extract_doc(nlp(body), nlp(title)).entities
     assert not [m for e in entities for m in e.mentions if m.attributes.get("epithet") == "description"]
+
+
+def test_a_title_and_surname_tagged_an_organization_joins_the_full_name(nlp: Language) -> None:
+    """Spans as the model tags them: the full name and a later "Professor <surname>" both as ORG; the title and a
+    surname the article gives in full is that person ("General Motors" has no full name to join)."""
+    doc = nlp(
+        "An economist in Patras, Petros Andreadis, stayed home. But Professor Andreadis says the mood is grim. "
+        "General Motors said sales fell."
+    )
+    words = [t.text for t in doc]
+    full, titled, firm = words.index("Petros"), words.index("Professor"), words.index("General")
+    doc.ents = [
+        Span(doc, full, full + 2, "ORG"),
+        Span(doc, titled, titled + 2, "ORG"),
+        Span(doc, firm, firm + 2, "ORG"),
+    ]
+    entities = extract_entities(doc)
+    people = persons(entities)
+    assert texts(people["Petros Andreadis"]) == ["Petros Andreadis", "Andreadis"]
+    assert any(e.name == "General Motors" and e.type == "organization" for e in entities)

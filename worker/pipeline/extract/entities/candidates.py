@@ -5,7 +5,9 @@ suffix the model left out taken in."""
 from __future__ import annotations
 
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
+from worker.pipeline.extract.entities.roles import named_person_noun
 from worker.pipeline.extract.entities.rules import (
     ENTITY_TYPES,
     GENERATIONS,
@@ -15,30 +17,78 @@ from worker.pipeline.extract.entities.rules import (
     NICKNAME_MARKS,
     NORP_MODIFIERS,
     NORP_SUFFIXES,
+    OFTEN_MISTYPED_PEOPLE,
+    PERSON_TITLES,
     PROPER_TAGS,
+    TRAILING_DROP,
 )
-from worker.pipeline.extract.entities.spans import Span, bare_word, droppable_end, is_title
+from worker.pipeline.extract.entities.spans import Span, bare_word, droppable_end, is_title, set_off_dash
 from worker.pipeline.extract.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, fold
 
 
 def candidate_spans(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON"}
+    # the last word of a full name of any type ("Yanis Varoufakis" tagged ORG), for a title with a surname
+    full_surnames = {ent[-1].text for ent in doc.ents if len(ent) >= 2 and not is_title(ent[0])}
     for ent in doc.ents:
         etype = ENTITY_TYPES.get(ent.label_)
         if etype is None:
             continue
+        if etype in OFTEN_MISTYPED_PEOPLE and (_given_name_first(ent) or named_person_noun(doc, ent.start, ent.end)):
+            etype = "person"  # "Ivanka" tagged PRODUCT, "Carly Fiorina" WORK_OF_ART
+        if etype != "person" and _titled_surname(doc, ent, surnames | full_surnames):
+            etype = "person"  # "Professor Varoufakis" tagged ORG after "Yanis Varoufakis": a title and a surname
         if ent.label_ == "GPE" and len(ent) == 1 and ent.text.istitle() and ent.text.endswith(NORP_SUFFIXES):
             etype = "group"  # "Ukrainian", "British": nationalities the small model calls places
-        for start, end in _split_headline(doc, ent.start, ent.end, etype):
-            cleaned = _trim(doc, start, end, etype, surnames)
+        for start, end, piece in _split_possessive(doc, ent.start, ent.end, etype):
+            cleaned = _trim(doc, start, end, piece, surnames)
             if cleaned is None or (spans and cleaned[0] < spans[-1].end):  # a suffix the name took in
                 continue
-            if spans and etype == spans[-1].etype == "person" and spans[-1].end == cleaned[0]:
+            if spans and piece == spans[-1].etype == "person" and spans[-1].end == cleaned[0]:
                 spans[-1].end = cleaned[1]  # "Hillary Rodham" + "Clinton" tagged apart
             else:
-                spans.append(Span(cleaned[0], cleaned[1], etype))
+                spans.append(Span(cleaned[0], cleaned[1], piece))
     return spans
+
+
+def _titled_surname(doc: Doc, ent: SpacySpan, surnames: set[str]) -> bool:
+    """A person's title ("Professor", "Dr", "Sen.", "Judge", "Rev.") then one or two capitalized words ending in a
+    surname the article gives in full elsewhere."""
+    words = [t for t in ent if not droppable_end(t)]
+    return (
+        2 <= len(words) <= 3
+        and bare_word(words[0]) in PERSON_TITLES
+        and all(t.text.istitle() and t.is_alpha for t in words[1:])
+        and words[-1].text in surnames
+    )
+
+
+def _given_name_first(ent: SpacySpan) -> bool:
+    """One to three capitalized words, the first a known given name."""
+    words = [t for t in ent if not droppable_end(t)]
+    return (
+        1 <= len(words) <= 3
+        and all(t.text.istitle() and t.is_alpha and t.tag_ in PROPER_TAGS for t in words)
+        and fold(words[0].text) in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+    )
+
+
+def _split_possessive(doc: Doc, start: int, end: int, etype: str) -> list[tuple[int, int, str]]:
+    """ "Fox News’ Bret Baier", "Twitter's Adam Sharp" tagged one organization or work: a possessive followed by
+    two or three name words that open with a known given name splits off that person."""
+    if etype != "person":
+        for k in range(start + 1, end - 2):
+            rest = doc[k + 1 : end]
+            possessive = doc[k].tag_ == "POS" or doc[k].text in TRAILING_DROP
+            if (
+                possessive
+                and len(rest) <= 3
+                and all(t.text.istitle() and t.is_alpha for t in rest)
+                and fold(rest[0].text) in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+            ):
+                return [(start, k, etype), (k + 1, end, "person")]
+    return [(a, b, etype) for a, b in _split_headline(doc, start, end, etype)]
 
 
 def _split_headline(doc: Doc, start: int, end: int, etype: str) -> list[tuple[int, int]]:
@@ -62,6 +112,8 @@ def _trim(doc: Doc, start: int, end: int, etype: str, surnames: set[str]) -> tup
         while end - start > 1 and doc[start].lower_ in NORP_MODIFIERS:
             start += 1
     if etype == "person":
+        # "Jonathan Wright - director of ...": a dash set off by spaces ends the name; a description follows
+        end = next((k for k in range(start + 1, end) if set_off_dash(doc, k)), end)
         titles = [k for k in range(start, end - 1) if is_title(doc[k])]
         if titles and all(is_title(t) or t.tag_ == "JJ" for t in doc[start : titles[-1]]):
             start = titles[-1] + 1  # "President Xi", "Chinese President Xi Jinping" inside one PERSON span

@@ -8,7 +8,14 @@ from spacy.tokens import Doc
 from worker.pipeline.extract.entities.roles import left_context
 from worker.pipeline.extract.entities.rules import NAME_SLOTS, NAME_TITLES
 from worker.pipeline.extract.entities.spans import Span, bare_word, is_name_word, is_title
-from worker.pipeline.extract.names import HONORIFICS, acronym_letters, name_key
+from worker.pipeline.extract.names import (
+    FEMALE_FIRST_NAMES,
+    HONORIFICS,
+    MALE_FIRST_NAMES,
+    acronym_letters,
+    fold,
+    name_key,
+)
 
 
 def honorific_spans(doc: Doc, covered: list[int]) -> list[Span]:
@@ -43,13 +50,34 @@ def surname_spans(doc: Doc, spans: list[Span], covered: list[int]) -> list[Span]
             covered[token.i] == -1
             and token.text in names
             and (is_name_word(token) or (token.text.istitle() and token.dep_ in NAME_SLOTS and not is_title(token)))
-            and not (token.i > 0 and is_name_word(doc[token.i - 1]))
             and not (token.i + 1 < len(doc) and is_name_word(doc[token.i + 1]))
         ):
-            span = Span(token.i, token.i + 1, "person")
+            start = token.i
+            if token.i > 0 and is_name_word(doc[token.i - 1]):
+                # "Naureen Jahangir, a supporter, ..." untagged where a later "Jahangir" is: the given name with it
+                if not _given_name_before(doc, token.i - 1, covered):
+                    continue
+                start = token.i - 1
+            span = Span(start, token.i + 1, "person")
             left_context(doc, span, covered, spans)
             found.append(span)
     return found
+
+
+def _given_name_before(doc: Doc, i: int, covered: list[int]) -> bool:
+    """The untagged word at ``i`` is a lone capitalized word compounded to the surname after it, a known given name
+    or one before a name set off by a comma ("Naureen Jahangir, a supporter"; not "Team Trump sees")."""
+    token = doc[i]
+    given = fold(token.text) in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+    return (
+        covered[i] == -1
+        and (given or (i + 2 < len(doc) and doc[i + 2].text == ","))
+        and not (i > 0 and doc[i - 1].dep_ == "det")
+        and token.is_alpha
+        and token.dep_ == "compound"
+        and token.head.i == i + 1
+        and not (i > 0 and (is_name_word(doc[i - 1]) or (doc[i - 1].text[:1].isupper() and doc[i - 1].is_alpha)))
+    )
 
 
 def acronym_spans(doc: Doc, spans: list[Span], covered: list[int]) -> list[Span]:

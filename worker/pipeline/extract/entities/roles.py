@@ -86,6 +86,12 @@ def _is_affiliation(token: Token) -> bool:
     return token.tag_ == "JJ" and token.text.istitle() and token.text.endswith((*NORP_SUFFIXES, "an"))
 
 
+def named_person_noun(doc: Doc, start: int, end: int) -> bool:
+    """ "author and liberal firebrand Cornel West": the name is the appositive of a noun for a person before it."""
+    root = doc[start:end].root
+    return root.dep_ == "appos" and root.head.i < start and _person_noun(root.head)
+
+
 def _person_noun(token: Token) -> bool:
     """A common noun for a person's role: "spokesperson", "economist", "lawyer" (not "agency")."""
     return token.tag_ == "NN" and (bare_word(token) in TITLE_HEADS or token.lower_.endswith(AGENT_SUFFIXES))

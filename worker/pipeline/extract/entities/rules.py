@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worker.pipeline.extract.names import NAME_SUFFIXES
+from worker.pipeline.extract.names import HONORIFICS, NAME_SUFFIXES, TITLE_HEADS
 
 ENTITY_TYPES = {
     "PERSON": "person",
@@ -20,6 +20,8 @@ ENTITY_TYPES = {
     "LAW": "law",
     "PRODUCT": "product",
 }
+# types the small model gives people's given names ("Ivanka" as a product): a given name is a person there
+OFTEN_MISTYPED_PEOPLE = frozenset({"product", "work", "event"})
 # labels whose type the article-wide vote may change
 NAME_TYPES = frozenset({"person", "organization", "place", "group"})
 # "’s Clinton": the clitic of "Here’s" the model swallowed into a name
@@ -47,6 +49,8 @@ NAME_PART_EVIDENCE = 1.5  # the string is the first or last name of a person in 
 # where a known surname the tagger took for a verb or noun still stands as a name ("Trump shot back")
 NAME_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos"})
 RECENT_TOKENS = 60  # a shared surname this close after a full name is that person
+# a full name opening with a known given name ("Carly Fiorina" tagged ORG): more than the model's tag weighs
+GIVEN_NAME_EVIDENCE = 1.5
 SPEAKER_EVIDENCE = 1.0  # the lone word is the subject of "said", "told", "added"
 SAYING = frozenset(
     "said says told tells added adds wrote writes asked asks argued argues explained continued noted replied "
@@ -65,3 +69,5 @@ PERSON_NOUNS = frozenset(
 )
 MODIFIER_WEIGHT = 0.5  # a name used as a noun modifier ("the Trump administration") says little
 NICKNAME_MARKS = {"(": ")", '"': '"', "“": "”", "'": "'", "‘": "’"}
+# titles of one person before a surname ("Professor Varoufakis", "Det. Ruiz"); not "General", "Chief" (General Motors)
+PERSON_TITLES = TITLE_HEADS | HONORIFICS | frozenset({"detective", "det", "inspector", "constable", "insp"})

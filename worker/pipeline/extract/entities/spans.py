@@ -52,3 +52,11 @@ def loose_lowercase_word(doc: Doc, token: Token) -> bool:
     that is no name particle."""
     glued = token.i > 0 and doc[token.i - 1].text in ("-", "'", "’") and not doc[token.i - 1].whitespace_
     return token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES and not glued
+
+
+def set_off_dash(doc: Doc, i: int) -> bool:
+    """A dash between words, not inside one: "Wright - director", "Wright — director" (not "Smith-Jones")."""
+    tok = doc[i]
+    if tok.text in ("—", "–", "--"):
+        return True
+    return tok.text == "-" and i > 0 and bool(doc[i - 1].whitespace_) and bool(tok.whitespace_)

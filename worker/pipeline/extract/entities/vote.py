@@ -8,7 +8,9 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Token
 
+from worker.pipeline.extract.entities.roles import named_person_noun
 from worker.pipeline.extract.entities.rules import (
+    GIVEN_NAME_EVIDENCE,
     INSTITUTION_WORDS,
     MODIFIER_WEIGHT,
     NAME_PART_EVIDENCE,
@@ -16,9 +18,17 @@ from worker.pipeline.extract.entities.rules import (
     NOUN_TAGS,
     SAYING,
     SPEAKER_EVIDENCE,
+    STRONG_EVIDENCE,
 )
 from worker.pipeline.extract.entities.spans import Span, is_name_word
-from worker.pipeline.extract.names import NAME_SUFFIXES, fold, name_key
+from worker.pipeline.extract.names import (
+    FEMALE_FIRST_NAMES,
+    MALE_FIRST_NAMES,
+    NAME_SUFFIXES,
+    TITLE_HEADS,
+    fold,
+    name_key,
+)
 
 
 def vote_types(doc: Doc, spans: list[Span]) -> None:
@@ -31,7 +41,7 @@ def vote_types(doc: Doc, spans: list[Span]) -> None:
         modifier = root.dep_ == "compound" and not span.start <= root.head.i < span.end
         span.weight = MODIFIER_WEIGHT if modifier and root.head.tag_ in NOUN_TAGS else 1.0
         votes[span.key][span.etype] += span.weight
-        votes[span.key]["person"] += span.evidence
+        votes[span.key]["person"] += span.evidence + _given_name_evidence(doc, span) + _described_as_person(doc, span)
         if span.end - span.start == 1 and span.etype in ("organization", "place") and _speaks(doc[span.start]):
             votes[span.key]["person"] += SPEAKER_EVIDENCE
     # a full name that agrees with a name the article gives an honorific or role ("Mr. Xi", "President Xi")
@@ -65,6 +75,30 @@ def vote_types(doc: Doc, spans: list[Span]) -> None:
             best = chosen[span.key]
             if votes[span.key][best] > votes[span.key][span.etype]:
                 span.etype = best
+
+
+def _given_name_evidence(doc: Doc, span: Span) -> float:
+    """ "Carly Fiorina" tagged ORG: two or three capitalized name words opening with a known given name and
+    ending in no institution word are a person's full name, whatever the model tagged."""
+    words = doc[span.start : span.end]
+    if span.etype == "person" or not 2 <= len(words) <= 3 or not all(is_name_word(t) and t.is_alpha for t in words):
+        return 0.0
+    first, last = fold(words[0].text), fold(words[-1].text)
+    if first not in FEMALE_FIRST_NAMES | MALE_FIRST_NAMES or last in INSTITUTION_WORDS:
+        return 0.0
+    return GIVEN_NAME_EVIDENCE
+
+
+def _described_as_person(doc: Doc, span: Span) -> float:
+    """ "Bradley Podliska, an Air Force reserve major," tagged ORG: a name whose appositive is a title is a
+    person's. (Nouns for a person in general, "staffer", "mother", also took "Japan" and "New York".)"""
+    if span.etype == "person":
+        return 0.0
+    root = doc[span.start : span.end].root
+    nouns = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end and c.tag_ in NOUN_TAGS]
+    if any(fold(c.text) in TITLE_HEADS for c in nouns) or named_person_noun(doc, span.start, span.end):
+        return STRONG_EVIDENCE
+    return 0.0
 
 
 def _speaks(token: Token) -> bool:
