@@ -467,3 +467,116 @@ def test_past_tense_read_as_a_participle_of_the_quote_takes_the_name_after_it() 
     in_quote = [0 < i < 5 for i in range(len(doc))]
     named = nearby_name(doc, doc[14], in_quote)
     assert named is not None and named.text == "Brenner"
+
+
+def test_a_conjunct_with_no_subject_takes_the_subject_of_the_conjunct_before_it(nlp: Language) -> None:
+    """ "Hastily exploiting it, Lee blamed them and stressed “...”": a parse that made the opening participle the
+    root joins both verbs to it; the second takes the subject of the first (built by hand)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.subjects import subject_of
+
+    words = ["Hastily", "exploiting", "it", ",", "Lee", "blamed", "them", "and", "stressed", "it", "."]
+    heads = [1, 1, 1, 1, 5, 1, 5, 1, 1, 8, 1]
+    deps = ["advmod", "ROOT", "dobj", "punct", "nsubj", "conj", "dobj", "cc", "conj", "dobj", "punct"]
+    pos = ["ADV", "VERB", "PRON", "PUNCT", "PROPN", "VERB", "PRON", "CCONJ", "VERB", "PRON", "PUNCT"]
+    tags = ["RB", "VBG", "PRP", ",", "NNP", "VBD", "PRP", "CC", "VBD", "PRP", "."]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    subject = subject_of(doc[8])
+    assert subject is not None and subject.text == "Lee"
+
+
+def test_a_name_the_parse_made_the_root_is_the_subject_of_its_speech_participle(nlp: Language) -> None:
+    """ "Lee defended eminent domain, calling it a “necessity”": a parse that read "defended" as an adjective of the
+    object makes the name the root; the participle after the comma is the name's (built by hand)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.subjects import subject_of
+
+    words = ["Lee", "defended", "eminent", "domain", ",", "calling", "it", "a", "necessity", "."]
+    heads = [0, 3, 3, 0, 0, 0, 5, 8, 5, 0]
+    deps = ["ROOT", "amod", "amod", "dobj", "punct", "advcl", "dobj", "det", "oprd", "punct"]
+    pos = ["NOUN", "VERB", "ADJ", "NOUN", "PUNCT", "VERB", "PRON", "DET", "NOUN", "PUNCT"]
+    tags = ["NN", "VBN", "JJ", "NN", ",", "VBG", "PRP", "DT", "NN", "."]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    subject = subject_of(doc[5])
+    assert subject is not None and subject.text == "Lee"
+
+
+def test_name_after_a_verb_stops_at_the_root() -> None:
+    # a speech verb whose following words hang on the sentence root: the walk up must stop there (it looped forever)
+    from worker.pipeline.extract.quotes.cues import _subject_after
+
+    words = ["said", "the", "mayor"]
+    doc = Doc(blank("en").vocab, words=words, heads=[2, 2, 2], deps=["acl", "det", "ROOT"], pos=["VERB", "DET", "NOUN"])
+    subject = _subject_after(doc, doc[0])
+    assert subject is not None and subject.text == "mayor"
+
+
+def test_two_clauses_the_parse_joined_into_one_subject_keep_their_own_verbs(nlp: Language) -> None:
+    """ "A group of nurses called for a strike, and the union denounced the plan and said ...": a parse that read
+    "called" as a participle of "group" joins both subjects to "denounced"; the verb's is the one after ", and"
+    (built by hand)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.subjects import subject_of
+
+    words = "A group of nurses called for a strike , and the union denounced the plan and said it would quit .".split()
+    heads = [1, 12, 1, 2, 1, 4, 7, 5, 1, 1, 11, 1, 12, 14, 12, 12, 12, 19, 19, 16, 12]
+    deps = "det nsubj prep pobj acl prep det pobj punct cc det conj ROOT det dobj cc conj nsubj aux ccomp punct".split()
+    pos = "DET NOUN ADP NOUN VERB ADP DET NOUN PUNCT CCONJ DET NOUN VERB DET NOUN CCONJ VERB PRON AUX VERB PUNCT"
+    pos = pos.split()
+    tags = "DT NN IN NNS VBD IN DT NN , CC DT NN VBD DT NN CC VBD PRP MD VB .".split()
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    subject = subject_of(doc[16])
+    assert subject is not None and subject.text == "union"
+
+
+def test_a_quote_after_as_on_a_speech_verbs_object_the_parse_made_a_subject_is_that_verbs(nlp: Language) -> None:
+    """ "In declaring Lee's remarks as “not fair,” the bishop spoke": a parse that made "remarks" the subject of the
+    main verb hangs the quote on it; the speech verb before the noun, with no object, is the quote's (built by hand)."""
+    from worker.pipeline.extract.quotes.cues import Cue
+    from worker.pipeline.extract.quotes.nearby import cue_above
+
+    words = [
+        "In",
+        "declaring",
+        "Lee",
+        "'s",
+        "remarks",
+        "as",
+        "“",
+        "not",
+        "fair",
+        ",",
+        "”",
+        "the",
+        "bishop",
+        "spoke",
+        ".",
+    ]
+    heads = [13, 0, 4, 2, 13, 4, 8, 8, 5, 8, 8, 12, 13, 13, 13]
+    deps = "prep pcomp poss case nsubj prep punct neg pobj punct punct det nsubj ROOT punct".split()
+    pos = "ADP VERB PROPN PART NOUN ADP PUNCT PART NOUN PUNCT PUNCT DET NOUN VERB PUNCT".split()
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    cue = Cue(doc[1], doc[1].idx + len(doc[1]), doc[12])
+    assert cue_above(doc, 5, 7, {1: cue}) is cue
+
+
+def test_a_clause_joined_by_and_before_the_speaker_is_not_what_the_speaker_reports(nlp: Language) -> None:
+    """ "The strike shut schools and the union said it plans more strikes": a parse that hangs the clause before
+    "and" on the speech verb too gives the report after the verb, never a text ending in a bare "and" (built by
+    hand: the model's parse varies)."""
+    from spacy.tokens import Doc
+
+    from worker.pipeline.extract.quotes.cues import Cue
+    from worker.pipeline.extract.quotes.kind import indirect_span
+
+    words = ["The", "strike", "shut", "schools", "and", "the", "union", "said", "it", "plans", "more", "strikes", "."]
+    heads = [1, 2, 7, 2, 3, 6, 7, 7, 9, 7, 11, 9, 7]
+    deps = ["det", "nsubj", "ccomp", "dobj", "cc", "det", "nsubj", "ROOT", "nsubj", "ccomp", "amod", "dobj", "punct"]
+    pos = ["DET", "NOUN", "VERB", "NOUN", "CCONJ", "DET", "NOUN", "VERB", "PRON", "VERB", "ADJ", "NOUN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    said = doc[7]
+    span = indirect_span(doc, Cue(said, said.idx + len(said), doc[6]), [False] * len(doc))
+    assert span is not None and doc.text[span[0] : span[1]] == "it plans more strikes"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity
+from worker.pipeline.extract.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, fold
 from worker.pipeline.extract.quotes.rules import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, SUBJECT_DEPS
 
 
@@ -73,13 +74,17 @@ def noun_gender(tok: Token) -> str | None:
     return None
 
 
+GIVEN_NAMES = FEMALE_FIRST_NAMES | MALE_FIRST_NAMES
+
+
 def person_like(doc: Doc, spans: list[tuple[int, int]], words: int) -> bool:
     """A person entity "he"/"she" may refer to: some mention holds a proper noun (not "Nationally" opening a
-    sentence), and a one-word name the tagger never calls a person is no body or product ("Twitter")."""
+    sentence), and a one-word name the tagger never calls a person is no body or product ("Twitter") unless it is a
+    known given name ("Ivanka" tagged PRODUCT)."""
     toks = [doc[i] for lo, hi in spans for i in range(lo, min(hi, len(doc)))]
     if not any(t.pos_ == "PROPN" for t in toks):
         return False
-    return words > 1 or any(t.ent_type_ in ("PERSON", "") for t in toks)
+    return words > 1 or any(t.ent_type_ in ("PERSON", "") or fold(t.text) in GIVEN_NAMES for t in toks)
 
 
 def who_clause(doc: Doc, end: int) -> bool:
@@ -125,3 +130,52 @@ def name_after_split_title(
         if doc[k].is_punct and doc[k].text != "-":
             return None
     return None
+
+
+def name_before_dash(doc: Doc, ent_of: list[int], entities: list[Entity], subj: Token, lo: int, cue: int) -> int | None:
+    """ "Jonathan Wright - director of wholesale products at X - told": the parse made the description between the
+    dashes the head of the subject; the person named before them speaks (not "than Mr. Trump - 60 percent of
+    voters said", where no dash closes an aside). The first dash's token index, or None."""
+    if not any(_dash(doc, k) for k in range(subj.i + 1, cue)):
+        return None
+    for k in range(lo + 1, subj.i):
+        if _dash(doc, k) and ent_of[k - 1] >= 0 and entities[ent_of[k - 1]].type == "person":
+            return k
+    return None
+
+
+def _dash(doc: Doc, k: int) -> bool:
+    """A dash between words, not inside one ("Smith-Jones")."""
+    spaced = doc[k].text == "-" and bool(doc[k - 1].whitespace_) and bool(doc[k].whitespace_)
+    return spaced or doc[k].text in ("—", "–")
+
+
+def before_aside(subj: Token, hi: int) -> int:
+    """The end of the speaker's words before a clause or appositive set off by a comma or dash at their end
+    ("Friends of Kathryn Jenkin, known as Katie, have described ...": the friends, not what she is known as); not
+    a name in apposition ("his best friend, Bruce Turry,"), which says who speaks."""
+    doc = subj.doc
+    while True:
+        while hi - 1 > subj.i and (doc[hi - 1].text in (",", ";", ":") or _dash(doc, hi - 1)):
+            hi -= 1
+        asides = [
+            k
+            for d in doc[subj.i + 1 : hi]
+            if d.dep_ in ("acl", "relcl") or (d.dep_ == "appos" and d.pos_ != "PROPN")
+            if subj.i < (k := d.left_edge.i - 1) and d.right_edge.i >= hi - 1
+            if doc[k].text in (",", "(") or _dash(doc, k)
+        ]
+        if not asides:
+            return hi
+        hi = min(asides)
+
+
+def who_refers_to(head: Token) -> Token:
+    """What a "who" clause the parse hung on ``head`` describes: a person, so not a thing in a prepositional
+    phrase after one ("a distraught woman outside the bank, who wept": the woman, not the bank)."""
+    node = head
+    while node.pos_ == "NOUN" and not animate(node) and node.dep_ == "pobj" and node.head.dep_ == "prep":
+        node = node.head.head
+        if node.pos_ in ("NOUN", "PROPN") and animate(node):
+            return node
+    return head

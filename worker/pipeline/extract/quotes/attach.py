@@ -7,6 +7,7 @@ from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.marks import Segment
+from worker.pipeline.extract.quotes.nearby import cue_above, frames, participle_before, people
 from worker.pipeline.extract.quotes.rules import (
     DOUBLE_APOSTROPHE,
     MAX_ANCESTOR_STEPS,
@@ -16,7 +17,7 @@ from worker.pipeline.extract.quotes.rules import (
     SUBJECT_DEPS,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
-from worker.pipeline.extract.quotes.subjects import subject_of
+from worker.pipeline.extract.quotes.subjects import main_verb, subject_of
 
 
 def introduced(
@@ -89,6 +90,8 @@ def introduced(
             return cue
     # "Trump issued the following statement:": the subject of the introducing sentence, when a name
     root = _clause_verb(doc, colon - 1, resolver.in_quote)
+    main = doc[colon].sent.root  # "the Daily News focuses on how many people ... were able to kill ...:"
+    root = main if start <= main.i < colon and main.pos_ == "VERB" and not resolver.in_quote[main.i] else root
     subj = subject_of(root) if root is not None else None
     if root is not None and subj is not None and subj.tag_ in ("WP", "WDT") and root.dep_ == "pcomp":
         # "Clinton has since apologized for what happened:": the clause the "what" clause hangs on
@@ -259,6 +262,8 @@ def adjacent_cue(doc: Doc, text: str, seg: Segment, hi: int, cue_at: dict[int, C
         j += 1
     if j >= n or (ending in "?!" and doc[j].is_title and doc[j].pos_ != "PROPN"):
         return None  # “Why now?” She replied ...: a new sentence
+    if doc[j].lower_ in ("but", "yet"):
+        return None  # "to act “presidential,” but Trump said ...": a new clause, not the quote's attribution
     for k in range(j, min(n, j + 10)):
         tok = doc[k]
         if "\n" in tok.text or tok.is_quote or tok.text in (".", ";", ":", "(", ")"):
@@ -292,7 +297,7 @@ def cue_before(doc: Doc, lo: int, cue_at: dict[int, Cue]) -> Cue | None:
         k -= 1
     if k < 0 or any(doc[j].is_quote for j in range(max(0, k - 4), k)):
         return None  # “...,” she elaborated, “...”: the second part of a split quote
-    cue = cue_at.get(k)
+    cue = cue_at.get(k) or participle_before(doc, k, cue_at) or cue_above(doc, k, lo, cue_at)
     return cue if cue is not None and cue.speaker is not None and not cue.nominal else None
 
 
@@ -346,7 +351,7 @@ def governing_cue(
             if node.head is node or (
                 found is not None
                 and found.speaker is not None
-                and (found.speaker_entity is not None or found.is_person)  # "a voice that said": climb on
+                and (found.speaker_entity is not None or found.is_person or people(found))  # "a voice that said"
                 and node.dep_ not in ("ccomp", "xcomp")
             ):
                 break  # out of the reported clause: "Xi called for ..., and Trump said the call was “very good”"
@@ -361,10 +366,8 @@ def governing_cue(
             if cue.nominal:
                 continue
             # "as X put it, “...”", "according to X", "As the Post's Ishaan Tharoor wrote, “...”"
-            framing = cue.token.lower_ in ("put", "puts", "according") or any(
-                c.dep_ == "mark" and c.lower_ == "as" for c in cue.token.children
-            )
-            if not standalone and not framing and (cue.token.dep_ not in ("ROOT", "parataxis") or cue.speaker is None):
+            framing = frames(cue) or any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.token.children)
+            if not standalone and not framing and (not main_verb(cue.token) or cue.speaker is None):
                 continue
             ci = cue.token.i
             dist = lo - ci if ci < lo else ci - hi

@@ -21,10 +21,11 @@ from worker.pipeline.extract.quotes.attach import (
     signed_inside,
 )
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
-from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by, subject_cue
+from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by, subject_cue, while_saying
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
-from worker.pipeline.extract.quotes.nearby import nearby_name
+from worker.pipeline.extract.quotes.names import quoted_name, uncalled
+from worker.pipeline.extract.quotes.nearby import emphatic_did, nearby_name, report_across_aside
 from worker.pipeline.extract.quotes.speakers import Resolver
 
 
@@ -112,7 +113,9 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
 
     resolver = Resolver(doc, entities, in_quote, authors)
     surnames = frozenset(e.name.split()[-1] for e in entities if e.type == "person" and len(e.name.split()) > 1)
-    cues = [c for c in find_cues(doc) if not in_quote[c.token.i]]
+    cues = find_cues(doc)
+    emphatic_did(doc, cues)
+    cues = [c for c in cues if not in_quote[c.token.i]]
     for c in cues:
         if c.subject is not None and "\n" in text[min(c.subject.idx, c.token.idx) : max(c.subject.idx, c.token.idx)]:
             c.subject = subject_in_paragraph(c.subject, c.token, text)
@@ -178,6 +181,12 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
                     if near and c.token.i > hi and "\n" not in text[seg.end : c.token.idx]:
                         cue = c
                         break
+        if cue is None:
+            cue = report_across_aside(doc, lo, cue_at)
+        if cue is None and not seg.continues:
+            # "Wallnau wrote: / I think this prophetic prayer timely ... “...” ...": a fragment in an unquoted block
+            # that a paragraph ending in "X wrote:" introduces
+            cue = _block_intro(text, seg.start, starts, sent_of, cues_by_sent)
         split = False
         if (cue is None or cue.speaker is None) and last_seg is not None:
             # “X,” Axelrod tweeted, “Y”: the second part of a quote split by its cue
@@ -212,14 +221,23 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             else:
                 cue = signed(doc, text, seg, hi, resolver) or cue
         if kind == "term":
-            said = characterized_by(doc, lo, hi, in_quote, resolver, entities) or framed_by(
-                doc, lo, hi, in_quote, resolver, entities
+            said = (
+                framed_by(doc, lo, hi, in_quote, resolver, entities)
+                if quoted_name(doc, lo, hi)  # (a name nobody gives but "dubbed “...” by X")
+                else characterized_by(doc, lo, hi, in_quote, resolver, entities)
+                or framed_by(doc, lo, hi, in_quote, resolver, entities)
+                or while_saying(doc, lo, hi, in_quote, resolver, entities)
             )
             if said is not None:
                 # "Weaver dismissed that suggestion as a sign of a campaign in “disarray”": a person's word
                 quotes.append(make_quote(text, seg.start, seg.end, "partial", said))
             else:
                 quotes.append(Quote(text[seg.start : seg.end], seg.start, seg.end, "term"))
+            continue
+        if kind == "partial" and uncalled(doc, lo, hi):
+            # "what had been called the “Golden Week”": nobody near is said to call it so
+            quotes.append(make_quote(text, seg.start, seg.end, kind, None))
+            prev_cue, last_seg = None, None
             continue
         weak = None
         if cue is None or cue.speaker is None:
@@ -249,6 +267,10 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             # "“We thought only Trump was insensitive,” said Aida. Biden “kind of misspoke”": a fragment in
             # the sentence right after a person's quote, with no cue of its own, goes on with that person
             cue = last_attr[1]
+        if (cue is None or cue.speaker is None) and kind == "partial" and s_first > 0:
+            # "Brill has argued that the law was crippled .... As a result, there's still “a very powerful industry
+            # ...”": after a person's report that fills the sentence before, with no cue of its own
+            cue = _report_before(text, seg.start, cues_by_sent.get(s_first - 1, []), reported, sents[s_first]) or cue
         if cue is not None and cue.speaker is not None:
             last_attr = (hi, cue)
         if cue is not None and cue.speaker is not None:
@@ -271,6 +293,37 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
     return quotes
 
 
+def _block_intro(
+    text: str, start: int, starts: list[int], sent_of: list[int], cues_by_sent: dict[int, list[Cue]]
+) -> Cue | None:
+    """The cue of a paragraph that ends with a colon right before the quote's unquoted paragraph."""
+    para = text.rfind("\n", 0, start) + 1
+    prev = text[:para].rstrip()
+    if not prev.endswith(":") or para == 0 or text[para] in "“\"'‘":
+        return None
+    colon = len(prev) - 1
+    k = sent_of[max(0, bisect.bisect_right(starts, colon) - 1)]
+    for c in reversed(cues_by_sent.get(k, [])):
+        # (not "X tweeted the transcript ...:": what the colon introduces is the object, an embed the text lost)
+        if c.token.idx < colon and c.speaker is not None and not c.nominal:
+            return None if any(o.dep_ == "dobj" for o in c.token.children) else c
+    return None
+
+
+def _report_before(
+    text: str, start: int, prev: list[Cue], reported: dict[int, tuple[int, int]], sent: Span
+) -> Cue | None:
+    """The person whose main-clause report ends the sentence right before ``sent``, in the same paragraph."""
+    if "\n" in text[sent.start_char - 2 : start] or any(t.is_quote for t in sent if t.idx < start - 1):
+        return None
+    for c in prev:
+        span = reported.get(c.token.i)
+        ends = span is not None and text[span[1] : sent.start_char].strip(" .") == ""
+        if ends and c.is_person and c.speaker is not None and c.token.dep_ == "ROOT":
+            return c
+    return None
+
+
 def _reported_by(cue: Cue, cue_at: dict[int, Cue]) -> int:
     """How many attributions with a speaker ``cue`` lies inside (its verb's ancestors that are cues)."""
     return sum(
@@ -281,16 +334,18 @@ def _reported_by(cue: Cue, cue_at: dict[int, Cue]) -> int:
 def make_quote(text: str, start: int, end: int, kind: str, cue: Cue | None) -> Quote:
     if cue is None:
         return Quote(text[start:end], start, end, kind)  # type: ignore[arg-type]
+    # a stray mark the parse made the subject ("“...,” Juror No. 12 said" gave ".") is no speaker
+    named = cue.speaker is not None and any(ch.isalnum() for ch in cue.speaker)
     return Quote(
         text[start:end],
         start,
         end,
         kind,  # type: ignore[arg-type]
-        speaker=cue.speaker,
-        speaker_start=cue.speaker_start if cue.speaker else None,
-        speaker_end=cue.speaker_end if cue.speaker else None,
+        speaker=cue.speaker if named else None,
+        speaker_start=cue.speaker_start if named else None,
+        speaker_end=cue.speaker_end if named else None,
         cue=text[cue.token.idx : cue.end],
         cue_start=cue.token.idx,
         cue_end=cue.end,
-        speaker_entity=cue.speaker_entity,
+        speaker_entity=cue.speaker_entity if named else None,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from worker.pipeline.extract.quotes.misread import infinitive_read_as_noun, relation_on_verb, verb_ending_phrase
 from worker.pipeline.extract.quotes.rules import (
     INVERTED_CUES,
     NAME_DEPS,
@@ -17,7 +18,7 @@ from worker.pipeline.extract.quotes.rules import (
     READERS,
     SPEECH_VERBS,
 )
-from worker.pipeline.extract.quotes.subjects import may_speak, nominal, subject_of
+from worker.pipeline.extract.quotes.subjects import may_speak, nominal, root_participle, subject_of, view_of
 
 
 @dataclass
@@ -38,8 +39,8 @@ def find_cues(doc: Doc) -> list[Cue]:
     cues: list[Cue] = []
     for token in doc:
         low = token.lower_
-        if low == "according":
-            to = next((c for c in token.children if c.lower_ == "to"), None)
+        if low == "according" or view_of(token):  # "according to X", "To Sharp, Trump is the “...” man"
+            to = token if low == "to" else next((c for c in token.children if c.lower_ == "to"), None)
             if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 to = doc[token.i + 1]
             if to is None:
@@ -54,6 +55,11 @@ def find_cues(doc: Doc) -> list[Cue]:
             if token.dep_ == "acl" and _subject_after_quote(doc, token.head):
                 # "“...!” the presumptive GOP nominee, Donald Trump, tweeted Sunday": the parse made the
                 # verb a participle of its own subject
+                cues.append(Cue(token, token.idx + len(token), token.head))
+                continue
+            if root_participle(token):
+                # "Beruff, a Scott ally, called Florida's standards “strong.”": the sentence's verb read as a
+                # participle of its subject, which the parse made the root
                 cues.append(Cue(token, token.idx + len(token), token.head))
                 continue
             if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "acl"):
@@ -81,7 +87,9 @@ def find_cues(doc: Doc) -> list[Cue]:
         elif _verb_read_as_noun(doc, token):
             # "“...,” the Saudis state in the white paper": the tagger took the verb for a noun the name modifies
             cues.append(Cue(token, token.idx + len(token), doc[token.i - 1]))
-        elif _infinitive_read_as_noun(token):
+        elif (ending := verb_ending_phrase(doc, token)) is not None:
+            cues.append(Cue(token, token.idx + len(token), ending))  # "“...,” a voice-over in the ad states."
+        elif infinitive_read_as_noun(token):
             # "That record prompted the Atlas to state, “...”": who was prompted speaks
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
             cues.append(Cue(token, token.idx + len(token), obj))
@@ -112,17 +120,6 @@ def find_cues(doc: Doc) -> list[Cue]:
             on = doc[token.i + 1]  # "Trump went on", "Trump shot back"
             cues.append(Cue(token, on.idx + len(on), subject_of(token)))
     return cues
-
-
-def _infinitive_read_as_noun(token: Token) -> bool:
-    """A speech verb after "to" that the tagger took for a noun, the complement of a verb with an object."""
-    return (
-        token.pos_ == "NOUN"
-        and token.lower_ in SPEECH_VERBS
-        and token.dep_ == "xcomp"
-        and token.head.pos_ == "VERB"
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
-    )
 
 
 def _that_clause(clause: Token, verb: Token) -> bool:
@@ -349,7 +346,7 @@ def _subject_after(doc: Doc, verb: Token) -> Token | None:
             if not (doc[k].dep_ == "compound" and doc[k].head.pos_ == "NOUN"):
                 return doc[k]  # "mused Blaze co-host Stu Burguiere", not "a Trump supporter"
     node = doc[j]
-    while node.head is not node and node.head.i != verb.i and j <= node.head.i <= j + 10:
+    while node.head.i != node.i and node.head.i != verb.i and j <= node.head.i <= j + 10:
         node = node.head
     if node.pos_ not in ("PROPN", "NOUN") or node.ent_type_ in ("DATE", "TIME") or node.is_quote:
         return None
@@ -359,6 +356,8 @@ def _subject_after(doc: Doc, verb: Token) -> Token | None:
 def speaker_span(head: Token) -> tuple[int, int]:
     left, right = head.i, head.i
     for child in head.lefts:
+        if child.tag_ == "VBG" and child.dep_ == "amod" and child.i > 0 and child.doc[child.i - 1].text == ",":
+            continue  # "..., leading Clinton advisers to counter": the verb before them, not a word of who
         if child.dep_ in NAME_DEPS and child.dep_ != "punct":
             left = min(left, child.left_edge.i)
     for child in head.rights:
@@ -370,6 +369,7 @@ def speaker_span(head: Token) -> tuple[int, int]:
             continue  # "seen by organizers as a “lifeboat”": the role is not who gives it
         if child.dep_ in ("compound", "flat") or (child.dep_ in ("prep", "amod", "acl") and head.pos_ != "PROPN"):
             right = max(right, child.right_edge.i)
+    right = max(right, relation_on_verb(head))  # "said one longtime adviser to Mark Reyes", "to" hung on "said"
     if head.pos_ == "NOUN":
         right = _group_end(head, right)  # "many marchers and spectators chanting": the whole group
     return left, right + 1

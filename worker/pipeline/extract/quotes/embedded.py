@@ -12,19 +12,36 @@ from worker.pipeline.extract.quotes.rules import (
     COMPLEMENT_DEPS,
     MAX_ANCESTOR_STEPS,
     NAMING_VERBS,
+    ORG_WORDS,
     PARTY_WORDS,
     PERSON_NOUNS,
+    SPEECH_VERBS,
     SUBJECT_DEPS,
     TERM_CUES,
 )
 from worker.pipeline.extract.quotes.speakers import Resolver
 from worker.pipeline.extract.quotes.subjects import may_speak, person_noun, subject_of
+from worker.pipeline.extract.quotes.works import names_a_work
 
 VENUE_PREPS = frozenset({"on", "at", "from"})
 # nouns of a demand whose possessor uses the words: "his call for “a total and complete ban”"
 CALL_NOUNS = frozenset({"call", "calls"})
 # entities that may use a word: not a place, a date or a work
 SPEAKING_TYPES = frozenset({"person", "organization", "group"})
+# how deep in the object of "as" the quoted words may lie, and through which links
+AS_PHRASE_STEPS = 5
+# how many words may stand between a loosely parsed "called" and the quoted words
+LOOSE_CALL_GAP = 10
+# how far above the quoted words a speech verb read as an adjective may stand
+ADJECTIVE_VERB_STEPS = 4
+# how far before its verb the name after a relative pronoun may stand
+RELATIVE_NAME_GAP = 6
+# speeches whose words are the speaker's, and how far above the quoted words the noun may stand
+HARANGUE_NOUNS = frozenset("lament tirade rant diatribe screed harangue broadside".split())
+HARANGUE_STEPS = 8
+AS_PHRASE_DEPS = frozenset(
+    {"pobj", "prep", "pcomp", "dobj", "attr", "acl", "relcl", "conj", "appos", "amod", "compound", "nmod"}
+)
 
 
 def subject_cue(
@@ -68,6 +85,8 @@ def _subject_cue_from(
             node = node.head
         elif node.dep_ == "acl" and node.head.dep_ == "dobj" and node.head.head.pos_ == "VERB":
             node = node.head.head  # "Clinton expressed confidence that the server would not be an issue “...”"
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.dep_ in COMPLEMENT_DEPS:
+            node = node.head.head  # "He implied that leaders should be put to death by having “...”": his words
         else:
             break
     subj = subject_of(node)
@@ -100,7 +119,7 @@ def characterized_by(
         # "the so-called “X”", "a film called “X”"; but "who he dubbed “the little senator”", and a person who
         # uses or shuns "the term “X”" ("Clinton promised to stop using the phrase “illegal immigrant”")
         return None
-    if _title(doc, lo, hi) and _venue(doc, lo, hi):
+    if _title(doc, lo, hi) and (_venue(doc, lo, hi) or names_a_work(doc, lo, hi)):
         return None  # a show or a place: "Sanders appeared on “The View”", "a party at the “Red Neck Country Club”"
     cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
     if cue is None or cue.subject is None:
@@ -134,10 +153,18 @@ def framed_by(
         # "his call for “a total and complete ban”": who calls for it
         speaker = next((c for c in call.children if c.dep_ == "poss"), None)
         return _speaking(Cue(call, call.idx + len(call), speaker), in_quote, resolver, entities)
+    if doc.text[max(0, doc[lo - 1].idx - 12) : doc[lo - 1].idx].rstrip().lower().endswith("so-called"):
+        return None  # "calls it the so-called “winter crunch”" (also split "so - called"): nobody's word
     framed = _naming_verb(head)
-    if framed is None or in_quote[framed[0].i] or _title(doc, lo, hi) or doc[lo - 2].lower_ == "so-called":
+    if framed is None and not _title(doc, lo, hi):
+        loose = _loose_call(doc, lo) or _verb_read_as_adjective(head) or _harangue(head)
+        if loose is not None:
+            return _speaking(loose, in_quote, resolver, entities)
+    if framed is None or in_quote[framed[0].i]:
         return None
     verb, phrase = framed
+    if _title(doc, lo, hi) and (_passive(verb) or subject_of(verb) is None):
+        return None  # "a show called “The View”"; but "partners referring to the US as the “Great Satan”"
     # the agent of a passive, also where the parse hung "by X" on the phrase ("called “...” by Joshua Hendrick")
     by = [c for c in verb.children if c.dep_ == "agent"] or [
         c for c in phrase.children if c.lower_ == "by" and c.i >= hi and _passive(verb)
@@ -147,8 +174,106 @@ def framed_by(
     elif _passive(verb):
         return None  # "a film called “...”", "known as “...”": nobody is said to use the words
     else:
-        speaker = subject_of(verb)
+        speaker = _relative_name(verb) or subject_of(verb)
     return _speaking(Cue(verb, verb.idx + len(verb), speaker), in_quote, resolver, entities)
+
+
+def _loose_call(doc: Doc, lo: int) -> Cue | None:
+    """A "called X “...”" the parse read as a participle of a noun, so that the words hang elsewhere: "[Name]'s
+    campaign called the report a “rush to judgment”", "[Name], a [role], called the rules “strong”". Only with an
+    object between the verb and the words, so never "a film called “...”"; the one who calls is the noun the
+    participle hangs on right before it, or after a comma the noun the sentence opens with."""
+    verb = next(
+        (doc[i] for i in range(lo - 2, max(lo - 2 - LOOSE_CALL_GAP, 0), -1) if doc[i].lower_ in NAMING_VERBS), None
+    )
+    if verb is None or verb.dep_ not in ("acl", "amod") or verb.i + 1 >= lo - 1:
+        return None
+    between = doc[verb.i + 1 : lo - 1]
+    if between[0].pos_ == "ADP" or any(t.pos_ in ("VERB", "AUX") or t.is_quote or t.text in ".;:" for t in between):
+        return None  # "called for “...”", a clause of its own
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    root = verb.sent.root
+    if verb.head.i == verb.i - 1 and verb.head.pos_ in ("NOUN", "PROPN"):
+        speaker = verb.head
+    elif doc[verb.i - 1].text == "," and root.pos_ in ("NOUN", "PROPN") and root.i < verb.i:
+        speaker = root
+    else:
+        return None
+    return Cue(verb, verb.idx + len(verb), speaker)
+
+
+def _harangue(head: Token) -> Cue | None:
+    """The words inside a speech someone delivers: "Trump launched into a lament for the “countless Americans”
+    who are “victims of violence”": the subject of the first verb above the words whose object, or the object
+    of whose "into" ("went on a rant about"), is a speech noun."""
+    node = head
+    for _ in range(HARANGUE_STEPS):
+        if node.head is node:
+            return None
+        node = node.head
+        if node.pos_ == "VERB":
+            break
+    else:
+        return None
+    objects = [c for c in node.children if c.dep_ == "dobj"] + [
+        g for c in node.children if c.dep_ == "prep" and c.lower_ in ("into", "in", "on") for g in c.children
+    ]
+    if not any(o.lower_ in HARANGUE_NOUNS and o.pos_ == "NOUN" for o in objects):
+        return None
+    return Cue(node, node.idx + len(node), subject_of(node))
+
+
+def _relative_name(verb: Token) -> Token | None:
+    """The name after a relative pronoun that the parse did not make the subject of the past tense verb after it:
+    "Bannon, who Beck on Wednesday called “...”"."""
+    if verb.tag_ != "VBD":
+        return None
+    doc = verb.doc
+    for i in range(verb.i - 1, max(verb.i - 1 - RELATIVE_NAME_GAP, 0), -1):
+        if doc[i].lower_ in ("who", "whom", "which", "that") and doc[i + 1].pos_ == "PROPN":
+            name = doc[i + 1]
+            while name.i + 1 < verb.i and doc[name.i + 1].pos_ == "PROPN" and doc[name.i + 1].dep_ != "pobj":
+                name = doc[name.i + 1]
+            rest = doc[name.i + 1 : verb.i]
+            if all(t.pos_ in ("ADP", "PROPN", "NOUN", "DET", "ADV", "NUM") for t in rest):
+                return name  # only a time or place between: "on Wednesday", "last week"
+            return None
+    return None
+
+
+def _verb_read_as_adjective(head: Token) -> Cue | None:
+    """A speech verb between two names that the parse read as an adjective of the second, the words hanging on
+    that name: "Trump accused Cruz, the senator from Texas, of being “politically correct”"."""
+    node = head
+    for _ in range(ADJECTIVE_VERB_STEPS):
+        if node.head is node:
+            return None
+        node = node.head
+        verb = next((c for c in node.children if c.dep_ == "amod" and c.i == node.i - 1), None)
+        if verb is not None and verb.lower_ in SPEECH_VERBS and verb.tag_ in ("VBD", "VBN") and verb.i > 0:
+            before = verb.doc[verb.i - 1]
+            if before.pos_ == "PROPN" and before.head.i in (node.i, verb.i) and node.pos_ == "PROPN":
+                return Cue(verb, verb.idx + len(verb), before)
+    return None
+
+
+def while_saying(
+    doc: Doc, lo: int, hi: int, in_quote: list[bool], resolver: Resolver, entities: list[Entity]
+) -> Cue | None:
+    """Words in the clause of a subject who is speaking in the same breath: "The foundation did not want to address
+    “that person,” telling a TV station that ...": the subject of the verb that governs the words, when that verb
+    has a speech participle of its own."""
+    cue = subject_cue(doc, lo, hi, in_quote, resolver, before=False)
+    if cue is None or _title(doc, lo, hi):
+        return None
+    node = cue.token
+    if not any(
+        c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and c.lower_ in SPEECH_VERBS and c.i >= hi
+        for c in node.children
+    ):
+        return None
+    return _speaking(cue, in_quote, resolver, entities)
 
 
 def _speaking(cue: Cue, in_quote: list[bool], resolver: Resolver, entities: list[Entity]) -> Cue | None:
@@ -164,7 +289,7 @@ def _speaking(cue: Cue, in_quote: list[bool], resolver: Resolver, entities: list
     # "a strategy that banks on presenting herself as “...”": a strategy names nothing
     low = speaker.lower_
     plural_person = low.endswith("s") and low[:-1] in PERSON_NOUNS
-    return cue if may_speak(speaker) or low in PARTY_WORDS or plural_person else None
+    return cue if may_speak(speaker) or low in PARTY_WORDS or low in ORG_WORDS or plural_person else None
 
 
 def _phrase_head(doc: Doc, lo: int, hi: int) -> Token:
@@ -179,12 +304,26 @@ def _naming_verb(head: Token) -> tuple[Token, Token] | None:
     """The verb whose object complement, or the object of whose "as", the phrase ``head`` is; and the phrase."""
     if head.dep_ == "oprd" and head.head.lower_ in NAMING_VERBS:
         return head.head, head
-    if head.dep_ in ("pobj", "amod") and head.head.lower_ == "as" and head.head.dep_ == "prep":
+    head = _in_as_phrase(head)
+    if head.dep_ in ("pobj", "pcomp", "amod") and head.head.lower_ == "as" and head.head.dep_ == "prep":
         verb = head.head.head
         if verb.dep_ == "dobj" or (verb.dep_ == "pobj" and verb.head.dep_ == "agent"):
             verb = verb.head.head if verb.dep_ == "pobj" else verb.head  # "seen by organizers as a “...”"
         return (verb, head) if verb.lower_ in AS_VERBS and verb.pos_ == "VERB" else None
     return None
+
+
+def _in_as_phrase(head: Token) -> Token:
+    """The object of "as" whose noun phrase holds ``head`` deeper down ("sees the piece as a return to the
+    “...”", "portrayed him as an executive who would be “...”"); else ``head``."""
+    node = head
+    for _ in range(AS_PHRASE_STEPS):
+        if node.dep_ in ("pobj", "pcomp") and node.head.lower_ == "as":
+            return node
+        if node.dep_ not in AS_PHRASE_DEPS or node.head is node:
+            break
+        node = node.head
+    return head
 
 
 def _passive(verb: Token) -> bool:

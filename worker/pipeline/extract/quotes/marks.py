@@ -72,8 +72,14 @@ def pair_marks(text: str) -> list[Segment]:
         width = 1
         first = True
         reopened = False
+        inner, inner_at = False, 0  # inside a curly quote nested in a straight one that runs on to the next paragraph
         for mark in marks:
             opening = mark.opening if mark.opening is not None else open_at is None
+            if inner or (opening and open_at is not None and _nested(text, open_at, mark.pos, pstart, pend)):
+                if inner and text[mark.pos] == "”":
+                    segments.append(Segment(*strip_span(text, inner_at + 1, mark.pos)))  # the inner quote too
+                inner, inner_at = text[mark.pos] != "”", mark.pos  # '"... isn't about “Equal Justice” ... / "...'
+                continue
             if opening:
                 if open_at is not None:
                     # two openings: keep the first part when it reads as a finished quote, unless the first is
@@ -83,6 +89,9 @@ def pair_marks(text: str) -> list[Segment]:
                     stray = text[open_at] == '"' and text[mark.pos] == "“" and '"' not in text[mark.pos : pend]
                     if e > s and text[e - 1] in ".,?!" and not stray:
                         segments.append(Segment(s, e))
+                        if _closes_mistyped(text, mark.pos):
+                            open_at, first = None, False
+                            continue
                 if first and left_open and text[pstart : mark.pos].strip() == "":
                     reopened = True
                 open_at, width = mark.pos, mark.width
@@ -110,7 +119,26 @@ def pair_marks(text: str) -> list[Segment]:
                 if e > s and (nxt.startswith(("“", '"', DOUBLE_APOSTROPHE)) or text[e - 1] in ".?!,…"):
                     segments.append(Segment(s, e, reopened and open_at == _first_mark(text, pstart)))
                     left_open = True
-    return segments
+    return sorted(segments, key=lambda seg: (seg.start, -seg.end))
+
+
+def _closes_mistyped(text: str, pos: int) -> bool:
+    """ "“I feel for them, “said one woman.": an opening mark where a quote still open ends, glued to the lowercase
+    attribution after it, is its closing mark typed the wrong way round."""
+    nxt = text[pos + 1 : pos + 2]
+    return text[pos] == "“" and nxt.isalpha() and nxt.islower()
+
+
+def _nested(text: str, open_at: int, pos: int, pstart: int, pend: int) -> bool:
+    """A curly quote inside a straight one that opens the paragraph after a colon ("Dr. Ward stated:"), is not
+    closed in it and is reopened by the next paragraph: the news convention for a quote of several paragraphs,
+    with its inner quotes curly. (Only the first paragraph: carried on, it took an excerpt's inner quotes from
+    their speakers.)"""
+    if text[open_at] != '"' or text[pos] != "“" or text[pstart:open_at].strip() or '"' in text[pos:pend]:
+        return False
+    if not text[:pstart].rstrip().endswith(":"):
+        return False
+    return text[pend:].lstrip().startswith('"')
 
 
 # a digest's source in brackets closing the paragraph, after the quote's last sentence: "... [Gallup.]"

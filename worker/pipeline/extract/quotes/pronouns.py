@@ -8,14 +8,17 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Token
+
 from worker.pipeline.extract.quotes.antecedents import animate, is_subject, main_subject, salient
-from worker.pipeline.extract.quotes.cues import Cue
+from worker.pipeline.extract.quotes.cues import Cue, speaker_span
 from worker.pipeline.extract.quotes.rules import (
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
     ORG_PRONOUNS,
     PRONOUNS,
+    SPEECH_VERBS,
     SUBJECT_DEPS,
 )
 
@@ -27,22 +30,31 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
     if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
         want = "m" if low in MALE_PRONOUNS else "f"
         para_floor = r.paragraph_floor(cue.token.i)
+        bound = _named_in_clause(r, cue)
         # the last attribution's speaker, when compatible
         last: Cue | None = None
         for prev in reversed(r.earlier(cue)[-4:]):
             if prev.token.i < para_floor:
                 break
+            if prev.speaker_entity in bound:
+                continue
             if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
                 last = r.outer(prev, want) or prev
                 break
         # the nearest person named as a subject since then: a newly introduced speaker
         k = bisect.bisect_left(r.person_at, (cue.token.i, -1))
         recent = [(pos, n) for pos, n in r.person_at[max(0, k - 40) : k] if pos >= para_floor]
-        recent = [(pos, n) for pos, n in recent if r.gender.get(n) in (None, want)]
+        recent = [(pos, n) for pos, n in recent if r.gender.get(n) in (None, want) and n not in bound]
         subjects = [(pos, n) for pos, n in recent if is_subject(r.doc, pos)]
         # a newly introduced speaker: the main-clause subject of a sentence since the last attribution
         # ("Asked whether Clinton wins, she replied" keeps the last speaker)
         sent_start = r.doc[cue.token.i].sent.start
+        if cue.subject is not None and cue.subject.i < cue.token.i:
+            # "Mr. Trump's temperament came under scrutiny: He was challenged ...": a colon ends a clause the
+            # parse ran into the pronoun's sentence
+            sent_start = max(
+                [sent_start] + [k + 1 for k in range(sent_start, cue.subject.i) if r.doc[k].text in (":", ";")]
+            )
         newer = [
             (pos, n)
             for pos, n in recent
@@ -57,6 +69,11 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
             )
             and ((is_subject(r.doc, pos) and main_subject(r.doc, pos)) or r.opens_sentence(pos))
         ]
+        if last is not None and not newer and last.token.dep_ == "relcl":
+            # "Rubio refrained from attacking Christie, who say ... He dismissed": the last speaker only spoke in a
+            # relative clause; the subject of the sentence that holds it is the one talked about
+            start = last.token.sent.start
+            newer = [(pos, n) for pos, n in recent if start <= pos < last.token.i and main_subject(r.doc, pos)]
         asked = r.asked(last, cue, want)
         if asked is not None:
             r.set(cue, asked)
@@ -76,11 +93,18 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
         else:
             # nothing in reach: the last compatible speaker, else the nearest compatible person
             for prev in reversed(r.earlier(cue)[-12:]):
-                if prev.speaker_entity is not None and prev.is_person and prev.gender in (None, want):
+                if (
+                    prev.speaker_entity is not None
+                    and prev.speaker_entity not in bound
+                    and prev.is_person
+                    and prev.gender in (None, want)
+                ):
                     r.set(cue, prev.speaker_entity)
                     break
             else:
-                older = [n for _, n in r.person_at[max(0, k - 40) : k] if r.gender.get(n) in (None, want)]
+                older = [
+                    n for _, n in r.person_at[max(0, k - 40) : k] if r.gender.get(n) in (None, want) and n not in bound
+                ]
                 if older:
                     r.set(cue, older[-1])
         if cue.speaker is not None:
@@ -92,14 +116,42 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
         for prev in reversed(r.earlier(cue)[-2:]):
             # the body that reported the last attribution ("The Post reported that Klein said ... It added")
             prev = _body_reporting(r, prev) or prev
-            if prev.speaker_entity is not None and not prev.is_person:
+            # (a one-word body the entity pass typed so, though "he" might take it up as a surname: "it" cannot)
+            body = prev.speaker_entity is not None and r.entities[prev.speaker_entity].type == "organization"
+            if prev.speaker_entity is not None and (not prev.is_person or (low == "it" and body)):
                 r.set(cue, prev.speaker_entity)
+                cue.is_person = False
                 return
             break
         if low == "it":
             _document_pronoun(r, cue)
+            if cue.speaker is None:
+                _body_before(r, cue)
         else:
             _plural_antecedent(r, cue)
+
+
+def _named_in_clause(r: Resolver, cue: Cue) -> set[int]:
+    """The people named as the subject of a he/she's reported clause (or its possessor) or as its own verb's
+    object, outside quotes: "He insisted Curiel had ..." is not Curiel, "She said Rubio “has failed ...”" not
+    Rubio, "he told Hannity" not Hannity."""
+    subj = cue.subject
+    if subj is None or subj.dep_ not in SUBJECT_DEPS:
+        return set()
+    said = [c for c in subj.head.children if c.dep_ == "ccomp" and c.i > subj.i]
+    args = [s for c in said for s in c.children if s.dep_ in SUBJECT_DEPS]
+    args += [p for a in args for p in a.children if p.dep_ == "poss"]
+    # binding: "he told Hannity" is not Hannity
+    args += [o for o in subj.head.children if o.dep_ in ("dobj", "dative") and o.i > subj.i]
+    out = set()
+    for a in args:
+        if r.in_quote[a.i] or a.pos_ == "PRON" or a.lower_ in PRONOUNS:
+            continue
+        if any("\n" in t.text or t.text in (".", "?", "!") for t in r.doc[subj.i : a.i]):
+            continue  # the parse ran the sentence on into the next
+        if r.ent_of[a.i] >= 0:
+            out.add(r.ent_of[a.i])
+    return out
 
 
 def _body_reporting(r: Resolver, cue: Cue) -> Cue | None:
@@ -114,12 +166,43 @@ def _plural_antecedent(r: Resolver, cue: Cue) -> None:
     floor = r.paragraph_floor(cue.subject.i)
     for i in range(cue.subject.i - 1, floor - 1, -1):
         tok = r.doc[i]
-        if r.in_quote[i] or tok.dep_ not in SUBJECT_DEPS or tok.lower_ in PRONOUNS:
+        if r.in_quote[i] or tok.dep_ not in SUBJECT_DEPS:
+            continue
+        if tok.lower_ in PRONOUNS:
+            if (
+                tok.lower_ in ("he", "she")
+                and any(c.dep_ == "conj" for c in tok.children)
+                and main_subject(r.doc, i)
+                and i >= r.doc[cue.subject.sent.start - 1].sent.start
+            ):
+                # "He and his partner came because they wanted to show ...": the person the pronoun names
+                r.speak_for(cue, tok)
+                return
             continue
         plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
         if plural and animate(tok):
             r.speak_for(cue, tok)
             return
+    # "criticism from Democrats and Republicans in Congress who agree ... They slammed ...": a group the sentence
+    # before introduces with "who", when no plural subject names one
+    sent = r.doc[cue.subject.i].sent
+    for i in range(sent.start - 1, max(floor, sent.start - 60) - 1, -1):
+        tok = r.doc[i]
+        if i < r.doc[sent.start - 1].sent.start:
+            break
+        plural = tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children)
+        if plural and animate(tok) and not r.in_quote[i] and tok.dep_ not in SUBJECT_DEPS and _with_who(tok):
+            r.speak_for(cue, tok)
+            return
+
+
+def _with_who(tok: Token) -> bool:
+    """A group with a "who" clause in its phrase: "Democrats and Republicans in Congress who agree ..."."""
+    return any(
+        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in SUBJECT_DEPS for w in c.children)
+        for t in tok.subtree
+        for c in t.children
+    )
 
 
 def _document_pronoun(r: Resolver, cue: Cue) -> None:
@@ -129,6 +212,40 @@ def _document_pronoun(r: Resolver, cue: Cue) -> None:
         tok = r.doc[i]
         if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS and not r.in_quote[i]:
             issued = r.issued_by(tok, cue.token)
-            if issued is not None and issued.lower_ not in PRONOUNS:
-                r.speak_for(cue, issued)
+            if issued is not None and issued.lower_ not in PRONOUNS and r.speak_for(cue, issued):
+                return
+            # no issuer named: the document speaks, when it is a subject and "it" the cue's own (not "it was
+            # revealed that", "it seems"): "The Japanese constitution makes no mention ..., although it does say ..."
+            subj = cue.subject
+            if (
+                tok.dep_ not in SUBJECT_DEPS
+                or subj is None
+                or subj.dep_ != "nsubj"
+                or subj.head != cue.token
+                or cue.token.lower_ not in SPEECH_VERBS
+            ):
+                return
+            lo, hi = speaker_span(tok)
+            lo += r.doc[lo].lower_ in ("the", "a", "an", "this", "that")
+            cue.speaker = r.text[r.doc[lo].idx : r.doc[hi - 1].idx + len(r.doc[hi - 1])]
             return
+
+
+def _body_before(r: Resolver, cue: Cue) -> None:
+    """ "The church was criticised for ... . It promised to “...”": with no speaker before it, "it" is the
+    organization the sentence before is about (its main subject, active or passive)."""
+    subj = cue.subject
+    if subj is None or subj.dep_ != "nsubj" or subj.head != cue.token:
+        return
+    start = cue.token.sent.start
+    if start == 0 or start <= r.paragraph_floor(cue.token.i):
+        return
+    before = r.doc[start - 1].sent.root
+    topic = [c for c in before.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in PRONOUNS]
+    if not topic:
+        return
+    by = Cue(cue.token, cue.end, topic[0])
+    r.resolve(by, record=False)
+    if by.speaker_entity is not None and r.entities[by.speaker_entity].type == "organization":
+        r.set(cue, by.speaker_entity)
+        cue.is_person = False

@@ -37,7 +37,7 @@ SPEECH_VERBS = (
         rave reason marvel gripe grumble huff lash recommend speculate theorize reflect elaborate
         clarify caution assert query vent echo surmise beam vouch chant affirm confess gasp
         implore inquire jest mumble ponder rebut reckon rejoin roar sob stammer
-        tease wail exhort proclaim sing cry
+        tease wail exhort proclaim sing cry imply grouse talk portray cite defend notify
         """
     )
     | IRREGULAR
@@ -55,7 +55,7 @@ REPORTING_VERBS = (
         emphasise claim declare remark reply respond comment acknowledge admit suggest predict conclude
         recall complain contend assert maintain tweet testify report confirm deny reiterate caution
         lament boast vow pledge promise concede counter allege charge reveal disclose mention assure
-        estimate repeat signal
+        estimate repeat signal notify
         """
     )
     | IRREGULAR
@@ -67,6 +67,9 @@ DOCUMENT_NOUNS = frozenset(
 )
 # participles of a document's reader, not its issuer: "a letter from the Legion obtained by The Associated Press"
 HANDLED_BY = frozenset("obtained reviewed seen viewed received acquired".split())
+# the prepositions by which a verb's subject answers someone else's document ("reacted to a report", "commented on
+# a study", "angry about a memo"), not issues it ("said in a statement", "posted under a headline")
+ANSWERING_PREPS = frozenset({"to", "on", "about", "over", "against", "at"})
 # "“...” That quote from X appeared ...": nouns that name the quoted words in the sentence after them
 QUOTE_NOUNS = frozenset("quote quotation remark line words comment quip statement".split())
 # nouns of saying whose possessor speaks: "Trump's accusation that ...", "in Bolton's view", "Forbes' words"
@@ -93,6 +96,11 @@ PERSON_NOUNS = frozenset(
     "consultant adviser aide staffer insider guy lady gentleman kid child teen teenager citizen individual victim "
     "witness survivor relative colleague fan customer employee critic expert soldier fighter militant mogul tycoon "
     "billionaire millionaire questioner".split()
+)
+# nouns of a person's relation to another ("one longtime adviser to X"): the "to" phrase is part of who speaks
+RELATION_NOUNS = frozenset(
+    "adviser advisor aide spokesman spokeswoman spokesperson counselor consultant strategist assistant confidant "
+    "ally friend".split()
 )
 # "Sen. Marco Rubio" is "the Florida senator"
 TITLE_EXPANSIONS = {
@@ -177,6 +185,25 @@ COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
 INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "parataxis", "acl", "relcl"})
 # words before a quoted phrase that make it a term: the so-called “X”, a book titled “X”
 TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "named", "word", "term", "phrase"})
+# nouns that make a quoted Title Case name next to them a work's title: the show “X”, her role in “X”, the “X” star
+TITLE_NOUNS = frozenset(
+    """
+    film films movie movies show shows series sitcom episode book books novel novels memoir song songs album
+    albums play plays musical opera role roles column report study documentary sequel prequel franchise
+    trilogy comic comics magazine newspaper program programme star stars actor actress author director producer
+    host fans installment edition title exhibit exhibition festival tour poem painting game video podcast
+    """.split()
+)
+# verbs whose object is a phrase voiced or shown, not a work: chanting “X”, a banner proclaiming “X”
+VOICING_VERBS = _forms("chant sing read proclaim display carry hold wear print scrawl spell shout cry")
+
+# names nobody speaks: participles that name ("Dubbed the “...”", "was nicknamed “...”"), verbs whose "as" names
+# ("known as", "identified as"), and nouns of a name ("earned him the nickname “...”")
+NAMING_PARTICIPLES = frozenset("dubbed nicknamed named christened renamed titled entitled".split())
+NAMING_AS = frozenset("known identified referred".split())
+NAME_NOUNS = frozenset("nickname nicknames moniker monikers alias aliases sobriquet pseudonym pseudonyms aka".split())
+# pronouns of a person who gives a name ("he gave him the nickname “...”")
+SPEAKING_PRONOUNS = frozenset("i we you he she they who".split())
 # verbs that give a thing a name of someone's choosing: "X called the plan “a disaster”", "deemed him “well qualified”"
 NAMING_VERBS = _forms("call dub deem label brand term pronounce")
 # verbs that cast a thing in a role with "as": "X dismissed it as “disarray”", "seen by organizers as a “lifeboat”"
@@ -184,9 +211,13 @@ AS_VERBS = _forms(
     """
     describe characterize characterise label brand dismiss view see portray cast refer sum depict paint present
     denounce deride tout hail frame regard define mock ridicule condemn decry blast slam criticize criticise attack
-    praise tag offer know pitch style peg treat
+    praise tag offer know pitch style peg treat wave
     """
 ) | frozenset({"saw", "seen", "known", "cast", "painted"})
+# the emphatic auxiliary a parse may read as the main verb: "Trump did post on Twitter that ..."
+DID = frozenset({"did", "does", "do"})
+# verbs of saying whose object is the one told ("X told CNN, ...")
+TELLING = _forms("tell assure remind inform") | frozenset({"told"})
 OPEN_MARKS = "“"
 CLOSE_MARKS = "”"
 STRAIGHT = '"'
@@ -214,3 +245,11 @@ NON_SPEAKERS = frozenset(
 # nouns of one gender, for a described speaker "he"/"she" may not take up ("a young man asked ... she said")
 FEMALE_NOUNS = frozenset("woman girl lady mother daughter wife sister aunt grandmother widow actress".split())
 MALE_NOUNS = frozenset("man boy gentleman father son husband brother uncle grandfather widower actor".split())
+# participles of a voice raised in a crowd, whose noun is the one speaking: "students chanting “...”", "a man
+# yelling “...”" (not "an email to supporters saying ...": the document says it)
+VOCAL_PARTICIPLES = frozenset("chanting shouting yelling screaming singing crying jeering bellowing".split())
+# passive speech verbs whose subject is still the one speaking: "X was quoted as saying", "was cited as saying",
+# "was heard shouting"
+PASSIVE_SPEAKERS = frozenset("quoted cited heard recorded overheard caught".split())
+# passive speech verbs whose "by" agent passes on someone else's words: "echoed by her campaign"
+RELAYED = frozenset("echoed reported mentioned repeated relayed".split())

@@ -16,9 +16,11 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.antecedents import (
+    before_aside,
     closing_name,
     main_subject,
     name_after_split_title,
+    name_before_dash,
     noun_gender,
     person_like,
     who_clause,
@@ -28,6 +30,7 @@ from worker.pipeline.extract.quotes.describe import Describer, described, first_
 from worker.pipeline.extract.quotes.nearby import name_right_before
 from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
+    ANSWERING_PREPS,
     DOCUMENT_NOUNS,
     GROUP_QUANTIFIERS,
     HANDLED_BY,
@@ -100,13 +103,17 @@ class Resolver:
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
             resolve_pronoun(self, cue, low)
         else:
-            lo, hi = speaker_span(subj)
+            lo, hi = _own_words(subj, *speaker_span(subj))
+            hi = cue.token.i if lo < cue.token.i < hi else hi  # never the cue itself ("a voice-over in the ad states")
+            dash = name_before_dash(self.doc, self.ent_of, self.entities, subj, lo, cue.token.i)
+            hi = dash if dash is not None else hi
             if self.doc[lo].lower_ in ("the", "a", "an") and lo < hi - 1:
                 cue.speaker_start = self.doc[lo + 1].idx
             else:
                 cue.speaker_start = self.doc[lo].idx
             cue.speaker_end = self.doc[hi - 1].idx + len(self.doc[hi - 1])
             n = self._description(cue, subj, lo, hi) if described(subj) else self._entity_in(subj, lo, hi)
+            n = self.ent_of[dash - 1] if dash is not None else n
             if n is None and (subj.tag_ == "MD" or subj.pos_ in ("ADV", "ADJ")) and subj.is_title:
                 # "Will wrote", "..., Early described": the person of that surname
                 n = next(
@@ -196,14 +203,15 @@ class Resolver:
             while node.dep_ == "compound" and node.head.i > node.i:
                 node = node.head  # "sent out an email appeal", "an email fundraising appeal"
             node = node.head if node.dep_ == "pobj" else node
-            if node.dep_ in ("dobj", "prep") and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
+            issuing = node.dep_ == "dobj" or (node.dep_ == "prep" and node.lower_ not in ANSWERING_PREPS)
+            if issuing and node.head.pos_ in ("VERB", "AUX") and node.head.i != cue.i:
                 # (the name right before it, where the parse hung it on a fronted phrase: "At a rally in Concord,
                 # N.H., 14-year-old Aubrey Pelletier hoisted a sign that read ...")
                 subj = subject_of(node.head) or name_right_before(self.doc, node.head)
                 if subj is not None and subj.i != tok.i and not self.in_quote[subj.i] and subj.lower_ not in READERS:
                     return subj
-            if i != noun.i:
-                break  # only the last mention before: an older "email" may be someone else's
+            if i != noun.i or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+                break  # only the last mention before: an older "email" may be someone else's; "a new ad" is new
         return None
 
     def set(self, cue: Cue, n: int) -> None:
@@ -252,7 +260,10 @@ class Resolver:
         hits = [
             n
             for i in range(lo, hi)
-            if (n := self.ent_of[i]) >= 0 and not any(t.left_edge.i <= i <= t.right_edge.i for t in to)
+            if (n := self.ent_of[i]) >= 0
+            and not any(t.left_edge.i <= i <= t.right_edge.i for t in to)
+            # "a campaign TV ad released Thursday accuses": a date is when, not who
+            and not (head.pos_ != "PROPN" and self.entities[n].type in ("date", "money", "quantity"))
         ]
         if hits:
             usable = [n for n in hits if self.entities[n].type in ("person", "organization", "group", "place")]
@@ -374,3 +385,11 @@ def _name_like(tok: Token) -> bool:
 def _one_of(subj: Token) -> bool:
     """ "One of Grayson's former supporters": one of a group, not a pronoun."""
     return subj.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children)
+
+
+def _own_words(subj: Token, lo: int, hi: int) -> tuple[int, int]:
+    """The speaker's words within its own paragraph ("X.\\n\\nFact-checkers noted": the parse ran a stray line into
+    the subject)."""
+    doc = subj.doc
+    lo = max([lo] + [i + 1 for i in range(lo, subj.i) if "\n" in doc[i].text])
+    return lo, before_aside(subj, hi)
