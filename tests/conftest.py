@@ -115,6 +115,11 @@ def register(session: Session, raw: bytes, path: str, mtime_ns: int = 1) -> file
     )
 
 
+def letter_tag(n: int) -> str:
+    """A random tag of letters only: an all-digit hex tag (~2% of draws) reads as a figure or a year."""
+    return "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:n])
+
+
 def parsed_text(path: Path) -> str:
     """The clean text the parse stage gives the extract stage for a file (what extraction really sees)."""
     from worker.pipeline.parse.core import parse_document

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import register
+from tests.conftest import letter_tag, register
 from worker.pipeline.extract import Entity, Extraction, Mention, extract_doc
 from worker.pipeline.link import story_figures
 from worker.pipeline.parse import parse_document
@@ -26,17 +26,12 @@ def _article(session: Session, raw: str, extraction: Extraction | None = None) -
     return article
 
 
-def _letters(n: int) -> str:
-    """A random tag of letters only: an all-digit hex tag would read as one more figure or a year."""
-    return "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:n])
-
-
 def _text(tag: str, body: str) -> str:
     return f"Flooding in Quellmoor {tag}\n\n{body}\n\nRiver levels near Quellmoor {tag} kept rising overnight."
 
 
 def test_an_undated_article_starts_an_undated_story(db_session: Session) -> None:
-    tag = _letters(8)
+    tag = letter_tag(8)
     article = _article(db_session, _text(tag, "Residents of Quellmoor were told to leave their homes."))
     assert article.published_date is None
     linking.link_article(db_session, article.id)
@@ -45,7 +40,7 @@ def test_an_undated_article_starts_an_undated_story(db_session: Session) -> None
 
 
 def test_a_bridging_article_merges_two_stories_and_the_merge_can_be_undone(db_session: Session) -> None:
-    tag = _letters(8)
+    tag = letter_tag(8)
     words = [f"w{tag}{i}" for i in range(12)]  # words no other test uses
     first = _article(db_session, f"Report {tag}\n\n" + " ".join(words[:6] * 3))
     second = _article(db_session, f"Notice {tag}x\n\n" + " ".join(words[6:] * 3))
@@ -67,7 +62,7 @@ def test_a_bridging_article_merges_two_stories_and_the_merge_can_be_undone(db_se
 
 
 def test_a_story_s_figures_are_stored_apart_from_its_words(db_session: Session) -> None:
-    tag = _letters(8)
+    tag = letter_tag(8)
     article = _article(db_session, _text(tag, "A 5.6 magnitude quake injured 12 people in Quellmoor."))
     linking.link_article(db_session, article.id)
     assert article.story_id is not None
@@ -81,7 +76,7 @@ def test_a_story_s_figures_are_stored_apart_from_its_words(db_session: Session) 
 
 
 def test_headline_names_are_extracted_and_linked(db_session: Session, nlp) -> None:  # type: ignore[no-untyped-def]
-    tag = _letters(4)  # letters: still a name
+    tag = letter_tag(4)  # letters: still a name
     raw = f"Orla Venn{tag} checks into clinic\n\nThe actress Orla Venn{tag} entered a clinic in Palm Desert on Friday."
     reg = register(db_session, raw.encode(), f"/x/{uuid.uuid4()}")
     parsed = parse_document(raw.encode(), "x.txt")

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from tests.conftest import register, run_at_once
+from tests.conftest import letter_tag, register, run_at_once
 from tests.test_link import _link_many_in_process
 from worker.pipeline.extract import Extraction
 from worker.pipeline.link import stories
@@ -133,7 +133,7 @@ def _story_terms(session: Session, story_id: int | None) -> set[int]:
 
 
 def test_consolidation_splits_a_wrong_merge_keeps_ids_and_a_second_run_changes_nothing(db_session: Session) -> None:
-    tag = uuid.uuid4().hex[:8]
+    tag = letter_tag(8)
     longer = _article(db_session, f"Report {tag}", [f"p{tag}{i}" for i in range(8)])
     shorter = _article(db_session, f"Notice {tag}", [f"q{tag}{i}" for i in range(5)])
     kept = longer.story_id
@@ -167,7 +167,7 @@ def test_consolidation_splits_a_wrong_merge_keeps_ids_and_a_second_run_changes_n
 
 
 def test_a_story_that_loses_its_place_points_to_the_one_that_took_its_articles(db_session: Session) -> None:
-    tag = uuid.uuid4().hex[:8]
+    tag = letter_tag(8)
     words = [f"r{tag}{i}" for i in range(8)]
     first = _article(db_session, f"Report {tag}", words)
     twin = _article(db_session, f"Summary {tag}", words)  # the same words: one event
@@ -191,7 +191,7 @@ def test_a_story_that_loses_its_place_points_to_the_one_that_took_its_articles(d
 def test_a_run_is_due_after_growth_or_when_the_pipeline_is_quiet(db_session: Session) -> None:
     last = linking.consolidate_stories(db_session)
     assert not linking.consolidation_due(db_session, growth=0.25, interval=0)  # nothing new
-    tag = uuid.uuid4().hex[:8]
+    tag = letter_tag(8)
     _article(db_session, f"Report {tag}", [f"t{tag}{i}" for i in range(8)])  # its file is still in progress
     assert not linking.consolidation_due(db_session, growth=0.25, interval=0)
     db_session.execute(update(IngestedFile).where(IngestedFile.status != FileStatus.FAILED).values(status="done"))
@@ -209,7 +209,7 @@ def test_a_run_is_due_after_growth_or_when_the_pipeline_is_quiet(db_session: Ses
 
 
 def test_a_window_leaves_the_stories_of_older_articles_as_they_are(db_session: Session) -> None:
-    tag = uuid.uuid4().hex[:8]
+    tag = letter_tag(8)
     longer = _article(db_session, f"Report {tag}", [f"v{tag}{i}" for i in range(8)])
     shorter = _article(db_session, f"Notice {tag}", [f"x{tag}{i}" for i in range(5)])
     assert longer.story_id and shorter.story_id
@@ -246,7 +246,7 @@ def _consolidate_often(database_url: str, runs: int, start: Any) -> None:
 def test_links_and_consolidations_at_once_leave_every_article_in_one_counted_live_story(database_url: str) -> None:
     from worker.storage.db import get_sessionmaker
 
-    tag = uuid.uuid4().hex[:8]
+    tag = letter_tag(8)
     with get_sessionmaker()() as session:  # committed: two events, words no other test uses
         ids = [_unlinked(session, f"Event {tag} {i}", [f"e{i % 2}{tag}{j}" for j in range(8)]) for i in range(10)]
         session.commit()
@@ -272,7 +272,7 @@ def test_a_link_s_story_step_waits_while_a_consolidation_holds_the_stories(datab
 
     from worker.storage.db import get_sessionmaker
 
-    tag = uuid.uuid4().hex[:8]
+    tag = letter_tag(8)
     with get_sessionmaker()() as session:
         article_id = _unlinked(session, f"Event {tag}", [f"w{tag}{j}" for j in range(8)])
         session.commit()
