@@ -13,6 +13,7 @@ from spacy.tokens import Token
 from worker.pipeline.extract.quotes.antecedents import animate, is_subject, main_subject, salient
 from worker.pipeline.extract.quotes.cues import Cue, speaker_span
 from worker.pipeline.extract.quotes.rules import (
+    CONTINUING_VERBS,
     DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
@@ -21,6 +22,7 @@ from worker.pipeline.extract.quotes.rules import (
     SPEECH_VERBS,
     SUBJECT_DEPS,
 )
+from worker.pipeline.extract.quotes.subjects import person_noun
 
 if TYPE_CHECKING:
     from worker.pipeline.extract.quotes.speakers import Resolver
@@ -38,7 +40,8 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
                 break
             if prev.speaker_entity in bound:
                 continue
-            if prev.speaker is not None and prev.is_person and prev.gender in (None, want):
+            continued = prev is r.earlier(cue)[-1] and cue.token.lower_ in CONTINUING_VERBS and _described_person(prev)
+            if prev.speaker is not None and (prev.is_person or continued) and prev.gender in (None, want):
                 last = r.outer(prev, want) or prev
                 break
         # the nearest person named as a subject since then: a newly introduced speaker
@@ -129,6 +132,12 @@ def resolve_pronoun(r: Resolver, cue: Cue, low: str) -> None:
                 _body_before(r, cue)
         else:
             _plural_antecedent(r, cue)
+
+
+def _described_person(cue: Cue) -> bool:
+    """ "The friend said ...": a person no name was found for, whom "she added" right after continues (a
+    description such as "the Florida senator" is more often a named person's, whom a plain "he said" takes up)."""
+    return cue.speaker_entity is None and cue.subject is not None and person_noun(cue.subject)
 
 
 def _named_in_clause(r: Resolver, cue: Cue) -> set[int]:

@@ -84,6 +84,8 @@ ORG_WORDS = frozenset(
     "institute university college bank company corp inc group network campaign administration government "
     "court senate congress commission board union foundation center centre service journal daily".split()
 )
+# "she added", "he continued": the speaker just before goes on
+CONTINUING_VERBS = frozenset("add adds added continue continues continued".split())
 PERSON_NOUNS = frozenset(
     "reporter writer worker leader member voter supporter organizer owner manager teacher lawyer officer farmer "
     "player speaker founder partner researcher volunteer minister senator governor director editor author investor "
