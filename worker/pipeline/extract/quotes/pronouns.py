@@ -242,15 +242,16 @@ def _document_pronoun(r: Resolver, cue: Cue) -> None:
 
 def _body_before(r: Resolver, cue: Cue) -> None:
     """ "The church was criticised for ... . It promised to “...”": with no speaker before it, "it" is the
-    organization the sentence before is about (its main subject, active or passive)."""
+    organization its own sentence (when "it" speaks in a clause of it) or the sentence before is about (the
+    main subject, active or passive)."""
     subj = cue.subject
     if subj is None or subj.dep_ != "nsubj" or subj.head != cue.token:
         return
     start = cue.token.sent.start
-    if start == 0 or start <= r.paragraph_floor(cue.token.i):
-        return
-    before = r.doc[start - 1].sent.root
-    topic = [c for c in before.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in PRONOUNS]
+    # "Microsoft issued a patch for a flaw which it said ...": a clause inside a sentence about the body
+    topic = [t for t in _topics(cue.token.sent.root) if t.i < subj.i] if cue.token.sent.root != cue.token else []
+    if not topic and start > 0 and start > r.paragraph_floor(cue.token.i):
+        topic = _topics(r.doc[start - 1].sent.root)
     if not topic:
         return
     by = Cue(cue.token, cue.end, topic[0])
@@ -258,3 +259,7 @@ def _body_before(r: Resolver, cue: Cue) -> None:
     if by.speaker_entity is not None and r.entities[by.speaker_entity].type == "organization":
         r.set(cue, by.speaker_entity)
         cue.is_person = False
+
+
+def _topics(root: Token) -> list[Token]:
+    return [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in PRONOUNS]
