@@ -17,7 +17,7 @@ from worker.pipeline.extract.quotes.rules import (
     TELLING,
     TERM_CUES,
 )
-from worker.pipeline.extract.quotes.works import names_a_work
+from worker.pipeline.extract.quotes.works import follows_a_work_noun, names_a_work
 
 # what a speech verb's own clause holds when it is no relative clause: its object or complement
 COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "parataxis"})
@@ -55,6 +55,8 @@ def quote_kind(doc: Doc, lo: int, hi: int, cue: Cue | None, standalone: bool, se
         return "term"
     if not standalone and quoted_name(doc, lo, hi):
         return "term"  # Adam “Pacman” Jones, "known as the “bagman”": a name, nobody's words
+    if standalone and not has_verb and follows_a_work_noun(doc, lo, hi):
+        return "term"  # "in her memoir, “Quiet Hands: The Story of X”": a title the parse made a sentence
     if standalone and (has_verb or n >= 4 or cue is not None or seg.continues):
         return "direct"
     if cue is None and n <= MAX_TERM_TOKENS + 1:

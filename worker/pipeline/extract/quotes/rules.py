@@ -190,7 +190,8 @@ TERM_CUES = frozenset({"so-called", "dubbed", "called", "titled", "entitled", "n
 # nouns that make a quoted Title Case name next to them a work's title: the show “X”, her role in “X”, the “X” star
 TITLE_NOUNS = frozenset(
     """
-    film films movie movies show shows series sitcom episode book books novel novels memoir song songs album
+    film films movie movies show shows series sitcom episode book books novel novels memoir memoirs song songs album
+    expose exposé biography autobiography essay bestseller
     albums play plays musical opera role roles column report study documentary sequel prequel franchise
     trilogy comic comics magazine newspaper program programme star stars actor actress author director producer
     host fans installment edition title exhibit exhibition festival tour poem painting game video podcast

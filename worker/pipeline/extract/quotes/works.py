@@ -8,18 +8,14 @@ from worker.pipeline.extract.quotes.rules import SPEECH_VERBS, TELLING, TITLE_NO
 
 
 def names_a_work(doc: Doc, lo: int, hi: int) -> bool:
-    """A quoted Title Case name that a title noun sits next to ("the show “X”", "the “X” star"), or that a
-    preposition a verb or a title noun governs takes ("starred in “X”", "the author of “X”"), or that a verb other
-    than a speech or voicing verb takes as its object ("has not left “X”"): the name of a work, not words.
+    """A quoted Title Case name that a title noun sits next to ("the show “X”", "the “X” star", "his memoir, “X”"),
+    or that a preposition a verb or a title noun governs takes ("starred in “X”", "the author of “X”"), or that a
+    verb other than a speech or voicing verb takes as its object ("has not left “X”"): the name of a work, not words.
     "called her “X”", "chanting “X”", "known as “X”" and a name modifying some other noun stay quotes."""
-    words = [t for t in doc[lo:hi] if t.is_alpha]
-    if not words or len(words) > 8 or not words[0].text[0].isupper():
+    if not _title_case(doc, lo, hi):
         return False
-    if not all(t.text[0].isupper() or (t.is_stop and len(t) <= 4) for t in words):
-        return False
-    before = doc[lo - 2] if lo >= 2 else None
     after = next((t for t in doc[hi : hi + 3] if not t.is_punct), None)
-    if (before is not None and _title_noun(before)) or (after is not None and _title_noun(after) and after.i <= hi + 1):
+    if follows_a_work_noun(doc, lo, hi) or (after is not None and _title_noun(after) and after.i <= hi + 1):
         return True
     if _listed_after_work(doc, lo):
         return True  # "starred in “X” and “Y”", which a parse may hang on the verb
@@ -41,6 +37,22 @@ def names_a_work(doc: Doc, lo: int, hi: int) -> bool:
     if root.dep_ == "dobj" and head.pos_ == "VERB" and head.i < lo:
         return head.lower_ not in SPEECH_VERBS and head.lower_ not in VOICING_VERBS
     return root.dep_ in ("appos", "compound", "nmod") and _title_noun(head)
+
+
+def follows_a_work_noun(doc: Doc, lo: int, hi: int) -> bool:
+    """A Title Case name right after a title noun, or set off from it by a comma: "in his 2006 memoir, “X: The
+    Story of Y”" names the book, even where it reads as a sentence of its own."""
+    if lo < 2 or not _title_case(doc, lo, hi):
+        return False
+    before = doc[lo - 3] if doc[lo - 2].text == "," and lo >= 3 else doc[lo - 2]
+    return _title_noun(before)
+
+
+def _title_case(doc: Doc, lo: int, hi: int) -> bool:
+    words = [t for t in doc[lo:hi] if t.is_alpha]
+    if not words or len(words) > 8 or not words[0].text[0].isupper():
+        return False
+    return all(t.text[0].isupper() or (t.is_stop and len(t) <= 4) for t in words)
 
 
 def _title_noun(token: Token) -> bool:
