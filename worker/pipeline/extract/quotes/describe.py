@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from spacy.tokens import Doc, Token
 
 from worker.pipeline.extract.model import Entity, Mention
+from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.rules import (
+    BODY_NOUNS,
     DEMONYMS,
     DOCUMENT_NOUNS,
     FIRST_PERSON_MIN,
@@ -116,7 +118,10 @@ class Describer:
             if ent.type == "person":
                 self.said[n] = [(m.start, role_words(m.attributes) | lawmaker_tag(text, m.end)) for m in ent.mentions]
 
-    def resolve(self, head: Token, mods: set[str], topic: int | None = None) -> int | None:
+    def resolve(
+        self, head: Token, mods: set[str], topic: int | None = None, bodies: Collection[int] = ()
+    ) -> int | None:
+        """``bodies``: the speakers of earlier attributions that are not people (a paper the tagger made a place)."""
         word = DEMONYMS.get(head.lower_, head.lower_)
         partisan = word in PARTY_WORDS or head.lower_ in DEMONYMS  # people, never a party or a state body
         loose = partisan or word in GENERIC_ROLES
@@ -152,7 +157,25 @@ class Describer:
             last_topic = self._fits(topic, head, mods)
             if last_topic is not None and (last_topic > best[2] or not best[1]):
                 return topic
+        if best is None and word in BODY_NOUNS and any(c.lower_ in ("the", "this") for c in head.lefts):
+            return self._last_body(head.idx, bodies)
         return best[3] if best else None
+
+    def _last_body(self, at: int, bodies: Collection[int]) -> int | None:
+        """ "France Telecom said ... The company said": with no name carrying the word, the body that spoke (an
+        organization, or a paper the tagger made a place) named last, within the paragraph and the two before; not
+        one only named ("the group told Fox 35")."""
+        floor = at
+        for _ in range(3):
+            floor = max(0, self.text.rfind("\n\n", 0, floor))
+        named = [
+            (m.start, n)
+            for n, ent in enumerate(self.entities)
+            if n in bodies
+            for m in ent.mentions
+            if floor <= m.start < at and not m.in_title
+        ]
+        return max(named)[1] if named else None
 
     def _fits(self, n: int, head: Token, mods: set[str]) -> int | None:
         """Where person ``n`` (whom the passage is about) was last mentioned, if "the senator", "the Wisconsin
@@ -185,6 +208,18 @@ class Describer:
         if not before or len([p for p in self.text[before[-1][0] : at].split("\n") if p.strip()]) > NOUN_REACH + 1:
             return set()
         return set().union(*(nouns for _, nouns in before))
+
+
+def bodies_spoken(phrase: Iterable[Token], earlier: Sequence[Cue], entities: Sequence[Entity]) -> set[int]:
+    """The organizations that spoke in attributions before a description ``phrase`` that names none itself ("the
+    company", not "the Times newspaper" or "campaign group America's Renewable Future")."""
+    if any(t.pos_ == "PROPN" for t in phrase):
+        return set()
+    return {
+        c.speaker_entity
+        for c in earlier
+        if c.speaker_entity is not None and not c.is_person and entities[c.speaker_entity].type == "organization"
+    }
 
 
 def first_person_author(doc: Doc, in_quote: list[bool], authors: Sequence[str]) -> str | None:

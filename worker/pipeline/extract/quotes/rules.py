@@ -84,6 +84,12 @@ ORG_WORDS = frozenset(
     "institute university college bank company corp inc group network campaign administration government "
     "court senate congress commission board union foundation center centre service journal daily".split()
 )
+# nouns "the company said", "the paper said" use for an organization named before without the word
+BODY_NOUNS = frozenset(
+    "company firm group paper newspaper daily tabloid agency carrier operator organisation organization network "
+    "broadcaster retailer bank lender insurer airline maker manufacturer giant chain business corporation club "
+    "team charity".split()
+)
 # "she added", "he continued": the speaker just before goes on
 CONTINUING_VERBS = frozenset("add adds added continue continues continued".split())
 PERSON_NOUNS = frozenset(

@@ -26,11 +26,12 @@ from worker.pipeline.extract.quotes.antecedents import (
     who_clause,
 )
 from worker.pipeline.extract.quotes.cues import Cue, can_speak, indefinite, speaker_span
-from worker.pipeline.extract.quotes.describe import Describer, described, first_person_author
+from worker.pipeline.extract.quotes.describe import Describer, bodies_spoken, described, first_person_author
 from worker.pipeline.extract.quotes.nearby import name_right_before
 from worker.pipeline.extract.quotes.pronouns import resolve_pronoun
 from worker.pipeline.extract.quotes.rules import (
     ANSWERING_PREPS,
+    BODY_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_QUANTIFIERS,
     HANDLED_BY,
@@ -360,9 +361,11 @@ class Resolver:
             for prev in reversed(self.earlier(cue)[-6:]):
                 if prev.subject is not None and prev.subject.lower_ == word and prev.speaker_entity is not None:
                     return prev.speaker_entity
-            return None
+            if word not in BODY_NOUNS:  # "the paper" may be a newspaper named before
+                return None
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
-        return self.describer.resolve(head, mods, self._topic(head.i))
+        bodies = bodies_spoken(head.subtree, self.earlier(cue), self.entities)
+        return self.describer.resolve(head, mods, self._topic(head.i), bodies)
 
     def _topic(self, i: int) -> int | None:
         """The person the passage is about: the last person named as a main-clause subject (or opening a
