@@ -23,6 +23,7 @@ from worker.pipeline.extract.quotes.attach import (
 from worker.pipeline.extract.quotes.cues import Cue, find_cues, subject_in_paragraph
 from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by, subject_cue, while_saying
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
+from worker.pipeline.extract.quotes.lead_in import lead_in
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
 from worker.pipeline.extract.quotes.names import quoted_name, uncalled
 from worker.pipeline.extract.quotes.nearby import emphatic_did, nearby_name, report_across_aside
@@ -219,7 +220,7 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
             elif prev is not None and same_or_next_paragraph(text, prev.token.idx, seg.start):
                 cue = prev
             else:
-                cue = signed(doc, text, seg, hi, resolver) or cue
+                cue = signed(doc, text, seg, hi, resolver) or lead_in(doc, text, seg, resolver) or cue
         if kind == "term":
             said = (
                 framed_by(doc, lo, hi, in_quote, resolver, entities)
