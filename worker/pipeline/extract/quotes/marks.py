@@ -123,10 +123,20 @@ def pair_marks(text: str) -> list[Segment]:
 
 
 def _closes_mistyped(text: str, pos: int) -> bool:
-    """ "“I feel for them, “said one woman.": an opening mark where a quote still open ends, glued to the lowercase
-    attribution after it, is its closing mark typed the wrong way round."""
+    """ "“I feel for them, “said one woman.", "“... scorer, “Hansbrough said as he stood": an opening mark where a
+    quote still open ends, glued to the lowercase attribution after it or to a name and its speech verb, is its
+    closing mark typed the wrong way round."""
     nxt = text[pos + 1 : pos + 2]
-    return text[pos] == "“" and nxt.isalpha() and nxt.islower()
+    if text[pos] != "“" or not nxt.isalpha():
+        return False
+    # (after a full stop, “Harrison told me ..." reopens the quote with a new sentence of it)
+    return nxt.islower() or (text[:pos].rstrip().endswith(",") and _NAME_SAID.match(text, pos + 1) is not None)
+
+
+# a name of up to four words and the speech verb after it: "Hansbrough said", "Coach Roy Williams told"
+_NAME_SAID = re.compile(
+    r"(?!I )[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:said|says|added|adds|told|explained|asked|replied)\b"
+)
 
 
 def _nested(text: str, open_at: int, pos: int, pstart: int, pend: int) -> bool:
