@@ -119,9 +119,9 @@ class Describer:
                 self.said[n] = [(m.start, role_words(m.attributes) | lawmaker_tag(text, m.end)) for m in ent.mentions]
 
     def resolve(
-        self, head: Token, mods: set[str], topic: int | None = None, bodies: Collection[int] = ()
+        self, head: Token, mods: set[str], topic: int | None = None, bodies: Collection[tuple[int, int]] = ()
     ) -> int | None:
-        """``bodies``: the speakers of earlier attributions that are not people (a paper the tagger made a place)."""
+        """``bodies``: the organizations that spoke in earlier attributions, which "the company" may take up."""
         word = DEMONYMS.get(head.lower_, head.lower_)
         partisan = word in PARTY_WORDS or head.lower_ in DEMONYMS  # people, never a party or a state body
         loose = partisan or word in GENERIC_ROLES
@@ -161,21 +161,14 @@ class Describer:
             return self._last_body(head.idx, bodies)
         return best[3] if best else None
 
-    def _last_body(self, at: int, bodies: Collection[int]) -> int | None:
-        """ "France Telecom said ... The company said": with no name carrying the word, the body that spoke (an
-        organization, or a paper the tagger made a place) named last, within the paragraph and the two before; not
-        one only named ("the group told Fox 35")."""
+    def _last_body(self, at: int, bodies: Collection[tuple[int, int]]) -> int | None:
+        """ "France Telecom said ... The company said": with no name carrying the word, the organization that spoke
+        last, within the paragraph and the two before; not one only named ("the group told Fox 35")."""
         floor = at
         for _ in range(3):
             floor = max(0, self.text.rfind("\n\n", 0, floor))
-        named = [
-            (m.start, n)
-            for n, ent in enumerate(self.entities)
-            if n in bodies
-            for m in ent.mentions
-            if floor <= m.start < at and not m.in_title
-        ]
-        return max(named)[1] if named else None
+        spoke = [(pos, n) for pos, n in bodies if floor <= pos < at]
+        return max(spoke)[1] if spoke else None
 
     def _fits(self, n: int, head: Token, mods: set[str]) -> int | None:
         """Where person ``n`` (whom the passage is about) was last mentioned, if "the senator", "the Wisconsin
@@ -210,16 +203,16 @@ class Describer:
         return set().union(*(nouns for _, nouns in before))
 
 
-def bodies_spoken(phrase: Iterable[Token], earlier: Sequence[Cue], entities: Sequence[Entity]) -> set[int]:
-    """The organizations that spoke in attributions before a description ``phrase`` that names none itself ("the
-    company", not "the Times newspaper" or "campaign group America's Renewable Future")."""
+def bodies_spoken(phrase: Iterable[Token], earlier: Sequence[Cue], entities: Sequence[Entity]) -> list[tuple[int, int]]:
+    """Where an organization spoke, and which, in the attributions before a description ``phrase`` that names none
+    itself ("the company", not "the Times newspaper" or "campaign group America's Renewable Future")."""
     if any(t.pos_ == "PROPN" for t in phrase):
-        return set()
-    return {
-        c.speaker_entity
+        return []
+    return [
+        (c.token.idx, c.speaker_entity)
         for c in earlier
-        if c.speaker_entity is not None and not c.is_person and entities[c.speaker_entity].type == "organization"
-    }
+        if c.speaker_entity is not None and entities[c.speaker_entity].type == "organization"
+    ]
 
 
 def first_person_author(doc: Doc, in_quote: list[bool], authors: Sequence[str]) -> str | None:
