@@ -19,7 +19,7 @@ from worker.pipeline.extract.quotes.rules import (
     SUBJECT_DEPS,
     WEEKDAYS,
 )
-from worker.pipeline.extract.quotes.voice import passive_target, speaking_noun
+from worker.pipeline.extract.quotes.voice import after_a_report, passive_target, speaking_noun
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -108,6 +108,9 @@ def subject_of(verb: Token) -> Token | None:
         purpose = _purpose_of(node)
         if purpose is not None:
             node = purpose  # "The judge pointed to a previous case to say that ...": the infinitive is the judge's
+            continue
+        if node is verb and after_a_report(verb, may_speak):
+            node = node.head.head
             continue
         if node.dep_ == "advcl" and _name_read_as_root(node.head):
             return node.head  # "Trump defended eminent domain, calling ...": the parse took "defended" for an adjective

@@ -3,6 +3,8 @@ subject (its target)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
 from worker.pipeline.extract.quotes.rules import (
@@ -29,3 +31,19 @@ def passive_target(node: Token, verb: Token) -> bool:
     if node is not verb or verb.lower_ not in SPEECH_VERBS or verb.lower_ in PASSIVE_SPEAKERS:
         return False
     return not any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+
+
+def after_a_report(participle: Token, may_speak: Callable[[Token], bool]) -> bool:
+    """A participle after the comma of a reported clause about a thing ("LaRue believed no such conversation
+    occurred, saying ..."): the reporting clause's subject says it, not the thing."""
+    verb = participle.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return (
+        participle.dep_ == "advcl"
+        and participle.tag_ == "VBG"
+        and participle.doc[participle.i - 1].text == ","
+        and verb.dep_ == "ccomp"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and subj is not None
+        and not may_speak(subj)
+    )
