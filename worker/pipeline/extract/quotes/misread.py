@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from worker.pipeline.extract.quotes.rules import RELATION_NOUNS, SPEECH_VERBS
+from worker.pipeline.extract.quotes.rules import GROUPS_OF_PEOPLE, PERSON_NOUNS, RELATION_NOUNS, SPEECH_VERBS
 
 # how far back from the verb the closing mark of the quote may be ("“...,” a voice-over in the ad states")
 _PHRASE_MAX = 8
@@ -61,3 +61,16 @@ def relation_on_verb(head: Token) -> int:
     if to.lower_ != "to" or to.dep_ != "prep" or to.head.i != verb.i or obj is None or obj.ent_type_ != "PERSON":
         return head.i
     return to.right_edge.i
+
+
+def subject_listed_before(verb: Token) -> Token | None:
+    """ "The town still has power, water and connections and officials say they are ...": a finite speech verb
+    joined to the clause before with no subject of its own, right after people the parse listed among the
+    objects; they are its subject."""
+    if verb.dep_ != "conj" or verb.tag_ not in ("VBP", "VBZ", "VBD") or verb.lower_ not in SPEECH_VERBS:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or verb.i == 0:
+        return None
+    noun = verb.doc[verb.i - 1]
+    people = noun.lower_ in PERSON_NOUNS or noun.lower_[:-1] in PERSON_NOUNS or noun.lower_ in GROUPS_OF_PEOPLE
+    return noun if noun.pos_ == "NOUN" and noun.dep_ == "conj" and noun.head.i < noun.i and people else None

@@ -90,6 +90,8 @@ BODY_NOUNS = frozenset(
     "broadcaster retailer bank lender insurer airline maker manufacturer giant chain business corporation club "
     "team charity".split()
 )
+# plural nouns for people that PERSON_NOUNS' singulars miss: "and police say", "and authorities said"
+GROUPS_OF_PEOPLE = frozenset("police authorities people staff crew residents".split())
 # "she added", "he continued": the speaker just before goes on
 CONTINUING_VERBS = frozenset("add adds added continue continues continued".split())
 PERSON_NOUNS = frozenset(

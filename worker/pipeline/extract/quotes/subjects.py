@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from worker.pipeline.extract.quotes.antecedents import who_refers_to
+from worker.pipeline.extract.quotes.misread import subject_listed_before
 from worker.pipeline.extract.quotes.rules import (
     AGENT_SPEAKS,
     COMPLEMENT_DEPS,
@@ -23,7 +24,7 @@ from worker.pipeline.extract.quotes.voice import after_a_report, passive_target,
 
 
 def subject_of(verb: Token) -> Token | None:
-    outer = _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
+    outer = subject_listed_before(verb) or _reporter_of_conjunct(verb) or _reporter_of_participle(verb)
     if outer is not None:
         return outer
     described = description_before(verb)
