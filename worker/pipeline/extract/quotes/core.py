@@ -25,7 +25,7 @@ from worker.pipeline.extract.quotes.embedded import characterized_by, framed_by,
 from worker.pipeline.extract.quotes.kind import indirect_span, is_standalone, quote_kind
 from worker.pipeline.extract.quotes.lead_in import lead_in
 from worker.pipeline.extract.quotes.marks import pair_marks, strip_span
-from worker.pipeline.extract.quotes.names import quoted_name, uncalled
+from worker.pipeline.extract.quotes.names import labels_subject, quoted_name, uncalled
 from worker.pipeline.extract.quotes.nearby import emphatic_did, nearby_name, report_across_aside
 from worker.pipeline.extract.quotes.speakers import Resolver
 
@@ -223,7 +223,9 @@ def _quotes(doc: Doc, entities: list[Entity], authors: Sequence[str] = ()) -> li
                 cue = signed(doc, text, seg, hi, resolver) or lead_in(doc, text, seg, resolver) or cue
         if kind == "term":
             said = (
-                framed_by(doc, lo, hi, in_quote, resolver, entities)
+                None  # a label on a main clause's subject: "Felt, the “Deep Throat” source, died"
+                if labels_subject(doc, lo, hi)
+                else framed_by(doc, lo, hi, in_quote, resolver, entities)
                 if quoted_name(doc, lo, hi)  # (a name nobody gives but "dubbed “...” by X")
                 else characterized_by(doc, lo, hi, in_quote, resolver, entities)
                 or framed_by(doc, lo, hi, in_quote, resolver, entities)

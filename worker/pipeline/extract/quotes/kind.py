@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from worker.pipeline.extract.quotes.cues import Cue
 from worker.pipeline.extract.quotes.marks import Segment
-from worker.pipeline.extract.quotes.names import quoted_name
+from worker.pipeline.extract.quotes.names import labels_subject, quoted_name
 from worker.pipeline.extract.quotes.rules import (
     MAX_TERM_TOKENS,
     REPORTING_VERBS,
@@ -53,8 +53,8 @@ def quote_kind(doc: Doc, lo: int, hi: int, cue: Cue | None, standalone: bool, se
         and (prev.lower_ in TERM_CUES or (prev.dep_ == "det" and n <= 3 and not standalone and cue is None))
     ):
         return "term"
-    if not standalone and quoted_name(doc, lo, hi):
-        return "term"  # Adam “Pacman” Jones, "known as the “bagman”": a name, nobody's words
+    if not standalone and (quoted_name(doc, lo, hi) or labels_subject(doc, lo, hi)):
+        return "term"  # Adam “Pacman” Jones, "known as the “bagman”", "the “Deep Throat” source": nobody's words
     if standalone and not has_verb and follows_a_work_noun(doc, lo, hi):
         return "term"  # "in her memoir, “Quiet Hands: The Story of X”": a title the parse made a sentence
     if standalone and (has_verb or n >= 4 or cue is not None or seg.continues):

@@ -12,6 +12,8 @@ from worker.pipeline.extract.quotes.rules import (
     NAMING_AS,
     NAMING_PARTICIPLES,
     SPEAKING_PRONOUNS,
+    SPEECH_VERBS,
+    SUBJECT_PHRASE_DEPS,
 )
 
 # how many determiners and adjectives may stand between a naming frame and the quoted words ("the old “...”")
@@ -103,3 +105,30 @@ def _unspoken(verb: Token) -> bool:
 
 def _person_subject(token: Token) -> bool:
     return token.dep_ == "nsubj" and (token.pos_ == "PROPN" or token.lower_ in SPEAKING_PRONOUNS)
+
+
+def labels_subject(doc: Doc, lo: int, hi: int) -> bool:
+    """Short quoted words inside the phrase of a clause's subject, with no verb of their own: "Mark Felt, the
+    mysterious “Deep Throat” source who ..., has died", "LaRue, the aide and “bagman” who delivered ...". A label
+    the writer puts on the subject, not words the subject says."""
+    if lo < 2 or not doc[lo - 1].is_quote or sum(1 for t in doc[lo:hi] if not t.is_punct) > MAX_TERM_TOKENS:
+        return False
+    if any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]):
+        return False
+    heads = [t for t in doc[lo:hi] if not lo <= t.head.i < hi and not t.is_punct]
+    if len(heads) != 1 or "self-" in doc.text[max(0, doc[lo].idx - 24) : doc[lo].idx].lower():
+        return False  # (a "self-described “geeky kid”" is the subject's own words)
+    node = heads[0]
+    for _ in range(6):
+        if node.dep_ in ("nsubj", "nsubjpass"):
+            # of a main clause that reports nothing: in a reported clause ("grousing that the “official” schedule
+            # was late") or on a speech verb's subject the words may be the speaker's
+            verb = node.head
+            main = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+            return main and verb.lower_ not in SPEECH_VERBS
+        if node.dep_ not in SUBJECT_PHRASE_DEPS or node.head.i == node.i:
+            return False
+        node = node.head
+        if any(c.dep_ == "poss" for c in node.children):
+            return False  # "Mitt Romney's “47 percent” comment": the possessor's words
+    return False

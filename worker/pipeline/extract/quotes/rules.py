@@ -92,6 +92,8 @@ BODY_NOUNS = frozenset(
 )
 # plural nouns for people that PERSON_NOUNS' singulars miss: "and police say", "and authorities said"
 GROUPS_OF_PEOPLE = frozenset("police authorities people staff crew residents".split())
+# the links inside a noun phrase that a quoted label may hang by on its way up to the subject it describes
+SUBJECT_PHRASE_DEPS = frozenset({"compound", "amod", "appos", "conj", "nmod"})
 # "she added", "he continued": the speaker just before goes on
 CONTINUING_VERBS = frozenset("add adds added continue continues continued".split())
 PERSON_NOUNS = frozenset(
