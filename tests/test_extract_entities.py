@@ -704,3 +704,15 @@ def test_a_title_and_surname_tagged_an_organization_joins_the_full_name(nlp: Lan
     people = persons(entities)
     assert texts(people["Petros Andreadis"]) == ["Petros Andreadis", "Andreadis"]
     assert any(e.name == "General Motors" and e.type == "organization" for e in entities)
+
+
+def test_a_work_of_art_the_tagger_ran_over_a_clause_is_no_entity(nlp: Language) -> None:
+    # the small model sometimes tags "Name called Other a “" as one WORK_OF_ART; set it by hand so the test
+    # does not hang on that model's whim
+    doc = nlp("After the hearing, Brannigan called Keller a “coward.”")
+    start = next(t.i for t in doc if t.text == "Brannigan")
+    doc.ents = [Span(doc, start, start + 5, label="WORK_OF_ART")]
+    assert doc.ents[0].text == "Brannigan called Keller a “"
+    assert all("called" not in e.name for e in extract_entities(doc))
+    quotes = extract_doc(doc).quotes
+    assert [(q.text, q.speaker) for q in quotes] == [("coward.", "Brannigan")]

@@ -33,7 +33,7 @@ def candidate_spans(doc: Doc) -> list[Span]:
     full_surnames = {ent[-1].text for ent in doc.ents if len(ent) >= 2 and not is_title(ent[0])}
     for ent in doc.ents:
         etype = ENTITY_TYPES.get(ent.label_)
-        if etype is None:
+        if etype is None or (etype == "work" and _runs_over_a_clause(ent)):
             continue
         if etype in OFTEN_MISTYPED_PEOPLE and (_given_name_first(ent) or named_person_noun(doc, ent.start, ent.end)):
             etype = "person"  # "Ivanka" tagged PRODUCT, "Carly Fiorina" WORK_OF_ART
@@ -50,6 +50,12 @@ def candidate_spans(doc: Doc) -> list[Span]:
             else:
                 spans.append(Span(cleaned[0], cleaned[1], piece))
     return spans
+
+
+def _runs_over_a_clause(ent: SpacySpan) -> bool:
+    """A "work of art" the tagger ran over a clause up to a quotation mark ("Stirling called Orozco a “"): a title
+    outside quotation marks has no lowercase verb."""
+    return not ent[0].is_quote and any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in ent)
 
 
 def _titled_surname(doc: Doc, ent: SpacySpan, surnames: set[str]) -> bool:
