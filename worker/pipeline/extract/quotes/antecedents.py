@@ -179,3 +179,16 @@ def who_refers_to(head: Token) -> Token:
         if node.pos_ in ("NOUN", "PROPN") and animate(node):
             return node
     return head
+
+
+def one_of(subj: Token) -> bool:
+    """ "One of Grayson's former supporters": one of a group, not a pronoun."""
+    return subj.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children)
+
+
+def own_words(subj: Token, lo: int, hi: int) -> tuple[int, int]:
+    """The speaker's words within its own paragraph ("X.\\n\\nFact-checkers noted": the parse ran a stray line into
+    the subject)."""
+    doc = subj.doc
+    lo = max([lo] + [i + 1 for i in range(lo, subj.i) if "\n" in doc[i].text])
+    return lo, before_aside(subj, hi)

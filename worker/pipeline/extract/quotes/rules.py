@@ -94,6 +94,8 @@ BODY_NOUNS = frozenset(
 GROUPS_OF_PEOPLE = frozenset("police authorities people staff crew residents".split())
 # the links inside a noun phrase that a quoted label may hang by on its way up to the subject it describes
 SUBJECT_PHRASE_DEPS = frozenset({"compound", "amod", "appos", "conj", "nmod"})
+# entity types that never speak: "the 29-year-old said", "King, 39, said": a person's age the tagger read as a date
+UNSPEAKING_TYPES = frozenset({"date"})
 # "she added", "he continued": the speaker just before goes on
 CONTINUING_VERBS = frozenset("add adds added continue continues continued".split())
 PERSON_NOUNS = frozenset(

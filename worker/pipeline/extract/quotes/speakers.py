@@ -16,12 +16,13 @@ from spacy.tokens import Doc, Token
 from worker.pipeline.extract.model import Entity
 from worker.pipeline.extract.names import TITLE_HEADS, first_name_gender, honorific_gender
 from worker.pipeline.extract.quotes.antecedents import (
-    before_aside,
     closing_name,
     main_subject,
     name_after_split_title,
     name_before_dash,
     noun_gender,
+    one_of,
+    own_words,
     person_like,
     who_clause,
 )
@@ -40,6 +41,7 @@ from worker.pipeline.extract.quotes.rules import (
     PRONOUNS,
     READERS,
     UNNAMED,
+    UNSPEAKING_TYPES,
 )
 from worker.pipeline.extract.quotes.subjects import nominal, person_noun, subject_of
 
@@ -100,11 +102,11 @@ class Resolver:
             or subj
         )
         low = subj.lower_
-        if low in PRONOUNS and not _one_of(subj):
+        if low in PRONOUNS and not one_of(subj):
             cue.speaker_start, cue.speaker_end = subj.idx, subj.idx + len(subj)
             resolve_pronoun(self, cue, low)
         else:
-            lo, hi = _own_words(subj, *speaker_span(subj))
+            lo, hi = own_words(subj, *speaker_span(subj))
             hi = cue.token.i if lo < cue.token.i < hi else hi  # never the cue itself ("a voice-over in the ad states")
             dash = name_before_dash(self.doc, self.ent_of, self.entities, subj, lo, cue.token.i)
             hi = dash if dash is not None else hi
@@ -135,7 +137,7 @@ class Resolver:
                     n = self.asked(self.history[-1], cue, noun_gender(subj))
             if n is not None:
                 self.set(cue, n)
-            elif (subj.lower_ in GROUP_QUANTIFIERS or _one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
+            elif (subj.lower_ in GROUP_QUANTIFIERS or one_of(subj)) and subj.pos_ in QUANTIFIER_POS:
                 cue.speaker = self.text[cue.speaker_start : cue.speaker_end].strip()  # "Some chanted", "most said"
             elif subj.pos_ == "NUM" and any(c.dep_ == "quantmod" and c.lower_ in ("in", "of") for c in subj.children):
                 # a share of those polled: "About four in 10 said"
@@ -231,13 +233,13 @@ class Resolver:
 
     def _entity_in(self, head: Token, lo: int, hi: int) -> int | None:
         if self.ent_of[head.i] >= 0:
-            return self.ent_of[head.i]
+            return self._speaking(self.ent_of[head.i])
         titled = self._titled(head)
         if titled is not None:
             return titled
         for child in head.children:
             if child.dep_ == "appos" and self.ent_of[child.i] >= 0:
-                return self.ent_of[child.i]
+                return self._speaking(self.ent_of[child.i])  # (not "King, 39, said")
         nxt = head.i + 2
         if (
             head.pos_ == "NOUN"
@@ -263,13 +265,18 @@ class Resolver:
             for i in range(lo, hi)
             if (n := self.ent_of[i]) >= 0
             and not any(t.left_edge.i <= i <= t.right_edge.i for t in to)
-            # "a campaign TV ad released Thursday accuses": a date is when, not who
-            and not (head.pos_ != "PROPN" and self.entities[n].type in ("date", "money", "quantity"))
+            # "a campaign TV ad released Thursday accuses", "King, 39, said": a date or an age is not who
+            and self.entities[n].type not in UNSPEAKING_TYPES
+            and not (head.pos_ != "PROPN" and self.entities[n].type in ("money", "quantity"))
         ]
         if hits:
             usable = [n for n in hits if self.entities[n].type in ("person", "organization", "group", "place")]
             return (usable or hits)[-1]
         return None
+
+    def _speaking(self, n: int) -> int | None:
+        """An entity that may speak: "the 29-year-old said" is no date, whatever the tagger read."""
+        return None if self.entities[n].type in UNSPEAKING_TYPES else n
 
     def _titled(self, head: Token) -> int | None:
         """A title the parse made the head of the subject: "Speaker of the House Rep. Paul Ryan (R-WI) said",
@@ -363,6 +370,8 @@ class Resolver:
                     return prev.speaker_entity
             if word not in BODY_NOUNS:  # "the paper" may be a newspaper named before
                 return None
+        if word == "old" and head.i >= 2 and self.doc[head.i - 2].lower_ in ("year", "years"):
+            return self._topic(head.i)  # "said the 29-year-old": the person the passage is about
         mods = {self.doc[i].lower_.strip(".") for i in range(lo, head.i) if self.doc[i].pos_ in ("PROPN", "ADJ")}
         bodies = bodies_spoken(head.subtree, self.earlier(cue), self.entities)
         return self.describer.resolve(head, mods, self._topic(head.i), bodies)
@@ -383,16 +392,3 @@ class Resolver:
 def _name_like(tok: Token) -> bool:
     """A proper noun, or a capitalized word inside its sentence the tagger took for a common noun ("D’Souza")."""
     return tok.pos_ == "PROPN" or (tok.is_title and tok.i > tok.sent.start and tok.lower_ not in PERSON_NOUNS)
-
-
-def _one_of(subj: Token) -> bool:
-    """ "One of Grayson's former supporters": one of a group, not a pronoun."""
-    return subj.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children)
-
-
-def _own_words(subj: Token, lo: int, hi: int) -> tuple[int, int]:
-    """The speaker's words within its own paragraph ("X.\\n\\nFact-checkers noted": the parse ran a stray line into
-    the subject)."""
-    doc = subj.doc
-    lo = max([lo] + [i + 1 for i in range(lo, subj.i) if "\n" in doc[i].text])
-    return lo, before_aside(subj, hi)
