@@ -716,3 +716,8 @@ def test_a_work_of_art_the_tagger_ran_over_a_clause_is_no_entity(nlp: Language) 
     assert all("called" not in e.name for e in extract_entities(doc))
     quotes = extract_doc(doc).quotes
     assert [(q.text, q.speaker) for q in quotes] == [("coward.", "Brannigan")]
+
+
+def test_a_name_after_a_newspaper_noun_is_an_organization(nlp: Language) -> None:
+    found = ents(nlp, "Conservative daily Vradyni warned that young voters would stay home if nothing changed.")
+    assert [(e.name, e.type) for e in found] == [("Vradyni", "organization")]

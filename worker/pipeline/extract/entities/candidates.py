@@ -19,6 +19,7 @@ from worker.pipeline.extract.entities.rules import (
     NORP_SUFFIXES,
     OFTEN_MISTYPED_PEOPLE,
     PERSON_TITLES,
+    PRESS_NOUNS,
     PROPER_TAGS,
     TRAILING_DROP,
 )
@@ -39,6 +40,8 @@ def candidate_spans(doc: Doc) -> list[Span]:
             etype = "person"  # "Ivanka" tagged PRODUCT, "Carly Fiorina" WORK_OF_ART
         if etype != "person" and _titled_surname(doc, ent, surnames | full_surnames):
             etype = "person"  # "Professor Varoufakis" tagged ORG after "Yanis Varoufakis": a title and a surname
+        if ent.start > 0 and doc[ent.start - 1].lower_ in PRESS_NOUNS and etype in NAME_TYPES:
+            etype = "organization"  # "daily Eleftherotypia", "the newspaper Kathimerini": a paper, not a place
         if ent.label_ == "GPE" and len(ent) == 1 and ent.text.istitle() and ent.text.endswith(NORP_SUFFIXES):
             etype = "group"  # "Ukrainian", "British": nationalities the small model calls places
         for start, end, piece in _split_possessive(doc, ent.start, ent.end, etype):

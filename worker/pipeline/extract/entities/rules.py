@@ -22,6 +22,8 @@ ENTITY_TYPES = {
 }
 # types the small model gives people's given names ("Ivanka" as a product): a given name is a person there
 OFTEN_MISTYPED_PEOPLE = frozenset({"product", "work", "event"})
+# nouns right before a name that make it a newspaper's: "daily Eleftherotypia", "the tabloid Bild"
+PRESS_NOUNS = frozenset("daily newspaper paper tabloid broadsheet weekly".split())
 # labels whose type the article-wide vote may change
 NAME_TYPES = frozenset({"person", "organization", "place", "group"})
 # "’s Clinton": the clitic of "Here’s" the model swallowed into a name
