@@ -89,7 +89,7 @@ def pair_marks(text: str) -> list[Segment]:
                     stray = text[open_at] == '"' and text[mark.pos] == "“" and '"' not in text[mark.pos : pend]
                     if e > s and text[e - 1] in ".,?!" and not stray:
                         segments.append(Segment(s, e))
-                        if _closes_mistyped(text, mark.pos):
+                        if _closes_mistyped(text, open_at, mark.pos):
                             open_at, first = None, False
                             continue
                 if first and left_open and text[pstart : mark.pos].strip() == "":
@@ -122,21 +122,26 @@ def pair_marks(text: str) -> list[Segment]:
     return sorted(segments, key=lambda seg: (seg.start, -seg.end))
 
 
-def _closes_mistyped(text: str, pos: int) -> bool:
+def _closes_mistyped(text: str, open_at: int, pos: int) -> bool:
     """ "“I feel for them, “said one woman.", "“... scorer, “Hansbrough said as he stood": an opening mark where a
     quote still open ends, glued to the lowercase attribution after it or to a name and its speech verb, is its
-    closing mark typed the wrong way round."""
+    closing mark typed the wrong way round; so is a straight mark that ends a curly quote ("“...,\"Henry explains")."""
     nxt = text[pos + 1 : pos + 2]
-    if text[pos] != "“" or not nxt.isalpha():
+    mixed = text[pos] == '"' and text[open_at] == "“"
+    if (text[pos] != "“" and not mixed) or not nxt.isalpha():
         return False
-    # (after a full stop, “Harrison told me ..." reopens the quote with a new sentence of it)
-    return nxt.islower() or (text[:pos].rstrip().endswith(",") and _NAME_SAID.match(text, pos + 1) is not None)
+    # (after a full stop, “Harrison told me ..." reopens the quote with a new sentence of it; a straight mark
+    # before other lowercase words may open a quote inside the curly one)
+    after_comma = text[:pos].rstrip().endswith(",")
+    if mixed:
+        return after_comma and (_NAME_SAID.match(text, pos + 1) or _SAID.match(text, pos + 1)) is not None
+    return nxt.islower() or (after_comma and _NAME_SAID.match(text, pos + 1) is not None)
 
 
 # a name of up to four words and the speech verb after it: "Hansbrough said", "Coach Roy Williams told"
-_NAME_SAID = re.compile(
-    r"(?!I )[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:said|says|added|adds|told|explained|asked|replied)\b"
-)
+# (or with an aside set off by commas: "Jonathan Wright, Interoute's director of wholesale products, said")
+_SAID = re.compile(r"(?:said|says|added|adds|told|explained|explains|asked|replied|noted|notes|wrote|writes)\b")
+_NAME_SAID = re.compile(r"(?!I )[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, [^,“”\"\n]{1,80},)? " + _SAID.pattern)
 
 
 def _nested(text: str, open_at: int, pos: int, pstart: int, pend: int) -> bool:
